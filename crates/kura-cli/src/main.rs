@@ -1,3 +1,45 @@
-fn main() {
-    println!("Hello, world!");
+//! `kura`: link credit-union accounts, sync them into the local store, read and export them,
+//! and run the sandbox Open API.
+
+mod cmd;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "kura", version, about = "Kura (蔵): your credit union accounts, stored on your desktop")]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command understands.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Global {
+    /// Where Kura keeps its database and settings (default: the platform's data folder).
+    #[arg(long, global = true, env = "KURA_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the simulated federation Open API (OAuth server + resource API) on loopback.
+    Sandbox(cmd::sandbox::Args),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KURA_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Sandbox(args) => cmd::sandbox::run(args, &cli.global).await,
+    }
 }
