@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use chrono::{Duration, NaiveDate};
 
+use crate::faults::Faults;
+
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
     /// Where to listen. Plain HTTP is refused on anything but loopback.
@@ -21,6 +23,8 @@ pub struct SandboxConfig {
     /// Large-data mode: a `bench`/`bench` user with one account holding this many transactions
     /// inside the 90-day window.
     pub large_transactions: Option<u64>,
+    /// Faults switched on from the start (the admin API changes them later).
+    pub faults: Faults,
 }
 
 impl Default for SandboxConfig {
@@ -34,6 +38,7 @@ impl Default for SandboxConfig {
             consent_ttl: Duration::days(90),
             tls_ca_out: None,
             large_transactions: None,
+            faults: Faults::default(),
         }
     }
 }

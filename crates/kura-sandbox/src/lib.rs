@@ -2,16 +2,21 @@
 //! plus the balance and transaction-history resource API) served on loopback, with fault
 //! injection. It is the default "bank" of a new Kura install and the peer of every test.
 
+pub mod admin;
+pub mod api;
 pub mod bank;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod faults;
 pub mod oauth;
 pub mod server;
 pub mod state;
+pub mod tls;
 
 pub use clock::SimClock;
 pub use config::SandboxConfig;
+pub use faults::Faults;
 pub use server::{start, Sandbox, SandboxError};
 pub use state::AppState;
 

@@ -3,7 +3,9 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::{bank::Bank, clock::SimClock, config::SandboxConfig, oauth::OAuthServer};
+use crate::{
+    bank::Bank, clock::SimClock, config::SandboxConfig, faults::FaultState, oauth::OAuthServer,
+};
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -15,6 +17,8 @@ pub struct Inner {
     pub bank: Bank,
     /// Clients, authorization codes, tokens and consents.
     pub oauth: OAuthServer,
+    /// Live fault-injection settings.
+    pub faults: FaultState,
 }
 
 impl AppState {
@@ -22,7 +26,14 @@ impl AppState {
         let clock = SimClock::starting_on(config.today);
         let bank = Bank::new(&config, clock.today());
         let oauth = OAuthServer::new(&config);
-        Self(Arc::new(Inner { config, clock, bank, oauth }))
+        let faults = FaultState::new(config.seed, config.faults.clone());
+        Self(Arc::new(Inner {
+            config,
+            clock,
+            bank,
+            oauth,
+            faults,
+        }))
     }
 }
 
