@@ -1,7 +1,34 @@
-//! The authorization server: clients, the login and consent pages, codes, tokens, revocation
-//! and RFC 8414 metadata. (Skeleton: the OAuth work fills this in.)
+//! The authorization server: one for all 95 unions, as the federation runs it. Registered
+//! clients, the login and consent pages, codes with PKCE, rotating refresh tokens, revocation
+//! and RFC 8414 metadata. Everything is in memory and expires on the simulated clock.
+
+mod authorize;
+mod clients;
+mod endpoints;
+mod errors;
+mod pages;
+mod params;
+mod pending;
+mod pkce;
+mod scopes;
+mod secrets;
+mod tokens;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use axum::Router;
+use axum::routing::{get, post};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+
+pub use clients::{KURA_DESKTOP, TEST_CONFIDENTIAL};
+pub use scopes::{Scope, UnknownScope};
+pub use tokens::TokenResponse;
 
 use crate::config::SandboxConfig;
+use crate::state::AppState;
+use clients::Clients;
+use pending::PendingStore;
+use tokens::{Consent, Lifetimes, TokenStore};
 
 /// What a valid access token grants.
 #[derive(Debug, Clone)]
@@ -10,34 +37,91 @@ pub struct Grant {
     pub bank_code: String,
     /// The accounts the user chose to share on the consent page.
     pub account_ids: Vec<String>,
+    /// Scopes of this access token: `"balance"`, `"transactions"`.
     pub scopes: Vec<String>,
 }
 
 /// Why a bearer token was refused; maps to 401 INVALID_TOKEN / TOKEN_EXPIRED.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenRejection {
+    /// Unknown or revoked.
     Invalid,
     Expired,
 }
 
-pub struct OAuthServer {}
+pub struct OAuthServer {
+    clients: Clients,
+    lifetimes: Lifetimes,
+    consent_ttl: Duration,
+    pending: Mutex<PendingStore>,
+    tokens: Mutex<TokenStore>,
+}
 
 impl OAuthServer {
-    pub fn new(_config: &SandboxConfig) -> Self {
-        OAuthServer {}
+    pub fn new(config: &SandboxConfig) -> Self {
+        OAuthServer {
+            clients: Clients::registered(),
+            lifetimes: Lifetimes { access: config.access_token_ttl, refresh: config.refresh_token_ttl },
+            consent_ttl: config.consent_ttl,
+            pending: Mutex::default(),
+            tokens: Mutex::default(),
+        }
     }
 
     /// Checks a bearer access token at time `now`.
-    pub fn authenticate(
+    pub fn authenticate(&self, token: &str, now: DateTime<FixedOffset>) -> Result<Grant, TokenRejection> {
+        self.tokens().authenticate(token, now.with_timezone(&Utc))
+    }
+
+    /// Issues a grant as if `username` had consented to share `account_ids` at `bank_code` with
+    /// `kura-desktop` at `now`, for the admin API and tests. `scope` is space-delimited.
+    pub fn issue_direct(
         &self,
-        _token: &str,
-        _now: chrono::DateTime<chrono::FixedOffset>,
-    ) -> Result<Grant, TokenRejection> {
-        Err(TokenRejection::Invalid)
+        username: &str,
+        bank_code: &str,
+        account_ids: Vec<String>,
+        scope: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<TokenResponse, UnknownScope> {
+        let now = now.with_timezone(&Utc);
+        let consent = Consent {
+            username: username.to_owned(),
+            bank_code: bank_code.to_owned(),
+            account_ids,
+            scopes: Scope::parse_list(scope)?,
+            expires_at: now + self.consent_ttl,
+        };
+        Ok(self.tokens().issue_grant(KURA_DESKTOP, consent, now, self.lifetimes).1)
+    }
+
+    /// Fault injection: every access token issued so far is reported expired; refresh works.
+    pub fn expire_all_access_tokens(&self) {
+        self.tokens().expire_all_access_tokens();
+    }
+
+    /// Fault injection: every grant is revoked, as if the user withdrew all consents.
+    pub fn revoke_all(&self) {
+        self.tokens().revoke_all();
+    }
+
+    // A panic while a lock is held cannot leave these maps half-updated in a way that matters
+    // more than refusing every later request would, so poisoning is ignored.
+    fn tokens(&self) -> MutexGuard<'_, TokenStore> {
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn pending(&self) -> MutexGuard<'_, PendingStore> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 /// The authorization server's endpoints.
-pub fn routes() -> axum::Router<crate::state::AppState> {
-    axum::Router::new()
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/oauth/authorize", get(authorize::start))
+        .route("/oauth/authorize/login", post(authorize::sign_in))
+        .route("/oauth/authorize/consent", post(authorize::decide))
+        .route("/oauth/token", post(endpoints::token))
+        .route("/oauth/revoke", post(endpoints::revoke))
+        .route("/.well-known/oauth-authorization-server", get(endpoints::metadata))
 }
