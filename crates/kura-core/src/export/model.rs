@@ -1,0 +1,205 @@
+//! What an export reads (accounts, balance snapshots, rows) and how it is shaped (options).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+/// One account as an export names it: the identity a bookkeeping tool needs to tell accounts apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportAccount {
+    /// Kura's account id, e.g. `2011-001-1-1234567`.
+    pub id: String,
+    /// 4-digit financial institution code (金融機関コード).
+    pub bank_code: String,
+    pub bank_name: String,
+    /// 3-digit branch code.
+    pub branch_code: String,
+    pub branch_name: String,
+    /// `01` 普通, `02` 当座, `04` 貯蓄, `11` 定期.
+    pub account_type_code: String,
+    pub account_type_name: String,
+    pub account_number: String,
+    /// The period this export covers for the account: the requested from/to, or else the span of its
+    /// rows and snapshots. OFX states it; `None` lets the exporter use the rows' own dates.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// Balance snapshots Kura recorded for this account within the exported period, oldest first.
+    pub snapshots: Vec<BalanceSnapshot>,
+}
+
+/// A balance the bank reported at a moment (one per sync).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BalanceSnapshot {
+    /// The bank's base date (JST) the balance is valid for.
+    pub date: NaiveDate,
+    /// When the bank stated it.
+    pub as_of: DateTime<Utc>,
+    pub balance: i64,
+}
+
+/// One cached transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportRow {
+    pub account_id: String,
+    pub transaction_date: NaiveDate,
+    pub value_date: Option<NaiveDate>,
+    /// Signed yen: positive is money in (入金), negative money out (出金).
+    pub amount: i64,
+    /// The balance after this transaction, as the bank stated it.
+    pub balance: Option<i64>,
+    pub remarks: String,
+    /// The bank's item key, when it sends one.
+    pub item_key: Option<String>,
+    /// Kura's stable identity of the row within its account (the item key, or the fingerprint and
+    /// occurrence where the bank sends none): the same transaction always gets the same id, which
+    /// makes OFX FITIDs and journal codes stable across exports.
+    pub uid: String,
+}
+
+/// The accounts to export and their rows, grouped by account in the order of `accounts`, ascending
+/// by date within each account.
+pub struct ExportInput<I> {
+    pub accounts: Vec<ExportAccount>,
+    pub rows: I,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Ofx,
+    Qif,
+    Ledger,
+    Hledger,
+    Beancount,
+    Jsonl,
+}
+
+impl Format {
+    /// The usual file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Ofx => "ofx",
+            Format::Qif => "qif",
+            Format::Ledger | Format::Hledger => "journal",
+            Format::Beancount => "beancount",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// Language of column headers and fixed texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+/// Text encoding of CSV output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8 with a byte-order mark, which Excel needs to not read the file as Shift_JIS.
+    #[default]
+    Utf8Bom,
+    /// Shift_JIS as Windows writes it (CP932, Windows-31J), for older Excel and kakeibo apps.
+    Cp932,
+}
+
+/// What to do with a character the target encoding cannot hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unmappable {
+    /// Stop with an error naming the row and the character (nothing is silently lost).
+    #[default]
+    Error,
+    /// Write this character instead (it must itself be encodable, e.g. `?` or `〓`).
+    Replace(char),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SheetLayout {
+    /// One worksheet per account.
+    #[default]
+    PerAccount,
+    /// All accounts on one worksheet, with the account in columns.
+    Combined,
+}
+
+/// Account names in ledger, hledger and beancount journals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalAccounts {
+    /// Counter account of money out.
+    pub expense: String,
+    /// Counter account of money in.
+    pub income: String,
+    /// Counter account of each account's opening balance.
+    pub opening: String,
+    /// Per Kura account id, the journal account name to use instead of the default
+    /// `Assets:Shinkumi:B<bank code>:<Type>-<branch>-<number>`.
+    pub overrides: BTreeMap<String, String>,
+}
+
+impl Default for JournalAccounts {
+    fn default() -> Self {
+        JournalAccounts {
+            expense: "Expenses:Unknown".into(),
+            income: "Income:Unknown".into(),
+            opening: "Equity:Opening-Balances".into(),
+            overrides: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    pub format: Format,
+    pub lang: Lang,
+    /// CSV only.
+    pub encoding: Encoding,
+    /// CSV in CP932 only.
+    pub unmappable: Unmappable,
+    /// XLSX only.
+    pub sheets: SheetLayout,
+    /// Journals only.
+    pub journal: JournalAccounts,
+    /// Journals only: assert balances from Kura's snapshots. Off when the rows are filtered to money
+    /// in or out only, since balances cannot match then.
+    pub assertions: bool,
+}
+
+impl ExportOptions {
+    pub fn new(format: Format) -> Self {
+        ExportOptions {
+            format,
+            lang: Lang::default(),
+            encoding: Encoding::default(),
+            unmappable: Unmappable::default(),
+            sheets: SheetLayout::default(),
+            journal: JournalAccounts::default(),
+            assertions: true,
+        }
+    }
+}
+
+/// What was written, per account, so callers can show it and tests can compare it with what
+/// third-party tools read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub rows: u64,
+    pub accounts: Vec<AccountTotals>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountTotals {
+    pub account_id: String,
+    pub rows: u64,
+    /// Sum of money in (positive amounts).
+    pub credits: i64,
+    /// Sum of money out (negative amounts, so this is ≤ 0).
+    pub debits: i64,
+    /// Balance after the last exported row, as the bank stated it.
+    pub closing_balance: Option<i64>,
+}
