@@ -15,8 +15,8 @@ use crate::clock::jst;
 
 /// Authorization codes live this long (RFC 6749 §4.1.2 recommends at most 10 minutes).
 const CODE_TTL: Duration = Duration::seconds(60);
-/// How long spent codes and expired access tokens are remembered, so that a replayed code
-/// still revokes its tokens and an old access token is reported as expired, not unknown.
+/// How long spent codes and expired tokens are remembered, so that a replayed code still
+/// revokes its tokens and an old token is reported as expired, not unknown.
 const RETENTION: Duration = Duration::days(7);
 
 /// What the user agreed to on the consent page.
@@ -311,6 +311,6 @@ impl TokenStore {
             self.revoke_grant(grant);
         }
         self.access.retain(|_, a| now < a.expires_at + RETENTION);
-        self.refresh.retain(|_, r| now < r.expires_at);
+        self.refresh.retain(|_, r| now < r.expires_at + RETENTION);
     }
 }
