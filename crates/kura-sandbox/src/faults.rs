@@ -251,6 +251,16 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
     let half = bytes.slice(..bytes.len() / 2);
-    let stream = futures_util::stream::iter([Ok::<Bytes, std::io::Error>(half)]);
+    let stream = futures_util::stream::unfold(Some(half), |chunk| async move {
+        match chunk {
+            Some(chunk) => Some((Ok::<Bytes, std::io::Error>(chunk), None)),
+            None => {
+                // Pending once before ending, so the server flushes the head and the half body
+                // before it notices the shortfall and drops the connection.
+                tokio::task::yield_now().await;
+                None
+            }
+        }
+    });
     Response::from_parts(parts, Body::from_stream(stream))
 }

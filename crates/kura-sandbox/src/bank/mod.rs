@@ -232,6 +232,17 @@ impl Bank {
             .collect()
     }
 
+    /// Every account `username` holds, across unions.
+    pub fn all_accounts_of<'a>(
+        &'a self,
+        username: &'a str,
+    ) -> impl Iterator<Item = &'a Account> + 'a {
+        self.holdings
+            .iter()
+            .filter(move |h| h.owner == username)
+            .map(|h| &h.account)
+    }
+
     pub fn account(&self, account_id: &str) -> Option<&Account> {
         self.by_id
             .get(account_id)
