@@ -1,0 +1,430 @@
+//! The API's resources as Kura uses them, parsed strictly from the wire: amounts become `i64`
+//! yen, JST dates and times become dates plus UTC instants. Every rejection names the field and,
+//! for transaction lines, the item.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use serde_json::{Map, Value};
+
+use crate::model::{AsOf, BalanceReading, RemoteAccount, Transaction};
+
+/// Japan Standard Time, the zone of every date and time the API sends.
+pub fn jst() -> FixedOffset {
+    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
+}
+
+/// The accounts the user consented to share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountList {
+    pub accounts: Vec<RemoteAccount>,
+    pub as_of: AsOf,
+}
+
+/// One page of transaction history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionPage {
+    pub account_id: String,
+    pub date_from: NaiveDate,
+    pub date_to: NaiveDate,
+    pub as_of: AsOf,
+    pub transactions: Vec<Transaction>,
+    /// The key of the next page; `None` on the last page.
+    pub next_item_key: Option<String>,
+}
+
+/// Why a value was refused: the field path and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub detail: String,
+}
+
+type Parsed<T> = Result<T, FieldError>;
+
+fn err<T>(field: impl Into<String>, detail: impl Into<String>) -> Parsed<T> {
+    Err(FieldError {
+        field: field.into(),
+        detail: detail.into(),
+    })
+}
+
+fn describe(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+struct Obj<'a> {
+    map: &'a Map<String, Value>,
+    path: String,
+}
+
+impl<'a> Obj<'a> {
+    fn new(v: &'a Value, path: impl Into<String>) -> Parsed<Self> {
+        let path = path.into();
+        match v.as_object() {
+            Some(map) => Ok(Obj { map, path }),
+            None => err(
+                if path.is_empty() {
+                    "(body)".to_owned()
+                } else {
+                    path
+                },
+                format!("expected an object, got {}", describe(v)),
+            ),
+        }
+    }
+
+    fn field(&self, name: &str) -> String {
+        if self.path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}.{name}", self.path)
+        }
+    }
+
+    fn opt(&self, name: &str) -> Option<&'a Value> {
+        self.map.get(name).filter(|v| !v.is_null())
+    }
+
+    fn str(&self, name: &str) -> Parsed<&'a str> {
+        match self.opt(name) {
+            Some(Value::String(s)) => Ok(s),
+            Some(v) => err(
+                self.field(name),
+                format!("expected a string, got {}", describe(v)),
+            ),
+            None => err(self.field(name), "missing"),
+        }
+    }
+
+    fn opt_str(&self, name: &str) -> Parsed<Option<&'a str>> {
+        match self.opt(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(v) => err(
+                self.field(name),
+                format!("expected a string, got {}", describe(v)),
+            ),
+        }
+    }
+
+    fn string(&self, name: &str) -> Parsed<String> {
+        self.str(name).map(str::to_owned)
+    }
+
+    fn amount(&self, name: &str) -> Parsed<i64> {
+        parse_amount(self.str(name)?).map_err(|detail| FieldError {
+            field: self.field(name),
+            detail,
+        })
+    }
+
+    fn date(&self, name: &str) -> Parsed<NaiveDate> {
+        parse_date(self.str(name)?).map_err(|detail| FieldError {
+            field: self.field(name),
+            detail,
+        })
+    }
+
+    fn as_of(&self) -> Parsed<AsOf> {
+        let date = self.date("baseDate")?;
+        let time = self.str("baseTime")?;
+        let at = parse_jst_time(date, time).map_err(|detail| FieldError {
+            field: self.field("baseTime"),
+            detail,
+        })?;
+        Ok(AsOf { date, at })
+    }
+
+    fn array(&self, name: &str) -> Parsed<&'a Vec<Value>> {
+        match self.opt(name) {
+            Some(Value::Array(a)) => Ok(a),
+            Some(v) => err(
+                self.field(name),
+                format!("expected an array, got {}", describe(v)),
+            ),
+            None => err(self.field(name), "missing"),
+        }
+    }
+}
+
+/// Parses a decimal string of integer yen ("-1200"): optional minus, digits only, no sign `+`,
+/// no decimals, no separators, within `i64`.
+pub fn parse_amount(s: &str) -> Result<i64, String> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "{s:?} is not a whole number of yen (expected digits with an optional leading minus)"
+        ));
+    }
+    s.parse::<i64>()
+        .map_err(|_| format!("{s:?} is out of range for an amount of yen"))
+}
+
+/// Parses a JST calendar date written exactly as `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return Err(format!("{s:?} is not a date of the form YYYY-MM-DD"));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a valid calendar date"))
+}
+
+/// Combines a JST date with a time `HH:MM:SS+09:00` into a UTC instant.
+fn parse_jst_time(date: NaiveDate, s: &str) -> Result<DateTime<Utc>, String> {
+    let (time, offset) = s
+        .split_at_checked(8)
+        .ok_or_else(|| format!("{s:?} is not a time of the form HH:MM:SS+09:00"))?;
+    let time = NaiveTime::parse_from_str(time, "%H:%M:%S")
+        .map_err(|_| format!("{s:?} is not a time of the form HH:MM:SS+09:00"))?;
+    if offset != "+09:00" {
+        return Err(format!("{s:?} is not in JST (+09:00)"));
+    }
+    jst()
+        .from_local_datetime(&date.and_time(time))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("{s:?} is not a valid time"))
+}
+
+pub(crate) fn account_list(body: &Value) -> Parsed<AccountList> {
+    let root = Obj::new(body, "")?;
+    let accounts = root
+        .array("accounts")?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| account(&Obj::new(v, format!("accounts[{i}]"))?))
+        .collect::<Parsed<Vec<_>>>()?;
+    Ok(AccountList {
+        accounts,
+        as_of: root.as_of()?,
+    })
+}
+
+fn account(o: &Obj<'_>) -> Parsed<RemoteAccount> {
+    let currency_code = o.opt_str("currencyCode")?.unwrap_or("JPY").to_owned();
+    if currency_code != "JPY" {
+        return err(
+            o.field("currencyCode"),
+            format!("{currency_code:?}: Kura handles yen (JPY) accounts only"),
+        );
+    }
+    let account_id = o.string("accountId")?;
+    if account_id.is_empty() || account_id.len() > 64 || account_id.contains(['/', '?', '#']) {
+        return err(
+            o.field("accountId"),
+            format!("{account_id:?} is not a usable account id"),
+        );
+    }
+    Ok(RemoteAccount {
+        account_id,
+        bank_code: o.string("bankCode")?,
+        branch_code: o.string("branchCode")?,
+        branch_name: o.string("branchName")?,
+        account_type_code: o.string("accountTypeCode")?,
+        account_type_name: o.string("accountTypeName")?,
+        account_number: o.string("accountNumber")?,
+        account_name_kana: o.opt_str("accountNameKana")?.unwrap_or_default().to_owned(),
+        currency_code,
+    })
+}
+
+pub(crate) fn balance(body: &Value, account_id: &str) -> Parsed<BalanceReading> {
+    let o = Obj::new(body, "")?;
+    let id = o.string("accountId")?;
+    if id != account_id {
+        return err(
+            "accountId",
+            format!("the bank answered for {id:?} instead of {account_id:?}"),
+        );
+    }
+    if let Some(c) = o.opt_str("currencyCode")?.filter(|c| *c != "JPY") {
+        return err(
+            "currencyCode",
+            format!("{c:?}: Kura handles yen (JPY) accounts only"),
+        );
+    }
+    Ok(BalanceReading {
+        balance: o.amount("balance")?,
+        withdrawable: o.amount("withdrawableAmount")?,
+        as_of: o.as_of()?,
+    })
+}
+
+pub(crate) fn transaction_page(body: &Value, account_id: &str) -> Parsed<TransactionPage> {
+    let o = Obj::new(body, "")?;
+    let id = o.string("accountId")?;
+    if id != account_id {
+        return err(
+            "accountId",
+            format!("the bank answered for {id:?} instead of {account_id:?}"),
+        );
+    }
+    let transactions = o
+        .array("transactions")?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| transaction(&Obj::new(v, format!("transactions[{i}]"))?))
+        .collect::<Parsed<Vec<_>>>()?;
+    let has_next = match o.opt("hasNext") {
+        Some(Value::Bool(b)) => *b,
+        Some(v) => {
+            return err(
+                "hasNext",
+                format!("expected true or false, got {}", describe(v)),
+            );
+        }
+        None => false,
+    };
+    let next_item_key = match (has_next, o.opt_str("nextItemKey")?) {
+        (true, Some(k)) if !k.is_empty() => Some(k.to_owned()),
+        (true, _) => return err("nextItemKey", "missing although hasNext is true"),
+        (false, _) => None,
+    };
+    Ok(TransactionPage {
+        account_id: id,
+        date_from: o.date("dateFrom")?,
+        date_to: o.date("dateTo")?,
+        as_of: o.as_of()?,
+        transactions,
+        next_item_key,
+    })
+}
+
+fn transaction(o: &Obj<'_>) -> Parsed<Transaction> {
+    // Name the line by its key too, so a report points at the bank's own record.
+    let item_key = o.opt_str("itemKey")?.map(str::to_owned);
+    let named = |e: FieldError| match &item_key {
+        Some(k) => FieldError {
+            field: format!("{} (itemKey {k})", e.field),
+            detail: e.detail,
+        },
+        None => e,
+    };
+    let magnitude = o.amount("amount").map_err(named)?;
+    if magnitude < 0 {
+        return Err(named(FieldError {
+            field: o.field("amount"),
+            detail: format!(
+                "{magnitude} is negative; amounts are magnitudes and transactionType gives the direction"
+            ),
+        }));
+    }
+    let amount = match o.str("transactionType").map_err(named)? {
+        "1" => magnitude,
+        "2" => -magnitude,
+        other => {
+            return Err(named(FieldError {
+                field: o.field("transactionType"),
+                detail: format!(
+                    "{other:?} is neither \"1\" (入金, credit) nor \"2\" (出金, debit)"
+                ),
+            }));
+        }
+    };
+    let value_date = match o.opt_str("valueDate").map_err(named)? {
+        Some(s) => Some(parse_date(s).map_err(|detail| {
+            named(FieldError {
+                field: o.field("valueDate"),
+                detail,
+            })
+        })?),
+        None => None,
+    };
+    let balance = match o.opt("balance") {
+        None => None,
+        Some(_) => Some(o.amount("balance").map_err(named)?),
+    };
+    Ok(Transaction {
+        transaction_date: o.date("transactionDate").map_err(named)?,
+        value_date,
+        amount,
+        balance,
+        remarks: o
+            .opt_str("remarks")
+            .map_err(named)?
+            .unwrap_or_default()
+            .to_owned(),
+        item_key,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_strict_integer_yen() {
+        assert_eq!(parse_amount("250000"), Ok(250_000));
+        assert_eq!(parse_amount("-1200"), Ok(-1_200));
+        assert_eq!(parse_amount("0"), Ok(0));
+        for bad in ["", "-", "+5", "1,000", "12.5", " 1", "1e3", "１２"] {
+            assert!(parse_amount(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(
+            parse_amount("9223372036854775808")
+                .unwrap_err()
+                .contains("out of range")
+        );
+        assert_eq!(parse_amount("-9223372036854775808"), Ok(i64::MIN));
+    }
+
+    #[test]
+    fn dates_are_exact() {
+        assert_eq!(
+            parse_date("2026-11-24"),
+            Ok(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
+        );
+        for bad in [
+            "2026-2-24",
+            "2026-02-30",
+            "20261124",
+            "2026/11/24",
+            "2026-11-24T00:00",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn jst_time_becomes_utc() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let t = parse_jst_time(d, "08:15:00+09:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-23T23:15:00+00:00");
+        assert!(parse_jst_time(d, "08:15:00Z").is_err());
+        assert!(parse_jst_time(d, "25:00:00+09:00").is_err());
+    }
+
+    #[test]
+    fn transaction_type_signs_the_amount_and_errors_name_the_item() {
+        let body = serde_json::json!({
+            "accountId": "a", "dateFrom": "2026-11-01", "dateTo": "2026-11-24", "baseDate": "2026-11-24",
+            "baseTime": "10:00:00+09:00", "hasNext": false,
+            "transactions": [
+                {"transactionDate": "2026-11-20", "transactionType": "2", "amount": "500", "itemKey": "k1"},
+                {"transactionDate": "2026-11-21", "transactionType": "1", "amount": "700"}
+            ]
+        });
+        let page = transaction_page(&body, "a").unwrap();
+        assert_eq!(page.transactions[0].amount, -500);
+        assert_eq!(page.transactions[1].amount, 700);
+        assert_eq!(page.transactions[1].item_key, None);
+
+        let mut bad = body.clone();
+        bad["transactions"][0]["amount"] = serde_json::json!(500);
+        let e = transaction_page(&bad, "a").unwrap_err();
+        assert_eq!(e.field, "transactions[0].amount (itemKey k1)");
+        assert!(e.detail.contains("expected a string"));
+    }
+}
