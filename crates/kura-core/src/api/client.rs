@@ -142,6 +142,10 @@ impl ApiClient {
             .timeout(config.request_timeout)
             // The API never redirects; following one could carry the bearer token elsewhere.
             .redirect(reqwest::redirect::Policy::none());
+        // A system proxy must not see traffic meant for this machine (the sandbox).
+        if is_loopback(&base) {
+            builder = builder.no_proxy();
+        }
         let mut certs = Vec::new();
         for pem in &config.extra_ca_pem {
             certs.extend(reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
@@ -306,12 +310,15 @@ impl ApiClient {
                     continue;
                 }
                 Err(ApiError::Network { .. } | ApiError::Timeout { .. }) => policy.backoff(attempt),
-                Err(ApiError::Http { status, .. }) if *status >= 500 => policy.backoff(attempt),
-                Err(ApiError::RateLimited { retry_after, .. }) => match retry_after {
-                    Some(wait) if *wait > policy.max_retry_after => return result,
-                    Some(wait) => *wait,
-                    None => policy.backoff(attempt),
-                },
+                Err(e @ (ApiError::Http { .. } | ApiError::RateLimited { .. }))
+                    if e.http_status().is_some_and(|s| s >= 500 || s == 429) =>
+                {
+                    match e.retry_after() {
+                        Some(wait) if wait > policy.max_retry_after => return result,
+                        Some(wait) => wait,
+                        None => policy.backoff(attempt),
+                    }
+                }
                 // Maintenance windows last long; the scheduler waits them out, not the request.
                 Err(_) => return result,
             };
