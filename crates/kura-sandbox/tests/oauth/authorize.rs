@@ -19,6 +19,8 @@ async fn native_client_links_on_any_loopback_port_with_pkce() {
     assert!(login.html.contains("ログイン") && login.html.contains("Sign in"));
     assert!(login.html.contains("北央信用組合（2011）"), "the union named by bank_code is shown");
     assert!(!login.html.contains("<select"), "no union picker when bank_code is given");
+    let first_button = |html: &str, a: &str, b: &str| html.find(a).unwrap() < html.find(b).unwrap();
+    assert!(first_button(&login.html, "value=\"sign_in\"", "value=\"cancel\""), "Enter must sign in, not cancel");
 
     let request_id = login.input("request_id");
     let consent = sign_in(&browser, &sandbox, &request_id, "demo", "demo").await;
@@ -32,6 +34,7 @@ async fn native_client_links_on_any_loopback_port_with_pkce() {
         sandbox.state.bank.accounts_of("demo", BANK).into_iter().map(|a| a.account_id).collect();
     assert_eq!(accounts.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(), expected);
     assert!(accounts.iter().all(|(_, checked)| *checked), "every account is checked by default");
+    assert!(first_button(&consent.html, "value=\"allow\"", "value=\"deny\""));
 
     let ids: Vec<String> = accounts.into_iter().map(|(id, _)| id).collect();
     let callback = decide(&browser, &sandbox, &request_id, &ids, "allow").await;
@@ -291,4 +294,24 @@ async fn the_login_page_expires_after_ten_minutes_of_simulated_time() {
     let late = sign_in(&browser, &sandbox, &login.input("request_id"), "demo", "demo").await;
     assert_eq!(late.status, StatusCode::BAD_REQUEST);
     assert!(late.html.contains("有効期限"), "{}", late.html);
+}
+
+#[tokio::test]
+async fn a_user_without_accounts_at_the_union_can_only_deny() {
+    let sandbox = sandbox().await;
+    let pkce = pkce('n');
+    let browser = browser();
+    // `family` banks at 2011 and 2680 only.
+    let query = with(desktop_request(LOOPBACK_REDIRECT, &pkce), "bank_code", Some("2254"));
+    let login = open(&browser, &sandbox, &query).await;
+    let request_id = login.input("request_id");
+    let consent = sign_in(&browser, &sandbox, &request_id, "family", "family").await;
+    assert_eq!(consent.status, StatusCode::OK);
+    assert!(consent.accounts().is_empty());
+    assert!(consent.html.contains("口座がありません"), "{}", consent.html);
+    assert!(!consent.html.contains("value=\"allow\""));
+    let forced = decide(&browser, &sandbox, &request_id, &[], "allow").await;
+    assert_eq!(forced.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, params) = decide(&browser, &sandbox, &request_id, &[], "deny").await.location();
+    assert_eq!(params["error"], "access_denied");
 }
