@@ -1,0 +1,227 @@
+//! One union's OAuth client: the authorization URL, code exchange, refresh and revocation,
+//! through the `oauth2` crate.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
+};
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl,
+    Scope, StandardErrorResponse, StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::discovery;
+use super::error::OAuthError;
+use super::http::{Http, TransportError};
+use crate::profile::{Endpoints, Profile};
+use crate::secrets::{SecretStore, TokenSet};
+
+/// The federation's additions to the token response.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FederationFields {
+    /// When the user's consent ends; refreshing stops working then.
+    pub consent_expires_at: Option<DateTime<FixedOffset>>,
+    /// The union the grant is for.
+    pub bank_code: Option<String>,
+}
+impl ExtraTokenFields for FederationFields {}
+
+type FederationTokenResponse = StandardTokenResponse<FederationFields, BasicTokenType>;
+
+type Oauth2Client = oauth2::Client<
+    BasicErrorResponse,
+    FederationTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointSet,
+>;
+
+/// Tokens as the authorization server granted them.
+#[derive(Debug, Clone)]
+pub struct TokenGrant {
+    pub tokens: TokenSet,
+    pub consent_expires_at: Option<DateTime<FixedOffset>>,
+    pub bank_code: Option<String>,
+}
+
+/// A union's authorization server as one profile sees it.
+#[derive(Clone)]
+pub struct OAuthClient {
+    http: Http,
+    profile: Profile,
+    endpoints: Endpoints,
+    client_secret: Option<ClientSecret>,
+}
+
+impl std::fmt::Debug for OAuthClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthClient")
+            .field("profile", &self.profile)
+            .field("endpoints", &self.endpoints)
+            .finish()
+    }
+}
+
+impl OAuthClient {
+    /// Resolves the endpoints of `profile` (RFC 8414 discovery when it names only an issuer) and,
+    /// for a confidential client, its secret from the credential store.
+    pub async fn new(profile: Profile, secrets: &SecretStore) -> Result<Self, OAuthError> {
+        let http = Http::new();
+        let endpoints = discovery::endpoints(&http, &profile.auth_server).await?;
+        let client_secret = if profile.confidential {
+            let secret = secrets
+                .client_secret(&profile.name)
+                .await?
+                .ok_or_else(|| OAuthError::MissingClientSecret(profile.name.clone()))?;
+            Some(ClientSecret::new(secret))
+        } else {
+            None
+        };
+        Ok(OAuthClient {
+            http,
+            profile,
+            endpoints,
+            client_secret,
+        })
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    fn client(&self, redirect: Option<&Url>) -> Oauth2Client {
+        let client = oauth2::Client::new(ClientId::new(self.profile.client_id.clone()))
+            .set_auth_uri(AuthUrl::from_url(self.endpoints.authorization.clone()))
+            .set_token_uri(TokenUrl::from_url(self.endpoints.token.clone()))
+            .set_revocation_url_option(self.endpoints.revocation.clone().map(RevocationUrl::from_url));
+        let client = match &self.client_secret {
+            Some(secret) => client.set_client_secret(secret.clone()),
+            None => client,
+        };
+        match redirect {
+            Some(r) => client.set_redirect_uri(RedirectUrl::from_url(r.clone())),
+            None => client,
+        }
+    }
+
+    /// The URL to open in the browser, asking for the profile's scopes at its union.
+    pub(crate) fn authorize_url(&self, redirect: &Url, state: &CsrfToken, challenge: PkceCodeChallenge) -> Url {
+        let state = state.clone();
+        let (url, _) = self
+            .client(Some(redirect))
+            .authorize_url(move || state)
+            .set_pkce_challenge(challenge)
+            .add_scopes(self.profile.scopes.iter().cloned().map(Scope::new))
+            .add_extra_param("bank_code", self.profile.bank_code.clone())
+            .url();
+        url
+    }
+
+    /// Trades an authorization code for tokens.
+    pub(crate) async fn exchange_code(
+        &self,
+        code: String,
+        redirect: &Url,
+        verifier: PkceCodeVerifier,
+    ) -> Result<TokenGrant, OAuthError> {
+        let response = self
+            .client(Some(redirect))
+            .exchange_code(AuthorizationCode::new(code))
+            .set_pkce_verifier(verifier)
+            .request_async(&self.http)
+            .await
+            .map_err(token_error)?;
+        Ok(grant(response, None))
+    }
+
+    /// A new access token (and, with rotation, a new refresh token) for `refresh_token`.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenGrant, OAuthError> {
+        let token = RefreshToken::new(refresh_token.to_owned());
+        let response = self
+            .client(None)
+            .exchange_refresh_token(&token)
+            .request_async(&self.http)
+            .await
+            .map_err(token_error)?;
+        // Servers that do not rotate keep the old refresh token valid (RFC 6749 §6).
+        Ok(grant(response, Some(refresh_token)))
+    }
+
+    /// Revokes the refresh and access tokens (RFC 7009). A server without a revocation
+    /// endpoint cannot be told; the caller still forgets the tokens.
+    pub async fn revoke(&self, tokens: &TokenSet) -> Result<bool, OAuthError> {
+        if self.endpoints.revocation.is_none() {
+            return Ok(false);
+        }
+        let client = self.client(None);
+        let mut revocable = Vec::new();
+        // The refresh token first: revoking it ends the whole grant on most servers.
+        if let Some(refresh) = &tokens.refresh_token {
+            revocable.push(StandardRevocableToken::RefreshToken(RefreshToken::new(refresh.clone())));
+        }
+        revocable.push(StandardRevocableToken::AccessToken(oauth2::AccessToken::new(
+            tokens.access_token.clone(),
+        )));
+        for token in revocable {
+            client
+                .revoke_token(token)
+                .map_err(|e| OAuthError::Protocol(e.to_string()))?
+                .request_async(&self.http)
+                .await
+                .map_err(token_error)?;
+        }
+        Ok(true)
+    }
+}
+
+fn grant(response: FederationTokenResponse, previous_refresh: Option<&str>) -> TokenGrant {
+    let tokens = TokenSet {
+        access_token: response.access_token().secret().clone(),
+        refresh_token: response
+            .refresh_token()
+            .map(|t| t.secret().clone())
+            .or_else(|| previous_refresh.map(str::to_owned)),
+        expires_at: response
+            .expires_in()
+            .and_then(|d| chrono::Duration::from_std(d).ok())
+            .map(|d| Utc::now() + d),
+        scope: response
+            .scopes()
+            .map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
+    };
+    let extra = response.extra_fields().clone();
+    TokenGrant {
+        tokens,
+        consent_expires_at: extra.consent_expires_at,
+        bank_code: extra.bank_code,
+    }
+}
+
+fn token_error<T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display>(
+    e: RequestTokenError<TransportError, StandardErrorResponse<T>>,
+) -> OAuthError {
+    match e {
+        RequestTokenError::ServerResponse(r) => {
+            let description = r.error_description().cloned();
+            match r.error().as_ref() {
+                "invalid_grant" => OAuthError::InvalidGrant(description),
+                other => OAuthError::TokenEndpoint {
+                    error: other.to_owned(),
+                    description,
+                },
+            }
+        }
+        RequestTokenError::Request(TransportError(message)) => OAuthError::Network(message),
+        // Only the path: serde's message could quote a token from the body.
+        RequestTokenError::Parse(e, _) => OAuthError::Protocol(format!("unexpected token response at `{}`", e.path())),
+        RequestTokenError::Other(message) => OAuthError::Protocol(message),
+    }
+}

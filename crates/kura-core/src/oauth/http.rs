@@ -1,0 +1,52 @@
+//! The `oauth2` crate's HTTP boundary over Kura's own reqwest client (oauth2 5 pins an older
+//! reqwest, so its built-in client is not used).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use oauth2::{HttpRequest, HttpResponse};
+
+/// A transport failure; carries reqwest's message (which names the endpoint, never a body).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TransportError(pub String);
+
+/// reqwest without redirects: following them would let a server bounce codes or tokens
+/// elsewhere (the oauth2 crate's own advice).
+#[derive(Debug, Clone)]
+pub struct Http(pub reqwest::Client);
+
+impl Http {
+    pub fn new() -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("kura/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(std::time::Duration::from_secs(15))
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .expect("the TLS backend initialises");
+        Http(client)
+    }
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Http {
+    type Error = TransportError;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let request = reqwest::Request::try_from(request).map_err(|e| TransportError(e.to_string()))?;
+            let response = self
+                .0
+                .execute(request)
+                .await
+                .map_err(|e| TransportError(e.to_string()))?;
+            let mut builder = http::Response::builder().status(response.status());
+            for (name, value) in response.headers() {
+                builder = builder.header(name, value);
+            }
+            let body = response.bytes().await.map_err(|e| TransportError(e.to_string()))?;
+            builder.body(body.to_vec()).map_err(|e| TransportError(e.to_string()))
+        })
+    }
+}
