@@ -32,6 +32,8 @@ pub enum ExportError {
         "internal error: row for account {account} dated {date} arrived out of order (rows must be grouped by account and sorted by date)"
     )]
     OutOfOrder { account: String, date: NaiveDate },
+    #[error("no account {0:?} in Kura's store; `kura accounts` lists the account ids")]
+    UnknownAccount(String),
     #[error("could not read the rows to export from the store: {0}")]
     Store(#[from] rusqlite::Error),
     #[error("could not write a JSON line: {0}")]

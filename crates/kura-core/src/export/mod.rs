@@ -16,6 +16,7 @@ mod jsonl;
 mod model;
 mod ofx;
 mod qif;
+pub mod store;
 mod xlsx;
 
 pub use error::ExportError;
