@@ -104,8 +104,9 @@ impl OAuthServer {
         self.tokens().revoke_all();
     }
 
-    // A panic while a lock is held cannot leave these maps half-updated in a way that matters
-    // more than refusing every later request would, so poisoning is ignored.
+    // A handler that panics midway leaves at worst a token that was spent or issued but never
+    // sent, which is harmless; refusing every later request over it would not be, so poisoning
+    // is ignored.
     fn tokens(&self) -> MutexGuard<'_, TokenStore> {
         self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -293,7 +293,7 @@ impl TokenStore {
         self.grants.clear();
         self.access.clear();
         self.refresh.clear();
-        self.codes.values_mut().for_each(|c| c.grant = None);
+        self.codes.clear();
     }
 
     fn revoke_grant(&mut self, grant: GrantId) {

@@ -11,8 +11,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-pub const DESKTOP: &str = "kura-desktop";
-pub const CONFIDENTIAL: &str = "kura-test-confidential";
+pub const DESKTOP: &str = kura_sandbox::oauth::KURA_DESKTOP;
+pub const CONFIDENTIAL: &str = kura_sandbox::oauth::TEST_CONFIDENTIAL;
 pub const CONFIDENTIAL_SECRET: &str = "kura-test-secret";
 pub const CONFIDENTIAL_REDIRECT: &str = "https://client.example.test/callback";
 /// Any free-looking port: the server must accept whichever port the app bound.

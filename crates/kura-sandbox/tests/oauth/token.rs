@@ -288,7 +288,11 @@ async fn direct_issuance_and_fault_switches() {
     assert_eq!(renewed.status, StatusCode::OK, "issued to kura-desktop, refreshable by it");
     assert!(authenticate(&sandbox, &renewed.field("access_token")).is_ok());
 
+    let pkce = pkce('f');
+    let pending_code = desktop_code(&sandbox, &pkce).await;
     sandbox.state.oauth.revoke_all();
+    let late = exchange_code(&sandbox, &pending_code, LOOPBACK_REDIRECT, &pkce.verifier).await;
+    assert_eq!(late.error(), "invalid_grant", "codes not yet redeemed are withdrawn too");
     assert_eq!(authenticate(&sandbox, &renewed.field("access_token")).err(), Some(TokenRejection::Invalid));
     assert_eq!(refresh(&sandbox, &renewed.field("refresh_token")).await.error(), "invalid_grant");
 }
