@@ -1,0 +1,82 @@
+//! The IPC surface the UI sees: one command that forwards to kura-core's command layer (the
+//! same one `kura serve` exposes over HTTP), and the OS save dialog for exports.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
+
+use kura_core::commands::{self, AppContext, CommandError};
+
+/// Runs the named command of kura-core's command layer with `args` (its typed request as JSON)
+/// and returns its typed response, or its `CommandError` as the rejected value.
+#[tauri::command]
+pub async fn invoke_command(
+    ctx: State<'_, AppContext>,
+    name: String,
+    args: Option<Value>,
+) -> Result<Value, CommandError> {
+    commands::dispatch(&ctx, &name, args.unwrap_or(Value::Null)).await
+}
+
+/// A file type the save dialog offers.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveFilter {
+    pub name: String,
+    pub extensions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveRequest {
+    pub title: Option<String>,
+    pub default_file_name: Option<String>,
+    #[serde(default)]
+    pub filters: Vec<SaveFilter>,
+}
+
+/// Where the user chose to save, or nothing when they cancelled.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveChoice {
+    pub path: Option<PathBuf>,
+}
+
+/// Shows the OS save dialog (for exports) and returns the chosen path. The UI then asks the
+/// command layer to write the export there, so the webview itself never touches the file system.
+#[tauri::command]
+pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<SaveChoice, CommandError> {
+    let mut dialog = app.dialog().file();
+    if let Some(title) = &request.title {
+        dialog = dialog.set_title(title);
+    }
+    if let Some(name) = &request.default_file_name {
+        dialog = dialog.set_file_name(name);
+    }
+    if let Ok(documents) = app.path().document_dir() {
+        dialog = dialog.set_directory(documents);
+    }
+    for f in &request.filters {
+        let exts: Vec<&str> = f.extensions.iter().map(String::as_str).collect();
+        dialog = dialog.add_filter(&f.name, &exts);
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    dialog.save_file(move |path| {
+        let _ = tx.send(path);
+    });
+    let chosen = rx.await.map_err(|_| {
+        CommandError::Invalid("保存ダイアログが応答しませんでした / The save dialog closed without an answer".into())
+    })?;
+    let path = match chosen {
+        None => None,
+        Some(p) => Some(p.into_path().map_err(|e| {
+            CommandError::Invalid(format!(
+                "選ばれた保存先を使えません / The chosen location cannot be used: {e}"
+            ))
+        })?),
+    };
+    Ok(SaveChoice { path })
+}

@@ -1,0 +1,62 @@
+//! Kura's desktop app: a thin Tauri shell around kura-core. The window shows the web UI in
+//! `ui/`; every request it makes goes through one IPC command into kura-core's command layer,
+//! the same layer `kura serve` exposes over HTTP.
+
+// Release builds on Windows get no console window.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod ipc;
+mod sync;
+mod tray;
+mod watch;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use kura_core::commands::AppContext;
+use tauri::{Manager, WindowEvent};
+
+fn main() -> anyhow::Result<()> {
+    let data_dir = data_dir()?;
+    let ctx = AppContext::open(data_dir.clone())
+        .with_context(|| format!("cannot open Kura's data in {}", data_dir.display()))?;
+
+    tauri::Builder::default()
+        // First, so a second launch hands over to the running app before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tray::show_main_window(app)
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(ctx)
+        .manage(watch::Watcher::default())
+        .invoke_handler(tauri::generate_handler![ipc::invoke_command, ipc::pick_save_path])
+        .setup(|app| {
+            tray::install(app.handle())?;
+            sync::start(app.handle().clone());
+            watch::start(app.handle().clone());
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps Kura in the tray so scheduled syncs go on; "Quit" ends it.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.app_handle().tray_by_id("kura").is_some()
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
+        .run(tauri::generate_context!())
+        .context("the desktop app stopped with an error")
+}
+
+/// `KURA_DATA_DIR` when set (the CLI honours it too, so both share one database), else the
+/// platform's data folder.
+fn data_dir() -> anyhow::Result<PathBuf> {
+    let explicit = std::env::var_os("KURA_DATA_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    kura_core::store::data_dir(explicit.as_deref()).context("cannot find a folder for Kura's data")
+}

@@ -1,0 +1,61 @@
+//! The scheduler while the app is open, "Sync now" from the tray, and what the UI and the
+//! person are told when a sync finishes.
+
+use serde_json::Value;
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_notification::NotificationExt;
+use tokio::sync::broadcast::error::RecvError;
+
+use kura_core::commands::{self, AppContext};
+
+use crate::watch;
+
+/// The event the UI hears after every finished sync of a link: the scheduler's `LinkReport`
+/// (camelCase JSON), so it can refresh what it shows.
+pub const SYNC_REPORT_EVENT: &str = "kura://sync-report";
+
+/// Starts kura-core's scheduler (syncs now, then on the interval from the settings) and relays
+/// each report to the UI, the tray and the notifications.
+pub fn start(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let ctx = app.state::<AppContext>().inner().clone();
+        if let Err(e) = ctx.start_syncing() {
+            tracing::error!(error = %e, "syncing cannot start; cached data is still shown");
+            notify(&app, "同期を開始できません / Syncing cannot start", &e.to_string());
+            return;
+        }
+        let Some(mut reports) = ctx.scheduler().map(|s| s.subscribe()) else {
+            return;
+        };
+        loop {
+            match reports.recv().await {
+                Ok(report) => {
+                    if let Err(e) = app.emit(SYNC_REPORT_EVENT, &*report) {
+                        tracing::warn!(error = %e, "cannot tell the UI about a finished sync");
+                    }
+                    watch::check_now(&app).await;
+                }
+                // Missed reports only mean a refresh is due, which the next one brings.
+                Err(RecvError::Lagged(_)) => watch::check_now(&app).await,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+/// Tray "Sync now": asks the scheduler to sync every active link at once.
+pub fn sync_now(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let ctx = app.state::<AppContext>().inner().clone();
+        if let Err(e) = commands::dispatch(&ctx, "syncNow", Value::Null).await {
+            tracing::warn!(error = %e, "sync from the tray failed");
+            notify(&app, "同期できません / Cannot sync", &e.to_string());
+        }
+    });
+}
+
+fn notify(app: &AppHandle, title: &str, body: &str) {
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        tracing::warn!(error = %e, "cannot show a notification");
+    }
+}
