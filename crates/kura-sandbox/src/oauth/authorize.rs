@@ -81,11 +81,11 @@ pub async fn start(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
         Some(_) => return fail("unsupported_response_type", "only response_type=code is supported"),
         None => return fail("invalid_request", "response_type is required"),
     }
-    // Without a scope the client gets everything a read-only client can have (RFC 6749 §3.3).
+    // No default scope: the client must say what it asks the user for (RFC 6749 §3.3).
     let scopes = match params.get("scope").map(Scope::parse_list) {
-        None => Scope::ALL.to_vec(),
         Some(Ok(scopes)) => scopes,
         Some(Err(unknown)) => return fail("invalid_scope", &unknown.to_string()),
+        None => return fail("invalid_scope", "scope is required: balance, transactions or both"),
     };
     let code_challenge = match (params.get("code_challenge"), params.get("code_challenge_method")) {
         (Some(challenge), Some("S256")) if pkce::is_s256_challenge(challenge) => Some(challenge.to_owned()),

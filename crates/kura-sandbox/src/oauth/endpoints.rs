@@ -66,7 +66,8 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Byt
         let token = params.get("token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
         // Both token types are revocable, so `unsupported_token_type` never applies, and the
         // hint only orders the lookup, which both types share here (RFC 7009 §2.1).
-        state.oauth.tokens().revoke(token, client.id)
+        state.oauth.tokens().revoke(token, client.id);
+        Ok(())
     });
     match result {
         Ok(()) => (StatusCode::OK, no_store()).into_response(),

@@ -116,6 +116,7 @@ async fn request_errors_go_back_to_a_verified_redirect_uri() {
         (with(base.clone(), "response_type", Some("token")), "unsupported_response_type"),
         (with(base.clone(), "response_type", None), "invalid_request"),
         (with(base.clone(), "scope", Some("balance payments")), "invalid_scope"),
+        (with(base.clone(), "scope", None), "invalid_scope"),
         // Missing PKCE for a public client.
         (with(with(base.clone(), "code_challenge", None), "code_challenge_method", None), "invalid_request"),
         // `plain`, explicitly or by omitting the method.
