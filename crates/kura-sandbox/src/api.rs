@@ -61,7 +61,7 @@ fn authorize(state: &AppState, headers: &HeaderMap, need: Need) -> Result<Grant,
     let has = |scope: &str| grant.scopes.iter().any(|s| s == scope);
     match need {
         Need::Either if !has("balance") && !has("transactions") => {
-            Err(ApiError::insufficient_scope("balance"))
+            Err(ApiError::insufficient_scope("balance transactions"))
         }
         Need::Balance if !has("balance") => Err(ApiError::insufficient_scope("balance")),
         Need::Transactions if !has("transactions") => {

@@ -1,22 +1,215 @@
-//! `kura sandbox`.
+//! `kura sandbox`: the simulated federation Open API, for trying Kura and for tests.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use kura_sandbox::{Faults, SandboxConfig};
 
 use crate::Global;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Port on 127.0.0.1.
+    /// Port to listen on.
     #[arg(long, default_value_t = 7878)]
     pub port: u16,
+    /// Address to listen on. Anything but loopback requires --tls.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub bind: IpAddr,
+    /// Seed of the deterministic demo data.
+    #[arg(long, default_value_t = SandboxConfig::default().seed)]
+    pub seed: u64,
+    /// Simulated date (JST) to start on, YYYY-MM-DD; default: today.
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    /// Serve HTTPS with a certificate generated at start (needs --ca-out).
+    #[arg(long, requires = "ca_out")]
+    pub tls: bool,
+    /// Where to write the generated CA certificate (PEM) that clients should trust.
+    #[arg(long, requires = "tls")]
+    pub ca_out: Option<PathBuf>,
+    /// Large-data mode: user bench/bench gets one account with this many transactions in the
+    /// 90-day window.
+    #[arg(long, value_name = "N")]
+    pub large: Option<u64>,
+    /// Access-token lifetime in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub access_token_ttl: i64,
+    /// Refresh-token lifetime in days.
+    #[arg(long, default_value_t = 30)]
+    pub refresh_token_ttl_days: i64,
+    /// Consent lifetime in days.
+    #[arg(long, default_value_t = 90)]
+    pub consent_ttl_days: i64,
+
+    /// Fault: delay every /v1 response by this many milliseconds.
+    #[arg(long, value_name = "MS", help_heading = "Faults")]
+    pub latency_ms: Option<u64>,
+    /// Fault: probability (0–1) of a 500/503 on each /v1 request.
+    #[arg(long, value_name = "P", help_heading = "Faults")]
+    pub error_rate: Option<f64>,
+    /// Fault: the next N /v1 requests fail with --fail-status.
+    #[arg(long, value_name = "N", help_heading = "Faults")]
+    pub fail_next: Option<u32>,
+    /// Fault: status for --fail-next, 500 or 503.
+    #[arg(long, value_name = "STATUS", help_heading = "Faults")]
+    pub fail_status: Option<u16>,
+    /// Fault: every /v1 request gets 429 RATE_LIMITED.
+    #[arg(long, help_heading = "Faults")]
+    pub rate_limited: bool,
+    /// Fault: the next N /v1 requests get 429 RATE_LIMITED.
+    #[arg(long, value_name = "N", help_heading = "Faults")]
+    pub rate_limit_next: Option<u32>,
+    /// Fault: seconds announced in Retry-After on 429/503.
+    #[arg(long, value_name = "SECONDS", help_heading = "Faults")]
+    pub retry_after: Option<u32>,
+    /// Fault: 503 UNDER_MAINTENANCE on every /v1 request.
+    #[arg(long, help_heading = "Faults")]
+    pub maintenance: bool,
+    /// Fault: maintenance window on the simulated clock, e.g.
+    /// 2026-11-25T02:00:00+09:00/2026-11-25T06:00:00+09:00.
+    #[arg(long, value_name = "FROM/TO", value_parser = parse_window, help_heading = "Faults")]
+    pub maintenance_window: Option<(DateTime<FixedOffset>, DateTime<FixedOffset>)>,
+    /// Fault: the next N successful /v1 responses have a body that is not valid JSON.
+    #[arg(long, value_name = "N", help_heading = "Faults")]
+    pub malformed_json: Option<u32>,
+    /// Fault: the next N successful /v1 responses are cut short of their Content-Length.
+    #[arg(long, value_name = "N", help_heading = "Faults")]
+    pub truncated_body: Option<u32>,
+    /// Fault: the next N follow-up transaction pages repeat the previous page.
+    #[arg(long, value_name = "N", help_heading = "Faults")]
+    pub repeat_page: Option<u32>,
+    /// Fault: the next N follow-up transaction pages start with the previous page's last line.
+    #[arg(long, value_name = "N", help_heading = "Faults")]
+    pub duplicate_item: Option<u32>,
+    /// Fault: follow-up transaction pages always point back to the second page.
+    #[arg(long, help_heading = "Faults")]
+    pub loop_next_item_key: bool,
+    /// Fault: transaction lines carry no itemKey.
+    #[arg(long, help_heading = "Faults")]
+    pub omit_item_key: bool,
+}
+
+fn parse_window(value: &str) -> Result<(DateTime<FixedOffset>, DateTime<FixedOffset>), String> {
+    let (from, to) = value
+        .split_once('/')
+        .ok_or("expected FROM/TO, two RFC 3339 times separated by '/'")?;
+    let parse = |s: &str| {
+        DateTime::parse_from_rfc3339(s).map_err(|e| format!("{s:?} is not an RFC 3339 time: {e}"))
+    };
+    Ok((parse(from)?, parse(to)?))
+}
+
+impl Args {
+    fn faults(&self) -> Faults {
+        let defaults = Faults::default();
+        Faults {
+            latency_ms: self.latency_ms.unwrap_or(defaults.latency_ms),
+            error_rate: self.error_rate.unwrap_or(defaults.error_rate),
+            fail_next: self.fail_next.unwrap_or(defaults.fail_next),
+            fail_status: self.fail_status.unwrap_or(defaults.fail_status),
+            rate_limited: self.rate_limited,
+            rate_limit_next: self.rate_limit_next.unwrap_or(defaults.rate_limit_next),
+            retry_after_seconds: self.retry_after.unwrap_or(defaults.retry_after_seconds),
+            maintenance: self.maintenance,
+            maintenance_from: self.maintenance_window.map(|w| w.0),
+            maintenance_to: self.maintenance_window.map(|w| w.1),
+            malformed_json: self.malformed_json.unwrap_or(defaults.malformed_json),
+            truncated_body: self.truncated_body.unwrap_or(defaults.truncated_body),
+            repeat_page: self.repeat_page.unwrap_or(defaults.repeat_page),
+            duplicate_item: self.duplicate_item.unwrap_or(defaults.duplicate_item),
+            loop_next_item_key: self.loop_next_item_key,
+            omit_item_key: self.omit_item_key,
+            ..defaults
+        }
+    }
 }
 
 pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
-    let config = kura_sandbox::SandboxConfig {
-        addr: ([127, 0, 0, 1], args.port).into(),
-        ..Default::default()
+    let faults = args.faults();
+    faults
+        .validate()
+        .map_err(|e| anyhow::anyhow!("invalid fault flags: {e}"))?;
+    let config = SandboxConfig {
+        addr: SocketAddr::new(args.bind, args.port),
+        seed: args.seed,
+        today: args.today,
+        access_token_ttl: Duration::seconds(args.access_token_ttl),
+        refresh_token_ttl: Duration::days(args.refresh_token_ttl_days),
+        consent_ttl: Duration::days(args.consent_ttl_days),
+        tls_ca_out: if args.tls { args.ca_out.clone() } else { None },
+        large_transactions: args.large,
+        faults,
     };
-    let sandbox = kura_sandbox::start(config).await?;
-    println!("Sandbox Open API on {}", sandbox.base_url);
-    tokio::signal::ctrl_c().await?;
+    let sandbox = kura_sandbox::start(config)
+        .await
+        .context("cannot start the sandbox")?;
+    let base = &sandbox.base_url;
+    println!(
+        "Kura sandbox (simulated federation Open API {}) on {base}",
+        kura_sandbox::API_VERSION
+    );
+    if let Some(path) = &args.ca_out {
+        println!(
+            "  HTTPS certificate authority written to {} — trust it explicitly in clients",
+            path.display()
+        );
+    }
+    println!("  simulated today: {} (JST)", sandbox.state.clock.today());
+    println!();
+    println!("Demo logins (username / password):");
+    for user in sandbox.state.bank.users() {
+        let banks: std::collections::BTreeSet<String> = sandbox
+            .state
+            .bank
+            .all_accounts_of(user.username)
+            .map(|a| a.bank_code.clone())
+            .collect();
+        let summary = if banks.len() > 3 {
+            format!("accounts at all {} unions", banks.len())
+        } else {
+            format!(
+                "accounts at {}",
+                banks.into_iter().collect::<Vec<_>>().join(", ")
+            )
+        };
+        println!("  {} / {}   ({summary})", user.username, user.password);
+    }
+    println!();
+    println!("How to log in:");
+    println!("  `kura link` opens your browser at the authorization endpoint, e.g.");
+    println!(
+        "  {base}/oauth/authorize?response_type=code&client_id=kura-desktop&redirect_uri=http://127.0.0.1:<port>/callback&scope=balance%20transactions&state=<random>&code_challenge=<S256>&code_challenge_method=S256&bank_code=2011"
+    );
+    println!(
+        "  sign in as demo/demo, choose the accounts to share, and Kura receives the tokens on 127.0.0.1."
+    );
+    println!("  OAuth metadata: {base}/.well-known/oauth-authorization-server");
+    println!(
+        "  Admin (loopback only): {base}/admin/faults, {base}/admin/clock, POST {base}/admin/tokens"
+    );
+    println!();
+    println!("Serving until Ctrl-C.");
+    shutdown_signal().await?;
     sandbox.shutdown().await;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM from a service manager or test harness.
+async fn shutdown_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r?,
+            _ = term.recv() => {}
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await?;
+        Ok(())
+    }
 }
