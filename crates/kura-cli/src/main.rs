@@ -28,6 +28,8 @@ pub struct Global {
 enum Command {
     /// Run the simulated federation Open API (OAuth server + resource API) on loopback.
     Sandbox(cmd::sandbox::Args),
+    /// Serve Kura's web UI on 127.0.0.1 for a browser (prints the address with its session key).
+    Serve(cmd::serve::Args),
 }
 
 #[tokio::main]
@@ -41,5 +43,6 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Sandbox(args) => cmd::sandbox::run(args, &cli.global).await,
+        Command::Serve(args) => cmd::serve::run(args, &cli.global).await,
     }
 }

@@ -1,0 +1,224 @@
+//! `kura serve`: the web UI and the command layer over HTTP, on 127.0.0.1 only.
+//!
+//! Guarded the way a local web app must be: a random session token (in the URL's fragment, sent
+//! back by the UI in a header) on every API call, and a Host-header check so a page on another
+//! site cannot reach us through DNS rebinding. The UI is embedded in the binary.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use kura_core::commands::{self, AppContext, ErrorKind};
+use rust_embed::RustEmbed;
+
+use crate::Global;
+
+/// The built UI (`npm run build` in ui/). Missing at build time gives the page below instead.
+#[derive(RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/../../ui/dist"]
+#[allow_missing = true]
+struct Ui;
+
+/// The header the UI sends the session token in.
+pub const TOKEN_HEADER: &str = "x-kura-token";
+
+/// No remote content, no inline script, no framing.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+                   form-action 'none'; frame-ancestors 'none'";
+
+const NOT_BUILT: &str = "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>Kura</title></head>\
+<body><h1>画面がビルドされていません / The web UI is not built into this kura</h1>\
+<p>Run <code>npm ci &amp;&amp; npm run build</code> in <code>ui/</code>, then rebuild kura \
+(<code>cargo build -p kura-cli</code>).</p></body></html>";
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Port on 127.0.0.1 (default: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Open the address in the browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+struct Served {
+    ctx: AppContext,
+    token: String,
+    allowed_hosts: [String; 2],
+}
+
+pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
+    let data_dir = kura_core::store::data_dir(global.data_dir.as_deref())?;
+    let ctx = AppContext::open(data_dir).context("cannot open Kura's data")?;
+    // The scheduler syncs every link while Kura is served, as the desktop app does.
+    ctx.start_syncing().context("cannot start syncing")?;
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
+            .await
+            .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    let port = listener.local_addr()?.port();
+    let token = hex_token();
+    let url = format!("http://127.0.0.1:{port}/#token={token}");
+    let sync_ctx = ctx.clone();
+    let served = Arc::new(Served {
+        ctx,
+        token,
+        allowed_hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")],
+    });
+    let app = router(served);
+
+    println!("Kura is ready at {url}");
+    println!("(open that address; it holds this session's key. Ctrl-C stops Kura.)");
+    if args.open {
+        let browser = kura_core::oauth::Browser::from_env_or(None)?;
+        if let Err(e) = browser.open(&url) {
+            eprintln!("warning: {e}");
+        }
+    }
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("the web server stopped with an error");
+    sync_ctx.stop_syncing();
+    result
+}
+
+fn router(served: Arc<Served>) -> Router {
+    Router::new()
+        .route("/api/{command}", post(api))
+        .fallback(asset)
+        .layer(middleware::from_fn_with_state(served.clone(), guard))
+        .with_state(served)
+}
+
+fn hex_token() -> String {
+    rand::random::<[u8; 32]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Refuses foreign Host headers (DNS rebinding) and adds the security headers to every answer.
+async fn guard(State(served): State<Arc<Served>>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let mut response = if served.allowed_hosts.iter().any(|h| h == host) {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::FORBIDDEN,
+            "Kura answers only to 127.0.0.1 and localhost on its own port.\n",
+        )
+            .into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// Compares without leaking through timing how much of the token was right.
+fn token_matches(given: &[u8], expected: &[u8]) -> bool {
+    given.len() == expected.len()
+        && given
+            .iter()
+            .zip(expected)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+async fn api(
+    State(served): State<Arc<Served>>,
+    Path(command): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let given = headers
+        .get(TOKEN_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if !token_matches(given, served.token.as_bytes()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong session token: open the address `kura serve` printed\n",
+        )
+            .into_response();
+    }
+    let args = if body.is_empty() {
+        serde_json::Value::Null
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(e) => {
+                let failure = commands::CommandError::BadRequest {
+                    command: command.clone(),
+                    detail: e.to_string(),
+                };
+                return failure_response(&failure);
+            }
+        }
+    };
+    match commands::dispatch(&served.ctx, &command, args).await {
+        Ok(value) => no_store(axum::Json(value).into_response()),
+        Err(e) => failure_response(&e),
+    }
+}
+
+fn failure_response(e: &commands::CommandError) -> Response {
+    let status = match e.kind() {
+        ErrorKind::UnknownCommand | ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::BadRequest | ErrorKind::Invalid => StatusCode::BAD_REQUEST,
+        ErrorKind::Network | ErrorKind::Remote => StatusCode::BAD_GATEWAY,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    no_store((status, axum::Json(e.to_failure())).into_response())
+}
+
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn asset(uri: Uri) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    let path = if path.is_empty() { "index.html" } else { path };
+    match Ui::get(path) {
+        Some(file) => Response::builder()
+            .header(header::CONTENT_TYPE, file.metadata.mimetype())
+            .body(Body::from(file.data.into_owned()))
+            .expect("static headers are valid"),
+        None if path == "index.html" => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            NOT_BUILT,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    }
+}

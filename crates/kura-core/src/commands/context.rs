@@ -1,0 +1,171 @@
+//! What every command runs against.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use super::CommandError;
+use super::links::LinkAttemptStatus;
+use super::settings::Preferences;
+use crate::model::LinkId;
+use crate::profile::Profiles;
+use crate::secrets::SecretStore;
+use crate::store::Store;
+use crate::sync::SchedulerHandle;
+
+/// The open store, the credential store and the preferences of one data folder. Cheap to clone
+/// (it is shared), so background work such as a link attempt can keep it.
+#[derive(Clone)]
+pub struct AppContext {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    data_dir: PathBuf,
+    database_file: PathBuf,
+    store: Arc<Mutex<Store>>,
+    secrets: SecretStore,
+    preferences: RwLock<Preferences>,
+    attempts: LinkAttempts,
+    scheduler: Mutex<Option<SchedulerHandle>>,
+}
+
+impl AppContext {
+    /// Opens (creating if needed) the store in `data_dir` and reads the preferences there.
+    pub fn open(data_dir: PathBuf) -> Result<AppContext, CommandError> {
+        let store = Store::open(Some(&data_dir))?;
+        let secrets = SecretStore::for_data_dir(&data_dir)?;
+        let preferences = Preferences::load(&data_dir);
+        Ok(AppContext {
+            inner: Arc::new(Inner {
+                database_file: store.path().to_owned(),
+                data_dir,
+                store: Arc::new(Mutex::new(store)),
+                secrets,
+                preferences: RwLock::new(preferences),
+                attempts: LinkAttempts::default(),
+                scheduler: Mutex::new(None),
+            }),
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    pub fn database_file(&self) -> &Path {
+        &self.inner.database_file
+    }
+
+    /// The store, locked. Hold it only for a query, never across an `.await`.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back), so
+        // a poisoned lock is still safe to use.
+        self.inner.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The shared store, for the sync engine.
+    pub(super) fn shared_store(&self) -> Arc<Mutex<Store>> {
+        self.inner.store.clone()
+    }
+
+    /// Starts syncing every active link: now, then on the preferences' interval, and on
+    /// `syncNow`. Call once, inside a Tokio runtime; it runs until [`AppContext::stop_syncing`].
+    pub fn start_syncing(&self) -> Result<(), CommandError> {
+        let profiles = Profiles::load()?;
+        let handle = super::sync::spawn_scheduler(self, profiles);
+        if let Some(old) = self
+            .inner
+            .scheduler
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(handle)
+        {
+            old.stop();
+        }
+        Ok(())
+    }
+
+    pub fn stop_syncing(&self) {
+        if let Some(handle) = self
+            .inner
+            .scheduler
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            handle.stop();
+        }
+    }
+
+    /// The running scheduler, if syncing was started (e.g. to subscribe to its reports).
+    pub fn scheduler(&self) -> Option<SchedulerHandle> {
+        self.inner
+            .scheduler
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn secrets(&self) -> &SecretStore {
+        &self.inner.secrets
+    }
+
+    pub fn preferences(&self) -> Preferences {
+        self.inner
+            .preferences
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub(super) fn set_preferences(&self, preferences: Preferences) {
+        *self
+            .inner
+            .preferences
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = preferences;
+    }
+
+    pub(super) fn attempts(&self) -> &LinkAttempts {
+        &self.inner.attempts
+    }
+}
+
+/// Link attempts in flight or finished, by id, for `linkStatus`.
+#[derive(Default)]
+pub(super) struct LinkAttempts {
+    next: AtomicU64,
+    states: Mutex<HashMap<u64, LinkAttemptStatus>>,
+}
+
+impl LinkAttempts {
+    fn states(&self) -> MutexGuard<'_, HashMap<u64, LinkAttemptStatus>> {
+        self.states.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(super) fn begin(&self) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        self.states().insert(id, LinkAttemptStatus::Waiting);
+        id
+    }
+
+    pub(super) fn finish(&self, id: u64, outcome: Result<LinkId, CommandError>) {
+        let status = match outcome {
+            Ok(link) => LinkAttemptStatus::Linked { link_id: link.0 },
+            Err(e) => LinkAttemptStatus::Failed {
+                error: e.to_failure(),
+            },
+        };
+        self.states().insert(id, status);
+    }
+
+    pub(super) fn forget(&self, id: u64) {
+        self.states().remove(&id);
+    }
+
+    pub(super) fn status(&self, id: u64) -> Option<LinkAttemptStatus> {
+        self.states().get(&id).cloned()
+    }
+}

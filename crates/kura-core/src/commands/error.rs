@@ -1,0 +1,170 @@
+//! The one error type every command returns. It crosses both transports as a typed object
+//! `{kind, message, hint}`: `kind` lets the UI choose what to show (a re-link button, the offline
+//! banner), `message` says what happened, `hint` what to do about it.
+
+use serde::{Serialize, Serializer};
+use ts_rs::TS;
+
+use crate::api::ApiError;
+use crate::export::ExportError;
+use crate::oauth::{LinkError, OAuthError};
+use crate::profile::ProfileError;
+use crate::secrets::SecretsError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("this version of Kura has no command `{0}`")]
+    UnknownCommand(String),
+    #[error("the request for `{command}` is malformed: {detail}")]
+    BadRequest { command: String, detail: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error("cannot save the settings to {path}: {source}")]
+    SettingsIo {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// What went wrong, as a class the UI can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// The UI and the core disagree (a bug or a stale UI build).
+    UnknownCommand,
+    BadRequest,
+    /// The user asked for something that cannot be done (bad union code, bad filter).
+    Invalid,
+    NotFound,
+    /// The union's server could not be reached: show cached data and the offline banner.
+    Network,
+    /// The consent must be given again in the browser.
+    ReauthRequired,
+    /// The user chose Deny on the consent page.
+    AccessDenied,
+    /// The browser never came back.
+    TimedOut,
+    /// The OS credential store is missing or locked.
+    Keyring,
+    /// profiles.toml or the union's configuration is wrong.
+    Config,
+    /// The local database or a file could not be read or written.
+    Storage,
+    /// The union's server answered something Kura cannot use.
+    Remote,
+    Export,
+}
+
+/// The serialised form of a [`CommandError`].
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandFailure {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl CommandError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CommandError::UnknownCommand(_) => ErrorKind::UnknownCommand,
+            CommandError::BadRequest { .. } => ErrorKind::BadRequest,
+            CommandError::Invalid(_) => ErrorKind::Invalid,
+            CommandError::NotFound(_) => ErrorKind::NotFound,
+            CommandError::Store(e) | CommandError::Link(LinkError::Store(e)) => store_kind(e),
+            CommandError::SettingsIo { .. } => ErrorKind::Storage,
+            CommandError::OAuth(e) | CommandError::Link(LinkError::OAuth(e)) => oauth_kind(e),
+            CommandError::Link(LinkError::Accounts(e)) => api_kind(e),
+            CommandError::Link(LinkError::WrongUnion { .. }) => ErrorKind::Remote,
+            CommandError::Secrets(_) => ErrorKind::Keyring,
+            CommandError::Profile(_) => ErrorKind::Config,
+            CommandError::Export(_) => ErrorKind::Export,
+        }
+    }
+
+    /// What the user can do next, where the message alone does not say it.
+    fn hint(&self) -> Option<String> {
+        let hint = match self.kind() {
+            ErrorKind::Network => {
+                "Kura shows the data it has cached; it syncs again once the union can be reached."
+            }
+            ErrorKind::ReauthRequired => {
+                "Open Links and choose Re-authenticate; your cached history is kept."
+            }
+            ErrorKind::Keyring => {
+                "Kura keeps tokens only in the OS credential store (Secret Service, Keychain, Credential Manager); unlock or install it and try again."
+            }
+            ErrorKind::UnknownCommand | ErrorKind::BadRequest => {
+                "Restart Kura; if this persists, the UI and the core are from different builds."
+            }
+            _ => return None,
+        };
+        Some(hint.to_owned())
+    }
+
+    pub fn to_failure(&self) -> CommandFailure {
+        CommandFailure {
+            kind: self.kind(),
+            message: self.to_string(),
+            hint: self.hint(),
+        }
+    }
+}
+
+fn store_kind(e: &StoreError) -> ErrorKind {
+    match e {
+        StoreError::UnknownLink(_)
+        | StoreError::UnknownAccount(_)
+        | StoreError::UnknownSyncRun(_) => ErrorKind::NotFound,
+        StoreError::InvalidCursor(_) => ErrorKind::Invalid,
+        _ => ErrorKind::Storage,
+    }
+}
+
+fn oauth_kind(e: &OAuthError) -> ErrorKind {
+    use OAuthError as O;
+    match e {
+        O::AccessDenied => ErrorKind::AccessDenied,
+        O::TimedOut(_) => ErrorKind::TimedOut,
+        O::InvalidGrant(_) | O::NoRefreshToken => ErrorKind::ReauthRequired,
+        O::Network(_) => ErrorKind::Network,
+        O::Secrets(_) | O::MissingClientSecret(_) => ErrorKind::Keyring,
+        O::Profile(_) | O::Discovery { .. } => ErrorKind::Config,
+        O::Listen(_) | O::Browser { .. } => ErrorKind::Storage,
+        O::Authorization { .. }
+        | O::StateMismatch
+        | O::MalformedCallback
+        | O::TokenEndpoint { .. }
+        | O::Protocol(_) => ErrorKind::Remote,
+    }
+}
+
+fn api_kind(e: &ApiError) -> ErrorKind {
+    match e {
+        ApiError::Network { .. } | ApiError::Timeout { .. } => ErrorKind::Network,
+        ApiError::Token(crate::api::TokenError::ReauthRequired { .. })
+        | ApiError::Unauthorized { .. } => ErrorKind::ReauthRequired,
+        _ => ErrorKind::Remote,
+    }
+}
+
+impl Serialize for CommandError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_failure().serialize(serializer)
+    }
+}

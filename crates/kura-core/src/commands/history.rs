@@ -1,0 +1,218 @@
+//! An account's history: keyset-paged transactions with filters and search, monthly income and
+//! expense, and the balance over time.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{AppContext, CommandError};
+use crate::model::AccountId;
+use crate::query::{Cursor, Direction, TxFilter};
+
+/// The largest page the UI may ask for at once.
+const MAX_PAGE: u32 = 2_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Flow {
+    In,
+    Out,
+}
+
+/// Which transactions: all fields optional; an empty `accounts` means every visible account.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HistoryFilter {
+    pub accounts: Vec<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub flow: Option<Flow>,
+    /// Bounds on the amount's magnitude in yen, inclusive.
+    pub min_amount: Option<i64>,
+    pub max_amount: Option<i64>,
+    /// Words that must all occur in the remarks; ｶｰﾄﾞ, カード and かーど match alike.
+    pub search: Option<String>,
+}
+
+impl HistoryFilter {
+    fn to_query(&self) -> Result<TxFilter, CommandError> {
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from > to
+        {
+            return Err(CommandError::Invalid(format!(
+                "the start date {from} is after the end date {to}"
+            )));
+        }
+        if let (Some(min), Some(max)) = (self.min_amount, self.max_amount)
+            && min > max
+        {
+            return Err(CommandError::Invalid(format!(
+                "the smallest amount ¥{min} is above the largest ¥{max}"
+            )));
+        }
+        Ok(TxFilter {
+            accounts: self.accounts.iter().copied().map(AccountId).collect(),
+            from: self.from,
+            to: self.to,
+            direction: self.flow.map(|f| match f {
+                Flow::In => Direction::In,
+                Flow::Out => Direction::Out,
+            }),
+            min_amount: self.min_amount,
+            max_amount: self.max_amount,
+            search: self.search.clone().filter(|s| !s.trim().is_empty()),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionsPageRequest {
+    pub filter: HistoryFilter,
+    /// `nextCursor` of the previous page; absent for the first (newest) page.
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionItem {
+    pub id: i64,
+    pub account_id: i64,
+    pub transaction_date: NaiveDate,
+    pub value_date: Option<NaiveDate>,
+    /// Signed yen: positive in, negative out.
+    pub amount: i64,
+    /// The bank's balance after this line.
+    pub balance_after: Option<i64>,
+    pub remarks: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionsPageResponse {
+    /// Newest first.
+    pub rows: Vec<TransactionItem>,
+    pub next_cursor: Option<String>,
+}
+
+pub async fn transactions(
+    ctx: &AppContext,
+    req: TransactionsPageRequest,
+) -> Result<TransactionsPageResponse, CommandError> {
+    let filter = req.filter.to_query()?;
+    let cursor = req
+        .cursor
+        .as_deref()
+        .map(str::parse::<Cursor>)
+        .transpose()?;
+    let page = ctx
+        .store()
+        .transactions(&filter, cursor, req.limit.clamp(1, MAX_PAGE) as usize)?;
+    Ok(TransactionsPageResponse {
+        rows: page
+            .rows
+            .into_iter()
+            .map(|r| TransactionItem {
+                id: r.id,
+                account_id: r.account_id.0,
+                transaction_date: r.transaction_date,
+                value_date: r.value_date,
+                amount: r.amount,
+                balance_after: r.balance_after,
+                remarks: r.remarks,
+            })
+            .collect(),
+        next_cursor: page.next_cursor.map(|c| c.to_string()),
+    })
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthlyTotalsRequest {
+    pub filter: HistoryFilter,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthTotalItem {
+    /// `YYYY-MM` (JST).
+    pub month: String,
+    pub income: i64,
+    /// Money out, as a positive number.
+    pub expense: i64,
+    pub net: i64,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthlyTotalsResponse {
+    /// Oldest month first.
+    pub months: Vec<MonthTotalItem>,
+}
+
+pub async fn monthly(
+    ctx: &AppContext,
+    req: MonthlyTotalsRequest,
+) -> Result<MonthlyTotalsResponse, CommandError> {
+    let filter = req.filter.to_query()?;
+    let months = ctx
+        .store()
+        .monthly_totals(&filter)?
+        .into_iter()
+        .map(|m| MonthTotalItem {
+            month: m.month,
+            income: m.income,
+            expense: m.expense,
+            net: m.net,
+            count: m.count,
+        })
+        .collect();
+    Ok(MonthlyTotalsResponse { months })
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceSeriesRequest {
+    pub account_id: i64,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BalancePointItem {
+    pub date: NaiveDate,
+    pub balance: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceSeriesResponse {
+    /// One point per day, oldest first.
+    pub points: Vec<BalancePointItem>,
+}
+
+pub async fn balance_series(
+    ctx: &AppContext,
+    req: BalanceSeriesRequest,
+) -> Result<BalanceSeriesResponse, CommandError> {
+    let store = ctx.store();
+    let account = AccountId(req.account_id);
+    if !store.account_exists(account)? {
+        return Err(CommandError::NotFound(format!(
+            "no account with id {}",
+            req.account_id
+        )));
+    }
+    let points = store
+        .balance_series(account, req.from, req.to)?
+        .into_iter()
+        .map(|p| BalancePointItem {
+            date: p.date,
+            balance: p.balance,
+        })
+        .collect();
+    Ok(BalanceSeriesResponse { points })
+}

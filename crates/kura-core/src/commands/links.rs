@@ -1,0 +1,242 @@
+//! Linking a union from the UI: start the OAuth flow (browser + loopback listener) in the
+//! background, report its progress, list links, unlink.
+//!
+//! Re-authentication is `linkStart` for the link's union: the store keys links by (profile,
+//! union), so the new consent lands on the same link and its accounts keep their history.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use std::sync::{Arc, Mutex};
+
+use super::{AppContext, CommandError, CommandFailure};
+use crate::institutions;
+use crate::model::{LinkId, LinkStatus};
+use crate::oauth::{self, Browser, CachedData, DEFAULT_TIMEOUT};
+use crate::profile::Profiles;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum LinkState {
+    Active,
+    ReauthRequired,
+    Revoked,
+}
+
+impl From<LinkStatus> for LinkState {
+    fn from(s: LinkStatus) -> Self {
+        match s {
+            LinkStatus::Active => LinkState::Active,
+            LinkStatus::ReauthRequired => LinkState::ReauthRequired,
+            LinkStatus::Revoked => LinkState::Revoked,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct LinksListRequest {}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkItem {
+    pub id: i64,
+    pub bank_code: String,
+    pub bank_name: String,
+    pub profile: String,
+    pub status: LinkState,
+    pub consent_expires_at: Option<DateTime<Utc>>,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub account_count: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinksListResponse {
+    pub links: Vec<LinkItem>,
+}
+
+pub async fn list(
+    ctx: &AppContext,
+    _req: LinksListRequest,
+) -> Result<LinksListResponse, CommandError> {
+    let store = ctx.store();
+    let links = store
+        .links()?
+        .into_iter()
+        .map(|l| {
+            let account_count = store.accounts_of_link(l.id)?.len() as u32;
+            Ok(LinkItem {
+                id: l.id.0,
+                bank_name: bank_name(&l.bank_code),
+                bank_code: l.bank_code,
+                profile: l.profile,
+                status: l.status.into(),
+                consent_expires_at: l.consent_expires_at,
+                last_sync_at: l.last_sync_at,
+                last_error: l.last_error,
+                account_count,
+            })
+        })
+        .collect::<Result<_, CommandError>>()?;
+    Ok(LinksListResponse { links })
+}
+
+fn bank_name(code: &str) -> String {
+    institutions::by_code(code).map_or_else(|| code.to_owned(), |i| i.name.clone())
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkStartRequest {
+    /// The union's 4-digit code (also for re-authenticating an existing link).
+    pub bank_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkStartResponse {
+    /// Pass to `linkStatus`.
+    pub attempt_id: u64,
+    /// The union's login page. The UI shows it as a link in case no browser could be opened.
+    pub authorization_url: String,
+}
+
+/// Starts a link attempt: opens the browser on the union's login page and returns its address
+/// at once; the wait for the callback, the token exchange and the account listing run in the
+/// background (see `linkStatus`).
+pub async fn start(
+    ctx: &AppContext,
+    req: LinkStartRequest,
+) -> Result<LinkStartResponse, CommandError> {
+    let profiles = Profiles::load()?;
+    let profile = profiles.resolve(req.bank_code.trim())?;
+    let browser = Browser::from_env_or(profiles.browser())?;
+    // Its own connection: the attempt waits minutes for the browser and must not hold the
+    // shared one (WAL lets both write in turn).
+    let mut store = Store::open_file(ctx.database_file())?;
+    let secrets = ctx.secrets().clone();
+    let attempt_id = ctx.attempts().begin();
+    let (url_tx, url_rx) = tokio::sync::oneshot::channel::<Result<String, CommandError>>();
+    let url_tx = Arc::new(Mutex::new(Some(url_tx)));
+    let task_ctx = ctx.clone();
+    tokio::spawn(async move {
+        let shown = url_tx.clone();
+        let show_url = move |url: &url::Url| {
+            if let Some(tx) = shown.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                let _ = tx.send(Ok(url.to_string()));
+            }
+        };
+        let outcome = oauth::link(
+            &mut store,
+            &secrets,
+            profile,
+            &browser,
+            DEFAULT_TIMEOUT,
+            show_url,
+        )
+        .await
+        .map(|linked| linked.link.id)
+        .map_err(CommandError::from);
+        // Failed before the address was shown: the caller of `start` gets the error itself.
+        let early = url_tx.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match (early, outcome) {
+            (Some(tx), Err(e)) => {
+                task_ctx.attempts().forget(attempt_id);
+                let _ = tx.send(Err(e));
+            }
+            (_, outcome) => {
+                if let (Ok(link), Some(scheduler)) = (&outcome, task_ctx.scheduler()) {
+                    // Fill the new link's accounts at once rather than at the next interval.
+                    scheduler.sync_now(Some(*link));
+                }
+                task_ctx.attempts().finish(attempt_id, outcome)
+            }
+        }
+    });
+    match url_rx.await {
+        Ok(Ok(authorization_url)) => Ok(LinkStartResponse {
+            attempt_id,
+            authorization_url,
+        }),
+        Ok(Err(e)) => Err(e),
+        Err(_) => unreachable!("the link task answers before it ends"),
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkStatusRequest {
+    pub attempt_id: u64,
+}
+
+/// Where a link attempt stands.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "state")]
+pub enum LinkAttemptStatus {
+    /// Waiting for the user to log in and consent in the browser.
+    Waiting,
+    Linked {
+        link_id: i64,
+    },
+    Failed {
+        error: CommandFailure,
+    },
+}
+
+pub async fn status(
+    ctx: &AppContext,
+    req: LinkStatusRequest,
+) -> Result<LinkAttemptStatus, CommandError> {
+    ctx.attempts().status(req.attempt_id).ok_or_else(|| {
+        CommandError::NotFound(format!(
+            "no link attempt {}; start linking again",
+            req.attempt_id
+        ))
+    })
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UnlinkRequest {
+    pub link_id: i64,
+    /// Delete the link's accounts and their stored history too (default: keep them readable).
+    #[serde(default)]
+    pub purge: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UnlinkResponse {
+    /// Whether the union confirmed revoking the tokens. When false (offline, or the union offers
+    /// no revocation) the consent lapses at its expiry date; Kura has forgotten the tokens.
+    pub revoked_at_union: bool,
+    /// Why the union could not be told, when it could not.
+    pub revoke_error: Option<String>,
+}
+
+/// Revokes the tokens at the union (RFC 7009), deletes them from the credential store, and
+/// keeps or purges the cached accounts and history.
+pub async fn unlink(ctx: &AppContext, req: UnlinkRequest) -> Result<UnlinkResponse, CommandError> {
+    let profiles = Profiles::load()?;
+    let mut store = Store::open_file(ctx.database_file())?;
+    let data = if req.purge {
+        CachedData::Purge
+    } else {
+        CachedData::Keep
+    };
+    let done = oauth::unlink(
+        &mut store,
+        ctx.secrets(),
+        &profiles,
+        LinkId(req.link_id),
+        data,
+    )
+    .await?;
+    Ok(UnlinkResponse {
+        revoked_at_union: done.revoked,
+        revoke_error: done.revoke_error.map(|e| e.to_string()),
+    })
+}

@@ -1,0 +1,157 @@
+//! The dashboard: every account with its latest balance, how current it is, its link's state and
+//! its gaps; totals; and whether the unions could be reached on the last sync.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::links::LinkState;
+use super::{AppContext, CommandError};
+use crate::query::{AccountSummary, Staleness};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Freshness {
+    Fresh,
+    Stale,
+    /// Unsynced history will soon leave the bank's ~90-day window: sync now or lose it.
+    AtRisk,
+    NeverSynced,
+}
+
+impl From<Staleness> for Freshness {
+    fn from(s: Staleness) -> Self {
+        match s {
+            Staleness::Fresh => Freshness::Fresh,
+            Staleness::Stale => Freshness::Stale,
+            Staleness::AtRisk => Freshness::AtRisk,
+            Staleness::NeverSynced => Freshness::NeverSynced,
+        }
+    }
+}
+
+/// A period of history lost for good (the bank no longer serves it and Kura never stored it).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GapItem {
+    pub date_from: NaiveDate,
+    pub date_to: NaiveDate,
+    pub detected_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountCard {
+    pub id: i64,
+    pub link_id: Option<i64>,
+    /// `None` once the account's link was removed (its history stays readable).
+    pub link_status: Option<LinkState>,
+    pub bank_code: String,
+    pub bank_name: String,
+    pub branch_name: String,
+    pub account_type_name: String,
+    pub account_number: String,
+    pub account_name_kana: String,
+    pub balance: Option<i64>,
+    pub withdrawable: Option<i64>,
+    /// The bank's own "as of" for the balance: JST date and instant.
+    pub as_of_date: Option<NaiveDate>,
+    pub as_of: Option<DateTime<Utc>>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub synced_through: Option<NaiveDate>,
+    pub freshness: Freshness,
+    /// The new transactions did not add up to the balance change on the last sync.
+    pub reconcile_mismatch: Option<String>,
+    pub transaction_count: i64,
+    pub gaps: Vec<GapItem>,
+}
+
+impl From<AccountSummary> for AccountCard {
+    fn from(s: AccountSummary) -> Self {
+        let mismatch = s.reconcile_status == crate::model::ReconcileStatus::Mismatch;
+        AccountCard {
+            id: s.id.0,
+            link_id: s.link_id.map(|l| l.0),
+            link_status: s.link_status.map(Into::into),
+            bank_name: s.bank_name.unwrap_or_else(|| s.bank_code.clone()),
+            bank_code: s.bank_code,
+            branch_name: s.branch_name,
+            account_type_name: s.account_type_name,
+            account_number: s.account_number,
+            account_name_kana: s.account_name_kana,
+            balance: s.balance,
+            withdrawable: s.withdrawable,
+            as_of_date: s.as_of.map(|a| a.date),
+            as_of: s.as_of.map(|a| a.at),
+            last_synced_at: s.last_synced_at,
+            synced_through: s.synced_through,
+            freshness: s.staleness.into(),
+            reconcile_mismatch: mismatch.then(|| s.reconcile_detail.unwrap_or_default()),
+            transaction_count: s.transaction_count,
+            gaps: s
+                .gaps
+                .into_iter()
+                .map(|g| GapItem {
+                    date_from: g.date_from,
+                    date_to: g.date_to,
+                    detected_at: g.detected_at,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct OverviewRequest {}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OverviewResponse {
+    /// Visible accounts, by union, branch, type and number.
+    pub accounts: Vec<AccountCard>,
+    /// Sum of the latest balances of the visible accounts.
+    pub total: i64,
+    /// The oldest "as of" among the balances in `total`: the total is no newer than this.
+    pub total_as_of: Option<DateTime<Utc>>,
+    /// The last sync of some link could not reach its union (network or timeout): the data
+    /// shown is the cached copy.
+    pub offline: bool,
+    pub link_count: u32,
+}
+
+/// `error_kind` values the sync log records when a union could not be reached at all.
+const UNREACHABLE_KINDS: [&str; 2] = ["network", "timeout"];
+
+pub async fn overview(
+    ctx: &AppContext,
+    _req: OverviewRequest,
+) -> Result<OverviewResponse, CommandError> {
+    let store = ctx.store();
+    let accounts: Vec<AccountCard> = store
+        .account_summaries(Utc::now())?
+        .into_iter()
+        .filter(|a| !a.hidden)
+        .map(AccountCard::from)
+        .collect();
+    let links = store.links()?;
+    let mut offline = false;
+    for link in &links {
+        let latest = store.sync_runs(Some(link.id), None, 1)?;
+        if latest
+            .first()
+            .and_then(|r| r.error_kind.as_deref())
+            .is_some_and(|k| UNREACHABLE_KINDS.contains(&k))
+        {
+            offline = true;
+        }
+    }
+    let total = accounts.iter().filter_map(|a| a.balance).sum();
+    let total_as_of = accounts.iter().filter_map(|a| a.as_of).min();
+    Ok(OverviewResponse {
+        accounts,
+        total,
+        total_as_of,
+        offline,
+        link_count: links.len() as u32,
+    })
+}

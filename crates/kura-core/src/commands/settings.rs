@@ -1,0 +1,139 @@
+//! User preferences, kept as `settings.json` in the data folder beside the database.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{AppContext, CommandError};
+
+const FILE_NAME: &str = "settings.json";
+/// The shortest polling interval Kura accepts: the federation's API is not for tight loops.
+pub const MIN_POLL_MINUTES: u32 = 15;
+pub const MAX_POLL_MINUTES: u32 = 24 * 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Language {
+    Ja,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Theme {
+    /// Follow the OS's light/dark preference.
+    System,
+    Light,
+    Dark,
+}
+
+/// What the user can change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Preferences {
+    pub poll_interval_minutes: u32,
+    pub language: Language,
+    pub theme: Theme,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences {
+            poll_interval_minutes: 60,
+            language: Language::Ja,
+            theme: Theme::System,
+        }
+    }
+}
+
+impl Preferences {
+    /// Reads the file in `data_dir`; a missing or unreadable file gives the defaults, so a
+    /// damaged settings file never keeps Kura from starting.
+    pub fn load(data_dir: &Path) -> Preferences {
+        let path = data_dir.join(FILE_NAME);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                tracing::warn!(path = %path.display(), error = %e, "ignoring unreadable settings; using defaults");
+                Preferences::default()
+            }),
+            Err(_) => Preferences::default(),
+        }
+    }
+
+    fn save(&self, data_dir: &Path) -> Result<(), CommandError> {
+        let path = data_dir.join(FILE_NAME);
+        let json = serde_json::to_vec_pretty(self).expect("preferences serialise");
+        crate::export::write_atomically(&path, |w| w.write_all(&json).map_err(Into::into)).map_err(
+            |e| CommandError::SettingsIo {
+                path: path.display().to_string(),
+                source: std::io::Error::other(e),
+            },
+        )
+    }
+
+    fn validate(&self) -> Result<(), CommandError> {
+        if !(MIN_POLL_MINUTES..=MAX_POLL_MINUTES).contains(&self.poll_interval_minutes) {
+            return Err(CommandError::Invalid(format!(
+                "the polling interval must be between {MIN_POLL_MINUTES} minutes and {} hours",
+                MAX_POLL_MINUTES / 60
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct SettingsGetRequest {}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsResponse {
+    pub preferences: Preferences,
+    /// Where the database and settings live. Changed by starting Kura with `--data-dir` /
+    /// `KURA_DATA_DIR`, because moving a live database is not something to do from a form.
+    pub data_dir: String,
+    pub database_file: String,
+    pub min_poll_minutes: u32,
+    pub max_poll_minutes: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsSetRequest {
+    pub preferences: Preferences,
+}
+
+fn response(ctx: &AppContext, preferences: Preferences) -> SettingsResponse {
+    SettingsResponse {
+        preferences,
+        data_dir: ctx.data_dir().display().to_string(),
+        database_file: ctx.database_file().display().to_string(),
+        min_poll_minutes: MIN_POLL_MINUTES,
+        max_poll_minutes: MAX_POLL_MINUTES,
+    }
+}
+
+pub async fn get(
+    ctx: &AppContext,
+    _req: SettingsGetRequest,
+) -> Result<SettingsResponse, CommandError> {
+    Ok(response(ctx, ctx.preferences()))
+}
+
+pub async fn set(
+    ctx: &AppContext,
+    req: SettingsSetRequest,
+) -> Result<SettingsResponse, CommandError> {
+    req.preferences.validate()?;
+    req.preferences.save(ctx.data_dir())?;
+    let interval_changed =
+        ctx.preferences().poll_interval_minutes != req.preferences.poll_interval_minutes;
+    ctx.set_preferences(req.preferences.clone());
+    if interval_changed && ctx.scheduler().is_some() {
+        // The scheduler reads its interval when it starts.
+        ctx.start_syncing()?;
+    }
+    Ok(response(ctx, req.preferences))
+}

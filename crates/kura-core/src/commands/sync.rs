@@ -1,0 +1,144 @@
+//! Syncing from the UI: the scheduler that runs while the app (or `kura serve`) is open, how it
+//! reaches each link's union, and "sync now".
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{AppContext, CommandError};
+use crate::api::{ApiClient, ApiError, ClientConfig, TokenError, TokenFuture, TokenSource};
+use crate::model::LinkId;
+use crate::oauth::{self, LinkTokens, OAuthError};
+use crate::profile::Profiles;
+use crate::secrets::SecretStore;
+use crate::store::LinkRow;
+use crate::sync::{
+    LinkConnector, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncOptions,
+};
+
+/// Reaches a link's union through its profile: one [`ApiClient`] per API host (so the host's
+/// in-flight limit holds across links) and the link's tokens from the credential store.
+pub(super) struct ProfileConnector {
+    profiles: Profiles,
+    secrets: SecretStore,
+    clients: Mutex<HashMap<String, ApiClient>>,
+}
+
+impl ProfileConnector {
+    pub(super) fn new(profiles: Profiles, secrets: SecretStore) -> Self {
+        ProfileConnector {
+            profiles,
+            secrets,
+            clients: Mutex::default(),
+        }
+    }
+}
+
+impl LinkConnector for ProfileConnector {
+    fn connect(&self, link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), ApiError> {
+        let profile = self
+            .profiles
+            .by_name(&link.profile, &link.bank_code)
+            .map_err(|e| ApiError::InvalidUrl {
+                url: link.profile.clone(),
+                detail: e.to_string(),
+            })?;
+        let base = profile.api_base.to_string();
+        let client = {
+            let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+            match clients.get(&base) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = ApiClient::new(ClientConfig::new(base.clone()))?;
+                    clients.insert(base, c.clone());
+                    c
+                }
+            }
+        };
+        let tokens = LazyTokens {
+            link: link.clone(),
+            profiles: self.profiles.clone(),
+            secrets: self.secrets.clone(),
+            inner: tokio::sync::OnceCell::new(),
+        };
+        Ok((client, Arc::new(tokens)))
+    }
+}
+
+/// A link's tokens, set up on first use: the OAuth client may need RFC 8414 discovery, which
+/// is async, while [`LinkConnector::connect`] is not.
+struct LazyTokens {
+    link: LinkRow,
+    profiles: Profiles,
+    secrets: SecretStore,
+    inner: tokio::sync::OnceCell<LinkTokens>,
+}
+
+impl LazyTokens {
+    async fn get(&self) -> Result<&LinkTokens, TokenError> {
+        self.inner
+            .get_or_try_init(|| oauth::tokens_for(&self.link, &self.profiles, &self.secrets))
+            .await
+            .map_err(|e| match e {
+                OAuthError::InvalidGrant(_) | OAuthError::NoRefreshToken => {
+                    TokenError::ReauthRequired {
+                        detail: e.to_string(),
+                    }
+                }
+                _ => TokenError::Unavailable {
+                    detail: e.to_string(),
+                },
+            })
+    }
+}
+
+impl TokenSource for LazyTokens {
+    fn access_token(&self) -> TokenFuture<'_> {
+        Box::pin(async move { self.get().await?.access_token().await })
+    }
+
+    fn refresh<'a>(&'a self, rejected: &'a str) -> TokenFuture<'a> {
+        Box::pin(async move { self.get().await?.refresh(rejected).await })
+    }
+}
+
+/// Starts the scheduler over `ctx`'s store with the polling interval of its preferences.
+pub(super) fn spawn_scheduler(ctx: &AppContext, profiles: Profiles) -> SchedulerHandle {
+    let engine = SyncEngine::new(ctx.shared_store(), SyncOptions::default());
+    let connector = Arc::new(ProfileConnector::new(profiles, ctx.secrets().clone()));
+    let config = SchedulerConfig {
+        interval: Duration::from_secs(u64::from(ctx.preferences().poll_interval_minutes) * 60),
+        ..SchedulerConfig::default()
+    };
+    let (handle, _task) = Scheduler::spawn(engine, connector, config);
+    handle
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncNowRequest {
+    /// One link, or every active link when absent.
+    #[serde(default)]
+    pub link_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncNowResponse {
+    /// The sync was queued; its outcome appears in the sync log and the overview.
+    pub queued: bool,
+}
+
+pub async fn sync_now(
+    ctx: &AppContext,
+    req: SyncNowRequest,
+) -> Result<SyncNowResponse, CommandError> {
+    let handle = ctx.scheduler().ok_or_else(|| {
+        CommandError::Invalid("syncing is not running in this Kura process (start it with `kura serve` or the desktop app)".into())
+    })?;
+    handle.sync_now(req.link_id.map(LinkId));
+    Ok(SyncNowResponse { queued: true })
+}

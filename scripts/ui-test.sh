@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The web UI's tests: type check, Vitest (formatting, i18n, transport, virtualisation), the
+# production build (embedded into `kura`), and the Playwright end-to-end run through `kura serve`
+# against the sandbox, with the real OAuth flow and a real keyring. Screenshots land in
+# target/ui-screenshots/ (kept as CI artifacts). The bindings' freshness is checked by
+# `cargo test -p kura-core` (commands::bindings).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kura-target}"
+
+echo "== ui: npm ci, Vitest, build" >&2
+(cd ui && npm ci --no-audit --no-fund && npx vitest run && npm run build)
+
+echo "== kura (with the UI embedded)" >&2
+cargo build -p kura-cli
+
+echo "== ui e2e: Playwright + Chromium through kura serve, against the sandbox" >&2
+SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$CARGO_TARGET_DIR/debug/kura" \
+  scripts/with-keyring.sh node ui/e2e/run.mjs

@@ -1,0 +1,230 @@
+// End-to-end through `kura serve` in headless Chromium (playwright-core + Debian's chromium),
+// against a real sandbox on loopback, with the real OAuth flow:
+// first run → demo link (log in and consent in the sandbox's page) → dashboard → account →
+// search (ｶｰﾄﾞ finds カード) → charts → offline (sandbox stopped: cached data, banner) → re-auth.
+//
+// Needs: KURA_BIN (the kura binary, built with the UI embedded), a reachable OS keyring (run it
+// inside scripts/with-keyring.sh), /usr/bin/chromium. Screenshots go to SCREENSHOT_DIR.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+const KURA = process.env.KURA_BIN ?? "kura";
+const SHOTS = process.env.SCREENSHOT_DIR ?? join(process.cwd(), "..", "target", "ui-screenshots");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+mkdirSync(SHOTS, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), "kura-e2e-"));
+const children = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/** Starts a process and resolves once a line of its stdout matches `ready`. */
+function start(name, args, env, ready) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(KURA, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${out}`)), 60_000);
+    const onData = (d) => {
+      out += d.toString();
+      process.stderr.write(`[${name}] ${d}`);
+      const m = out.match(ready);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, match: m });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", (d) => process.stderr.write(`[${name}] ${d}`));
+    child.on("exit", (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.removeAllListeners("exit");
+    child.on("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+async function waitFor(what, fn, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let step = 0;
+async function shot(page, name) {
+  step += 1;
+  const file = join(SHOTS, `${String(step).padStart(2, "0")}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot ${file}`);
+}
+
+async function main() {
+  const sandboxPort = await freePort();
+  const sandboxArgs = ["sandbox", "--port", String(sandboxPort)];
+  let { child: sandbox } = await start("sandbox", sandboxArgs, {}, /127\.0\.0\.1:\d+/);
+
+  // KURA_BROWSER: Kura runs this with the authorization URL; the test opens it in Chromium.
+  const urls = join(work, "urls.txt");
+  const opener = join(work, "open-browser.sh");
+  writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urls}'\n`);
+  chmodSync(opener, 0o755);
+  const env = {
+    KURA_DATA_DIR: join(work, "data"),
+    KURA_CONFIG_DIR: join(work, "config"),
+    KURA_SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
+    KURA_BROWSER: opener,
+  };
+  const { match } = await start("serve", ["serve"], env, /(http:\/\/127\.0\.0\.1:(\d+)\/#token=[0-9a-f]+)/);
+  const [, appUrl, servePort] = match;
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
+    const page = await context.newPage();
+    const consoleErrors = [];
+    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+
+    // The guard: no token → 401; a foreign Host → 403.
+    const noToken = await fetch(`http://127.0.0.1:${servePort}/api/linksList`, { method: "POST", body: "{}" });
+    assert.equal(noToken.status, 401);
+    const rebinding = await fetch(`http://127.0.0.1:${servePort}/`, { headers: { Host: `evil.example:${servePort}` } });
+    assert.equal(rebinding.status, 403);
+
+    // First run: the union picker finds 北央 by its reading.
+    await page.goto(appUrl);
+    await page.getByRole("heading", { name: "信用組合を連携しましょう" }).waitFor();
+    await page.getByLabel("組合名・よみがな・4桁の金融機関コードで検索").fill("ほくおう");
+    await page.getByRole("button", { name: /北央信用組合/ }).waitFor();
+    await shot(page, "first-run");
+
+    // Try the demo: the real OAuth flow in the sandbox's login page.
+    await page.getByRole("button", { name: "デモを試す" }).first().click();
+    await page.getByText("ブラウザで 北央信用組合 にログインし").waitFor();
+    const authUrl = await waitFor("the authorization URL", () =>
+      existsSync(urls) ? readFileSync(urls, "utf8").trim().split("\n").pop() : null,
+    );
+    assert.match(authUrl, new RegExp(`^http://127\\.0\\.0\\.1:${sandboxPort}/oauth/authorize\\?`));
+    await shot(page, "link-waiting");
+    const login = await context.newPage();
+    await login.goto(authUrl);
+    await login.locator("#username").fill("demo");
+    await login.locator("#password").fill("demo");
+    await shot(login, "sandbox-login");
+    await login.locator('button[name="action"][value="sign_in"]').click();
+    await login.locator('button[name="decision"][value="allow"]').waitFor();
+    await shot(login, "sandbox-consent");
+    await login.locator('button[name="decision"][value="allow"]').click();
+    await login.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+    await login.close();
+
+    // Dashboard: the linked accounts fill in once the first sync lands.
+    await page.getByText("総残高").waitFor({ timeout: 60_000 });
+    const card = page.getByTestId("account-card").first();
+    await card.waitFor();
+    await waitFor("a synced balance", async () => !(await page.getByTestId("account-card").first().innerText()).includes("残高未取得"));
+    const total = await page.getByTestId("total").innerText();
+    assert.match(total, /^¥[\d,]+$/);
+    await shot(page, "dashboard");
+
+    // Account: the history with running balance; search ｶｰﾄﾞ finds カード rows.
+    await card.click();
+    await page.getByRole("tab", { name: "入出金明細" }).waitFor();
+    await page.getByTestId("tx-row").first().waitFor();
+    const rowCount = await page.getByTestId("row-count").innerText();
+    assert.match(rowCount, /件/);
+    await shot(page, "account");
+    await page.getByTestId("search").fill("ｶｰﾄﾞ");
+    await waitFor("search results", async () => {
+      const rows = await page.getByTestId("tx-row").allInnerTexts();
+      return rows.length > 0 && rows.every((r) => /ｶｰﾄﾞ|カード/.test(r));
+    });
+    await shot(page, "search");
+    await page.getByTestId("search").fill("");
+
+    // Charts.
+    await page.getByRole("tab", { name: "グラフ" }).click();
+    await page.getByRole("img", { name: /残高の推移/ }).waitFor();
+    await page.getByRole("img", { name: "月別の収入と支出" }).waitFor();
+    await shot(page, "charts");
+
+    // Offline: stop the sandbox, sync: cached data stays, the banner comes up.
+    await stop(sandbox);
+    await page.getByRole("button", { name: "ホーム" }).click();
+    await page.getByRole("button", { name: "今すぐ同期" }).click();
+    await page.getByTestId("offline-banner").waitFor({ timeout: 90_000 });
+    assert.equal(await page.getByTestId("total").innerText(), total);
+    await shot(page, "offline");
+
+    // Back online: re-authenticate from Links through the same OAuth flow.
+    ({ child: sandbox } = await start("sandbox", sandboxArgs, {}, /127\.0\.0\.1:\d+/));
+    await page.getByRole("button", { name: "連携", exact: true }).click();
+    await page.getByTestId("link-card").first().waitFor();
+    await shot(page, "links");
+    const before = readFileSync(urls, "utf8").trim().split("\n").length;
+    await page.getByRole("button", { name: "再認証" }).click();
+    const reauthUrl = await waitFor("the re-auth URL", () => {
+      const lines = readFileSync(urls, "utf8").trim().split("\n");
+      return lines.length > before ? lines.pop() : null;
+    });
+    const again = await context.newPage();
+    await again.goto(reauthUrl);
+    await again.locator("#username").fill("demo");
+    await again.locator("#password").fill("demo");
+    await again.locator('button[name="action"][value="sign_in"]').click();
+    await again.locator('button[name="decision"][value="allow"]').click();
+    await again.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+    await again.close();
+    await page.getByTestId("link-card").first().getByText("有効").waitFor();
+    await shot(page, "reauthenticated");
+
+    assert.deepEqual(consoleErrors.filter((e) => !e.includes("502")), []);
+    console.log("e2e: all steps passed");
+  } finally {
+    await browser.close();
+  }
+}
+
+main()
+  .then(async () => {
+    for (const c of children) await stop(c);
+    rmSync(work, { recursive: true, force: true });
+  })
+  .catch(async (e) => {
+    console.error(e);
+    for (const c of children) await stop(c);
+    process.exitCode = 1;
+  });

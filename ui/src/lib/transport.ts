@@ -1,0 +1,91 @@
+// One `call()` for both shells: Tauri IPC inside the desktop app, HTTP to `kura serve` in a
+// browser. Request and response types come from the generated bindings.
+
+import type { CommandFailure, CommandName, Commands } from "../bindings/commands";
+
+/** A command's failure, carrying the typed `{kind, message, hint}` from the core. */
+export class CommandError extends Error {
+  readonly failure: CommandFailure;
+  constructor(failure: CommandFailure) {
+    super(failure.message);
+    this.name = "CommandError";
+    this.failure = failure;
+  }
+}
+
+type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
+
+interface TauriInternals {
+  invoke: Invoke;
+}
+
+declare global {
+  interface Window {
+    __TAURI_INTERNALS__?: TauriInternals;
+  }
+}
+
+export const TOKEN_HEADER = "X-Kura-Token";
+
+/** The session token `kura serve` put in the URL fragment (#token=…); fragments never reach a server log. */
+export function tokenFromHash(hash: string): string | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  return params.get("token");
+}
+
+export function isFailure(value: unknown): value is CommandFailure {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as CommandFailure).kind === "string" &&
+    typeof (value as CommandFailure).message === "string"
+  );
+}
+
+export interface TransportDeps {
+  tauri?: TauriInternals;
+  fetch: typeof fetch;
+  token: string | null;
+}
+
+/** Builds `call` over whichever transport is present. */
+export function makeCall(deps: TransportDeps) {
+  return async function call<K extends CommandName>(
+    name: K,
+    request: Commands[K]["request"],
+  ): Promise<Commands[K]["response"]> {
+    if (deps.tauri) {
+      try {
+        return (await deps.tauri.invoke("invoke_command", { name, args: request })) as Commands[K]["response"];
+      } catch (e) {
+        throw isFailure(e) ? new CommandError(e) : new CommandError({ kind: "remote", message: String(e), hint: null });
+      }
+    }
+    let response: Response;
+    try {
+      response = await deps.fetch(`/api/${name}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", [TOKEN_HEADER]: deps.token ?? "" },
+        body: JSON.stringify(request),
+      });
+    } catch (e) {
+      throw new CommandError({
+        kind: "network",
+        message: `Kura (kura serve) is not reachable: ${String(e)}`,
+        hint: "Start `kura serve` again and reload this page.",
+      });
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (response.ok) return body as Commands[K]["response"];
+    if (isFailure(body)) throw new CommandError(body);
+    throw new CommandError({ kind: "remote", message: `HTTP ${response.status} from kura serve`, hint: null });
+  };
+}
+
+export type Call = ReturnType<typeof makeCall>;
+
+export const call: Call = makeCall({
+  tauri: typeof window !== "undefined" ? window.__TAURI_INTERNALS__ : undefined,
+  fetch: (...args) => fetch(...args),
+  token: typeof window !== "undefined" ? tokenFromHash(window.location.hash) : null,
+});

@@ -1,0 +1,126 @@
+// Home: the total, a card per account with its balance, as-of and freshness; the offline banner.
+
+import { useEffect, useState } from "react";
+import type { AccountCard, OverviewResponse } from "../bindings/commands";
+import type { Route } from "../App";
+import { ErrorPanel, toFailure } from "../components";
+import { useLocale } from "../context";
+import { formatCalendarDate, formatDateTimeJst, formatYen } from "../lib/format";
+import { call } from "../lib/transport";
+
+/** Matches the core's at-risk threshold (query::AT_RISK_AFTER_DAYS). */
+const AT_RISK_DAYS = 60;
+/** The scheduler syncs in the background; the overview is a cheap local query, so re-read it. */
+const REFRESH_MS = 3000;
+
+export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
+  const { t } = useLocale();
+  const [data, setData] = useState<OverviewResponse | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [syncError, setSyncError] = useState<unknown>(null);
+  const [queued, setQueued] = useState(false);
+
+  useEffect(() => {
+    let timer: number | undefined;
+    let stopped = false;
+    const load = () =>
+      call("overview", {})
+        .then((o) => {
+          if (stopped) return;
+          setData(o);
+          setError(null);
+        })
+        .catch((e) => !stopped && setError(e))
+        .finally(() => {
+          if (!stopped) timer = window.setTimeout(load, REFRESH_MS);
+        });
+    void load();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, []);
+
+  const syncNow = () => {
+    setSyncError(null);
+    call("syncNow", { linkId: null })
+      .then(() => {
+        setQueued(true);
+        window.setTimeout(() => setQueued(false), REFRESH_MS * 2);
+      })
+      .catch(setSyncError);
+  };
+
+  if (error && !data) return <ErrorPanel failure={toFailure(error)} />;
+  if (!data) return <p className="loading">{t("common.loading")}</p>;
+
+  // Group the cards by union.
+  const unions = new Map<string, AccountCard[]>();
+  for (const a of data.accounts) unions.set(a.bankName, [...(unions.get(a.bankName) ?? []), a]);
+
+  return (
+    <div className="dashboard">
+      {data.offline && (
+        <div className="banner offline" role="status" data-testid="offline-banner">
+          {t("dashboard.offline")}
+        </div>
+      )}
+      {syncError ? <ErrorPanel failure={toFailure(syncError)} /> : null}
+      <section className="total card">
+        <div>
+          <h1>{t("dashboard.total")}</h1>
+          <p className="amount big" data-testid="total">
+            {formatYen(data.total)}
+          </p>
+          {data.totalAsOf && <p className="small">{t("dashboard.totalAsOf", { date: formatDateTimeJst(data.totalAsOf) })}</p>}
+        </div>
+        <div className="row">
+          {queued && <span className="small" role="status">{t("dashboard.syncQueued")}</span>}
+          <button type="button" className="primary" onClick={syncNow}>
+            {t("dashboard.syncNow")}
+          </button>
+        </div>
+      </section>
+      {data.accounts.length === 0 && <p>{t("dashboard.noAccounts")}</p>}
+      {[...unions].map(([bank, accounts]) => (
+        <section key={bank} className="union-group">
+          <h2>{bank}</h2>
+          <div className="cards">
+            {accounts.map((a) => (
+              <AccountTile key={a.id} account={a} onOpen={() => navigate({ name: "account", id: a.id })} />
+            ))}
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function AccountTile({ account: a, onOpen }: { account: AccountCard; onOpen: () => void }) {
+  const { t } = useLocale();
+  return (
+    <button type="button" className="card account-tile" onClick={onOpen} data-testid="account-card">
+      <div className="tile-head">
+        <span>
+          {a.branchName} · {a.accountTypeName} {a.accountNumber}
+        </span>
+        <span className={`badge ${a.freshness}`}>{t(`freshness.${a.freshness}`)}</span>
+      </div>
+      <div className="amount">{a.balance === null ? t("dashboard.noBalance") : formatYen(a.balance)}</div>
+      <div className="small">
+        {a.asOf ? t("dashboard.asOf", { date: formatDateTimeJst(a.asOf) }) : "\u00a0"}
+      </div>
+      {a.linkStatus === "reauthRequired" && <div className="warn">{t("dashboard.reauth")}</div>}
+      {a.linkStatus === null && <div className="small">{t("dashboard.unlinked")}</div>}
+      {a.freshness === "atRisk" && <div className="warn">{t("dashboard.gapWarning", { days: AT_RISK_DAYS })}</div>}
+      {a.reconcileMismatch !== null && <div className="warn">{t("dashboard.mismatch")}</div>}
+      {a.gaps.length > 0 && (
+        <div className="warn">
+          {t("dashboard.gaps", {
+            ranges: a.gaps.map((g) => `${formatCalendarDate(g.dateFrom)}–${formatCalendarDate(g.dateTo)}`).join(", "),
+          })}
+        </div>
+      )}
+    </button>
+  );
+}

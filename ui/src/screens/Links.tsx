@@ -1,0 +1,179 @@
+// Links: each union's consent (status, expiry countdown), re-authenticate, unlink, and the sync log.
+
+import { useCallback, useEffect, useState } from "react";
+import type { LinkItem, SyncRunItem } from "../bindings/commands";
+import type { Route } from "../App";
+import { ErrorPanel, toFailure } from "../components";
+import { useLocale } from "../context";
+import { daysUntil, formatDateJst, formatDateTimeJst } from "../lib/format";
+import { call } from "../lib/transport";
+import { LinkFlow } from "./LinkFlow";
+
+export function Links({ navigate }: { navigate: (r: Route) => void }) {
+  const { t } = useLocale();
+  const [links, setLinks] = useState<LinkItem[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [reauth, setReauth] = useState<LinkItem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    call("linksList", {}).then((r) => setLinks(r.links)).catch(setError);
+  }, []);
+  useEffect(load, [load]);
+
+  if (reauth) {
+    return (
+      <LinkFlow
+        bankCode={reauth.bankCode}
+        bankName={reauth.bankName}
+        onDone={() => {
+          setReauth(null);
+          load();
+        }}
+        onCancel={() => setReauth(null)}
+      />
+    );
+  }
+  if (error) return <ErrorPanel failure={toFailure(error)} />;
+  if (!links) return <p className="loading">{t("common.loading")}</p>;
+  return (
+    <div className="links">
+      <div className="row spread">
+        <h1>{t("links.title")}</h1>
+        <button type="button" className="primary" onClick={() => navigate({ name: "add" })}>
+          {t("links.add")}
+        </button>
+      </div>
+      {notice && (
+        <p className="banner info" role="status">
+          {notice}
+        </p>
+      )}
+      {links.length === 0 && <p>{t("links.empty")}</p>}
+      {links.map((l) => (
+        <LinkCard
+          key={l.id}
+          link={l}
+          onReauth={() => setReauth(l)}
+          onUnlinked={(message) => {
+            setNotice(message);
+            load();
+          }}
+        />
+      ))}
+    </div>
+  );
+}
+
+function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth: () => void; onUnlinked: (m: string) => void }) {
+  const { t } = useLocale();
+  const [confirming, setConfirming] = useState(false);
+  const [purge, setPurge] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [runs, setRuns] = useState<SyncRunItem[] | null>(null);
+  const [body, setBody] = useState<{ id: number; text: string } | null>(null);
+  const days = l.consentExpiresAt ? daysUntil(l.consentExpiresAt, new Date()) : null;
+
+  const unlink = async () => {
+    try {
+      const r = await call("unlink", { linkId: l.id, purge });
+      onUnlinked(r.revokedAtUnion || !r.revokeError ? t("links.unlinked") : t("links.unlinkedNotRevoked", { why: r.revokeError }));
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section className="card link-card" data-testid="link-card">
+      <div className="row spread">
+        <h2>{l.bankName}</h2>
+        <span className={`badge ${l.status}`}>{t(`links.status.${l.status}`)}</span>
+      </div>
+      <dl className="facts">
+        <dt>{t("links.consent")}</dt>
+        <dd>
+          {l.consentExpiresAt ? (
+            <>
+              {formatDateJst(l.consentExpiresAt)}{" "}
+              <span className={days !== null && days <= 14 ? "warn" : "small"}>
+                ({days !== null && days < 0 ? t("links.consentExpired") : t("links.consentIn", { days: days ?? 0 })})
+              </span>
+            </>
+          ) : (
+            "—"
+          )}
+        </dd>
+        <dt>{t("links.lastSync")}</dt>
+        <dd>{l.lastSyncAt ? formatDateTimeJst(l.lastSyncAt) : t("links.never")}</dd>
+        <dt>{t("nav.dashboard")}</dt>
+        <dd>{t("links.accounts", { count: l.accountCount })}</dd>
+      </dl>
+      {l.lastError && <p className="warn">{l.lastError}</p>}
+      {error ? <ErrorPanel failure={toFailure(error)} /> : null}
+      <div className="row">
+        <button type="button" className={l.status === "active" ? "secondary" : "primary"} onClick={onReauth}>
+          {t("links.reauth")}
+        </button>
+        <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+          {t("links.unlink")}
+        </button>
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={runs !== null}
+          onClick={() =>
+            runs ? setRuns(null) : call("syncLog", { linkId: l.id, before: null, limit: 20 }).then((r) => setRuns(r.runs)).catch(setError)
+          }
+        >
+          {t("links.syncLog")}
+        </button>
+      </div>
+      {confirming && (
+        <div className="confirm" role="alertdialog" aria-label={t("links.unlink")}>
+          <p>{t("links.unlinkConfirm", { bank: l.bankName })}</p>
+          <label className="check">
+            <input type="checkbox" checked={purge} onChange={(e) => setPurge(e.target.checked)} /> {t("links.purge")}
+          </label>
+          <div className="row">
+            <button type="button" className="danger" onClick={unlink}>
+              {t("links.unlink")}
+            </button>
+            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+              {t("link.cancel")}
+            </button>
+          </div>
+        </div>
+      )}
+      {runs && (
+        <ul className="runs">
+          {runs.length === 0 && <li>{t("links.noRuns")}</li>}
+          {runs.map((r) => (
+            <li key={r.id} className={`run ${r.state}`}>
+              <span>{formatDateTimeJst(r.startedAt)}</span>
+              <span className={`badge ${r.state === "ok" ? "fresh" : r.state === "running" ? "stale" : "atRisk"}`}>
+                {t(`links.run.${r.state}`)}
+              </span>
+              <span>{t("links.run.new", { count: r.newTransactions })}</span>
+              {r.errorMessage && (
+                <span className="warn">
+                  {r.errorMessage}
+                  {r.httpStatus !== null && ` (HTTP ${r.httpStatus})`}
+                </span>
+              )}
+              {r.responseBodyLen !== null && (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => call("syncRunBody", { runId: r.id }).then((b) => setBody({ id: r.id, text: b.body ?? "" }))}
+                >
+                  {t("links.run.body")}
+                </button>
+              )}
+              {body?.id === r.id && <pre className="body">{body.text}</pre>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
