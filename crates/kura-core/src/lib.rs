@@ -1,7 +1,15 @@
 //! Everything in Kura that is not a shell: domain types, the Open API client, the OAuth flow,
 //! secrets, the SQLite store, the sync engine, queries and exports.
 
+pub mod api;
 pub mod commands;
 pub mod export;
+pub mod format;
 pub mod institutions;
+pub mod model;
+pub mod oauth;
+pub mod profile;
+pub mod query;
+pub mod secrets;
+pub mod store;
 pub mod text;

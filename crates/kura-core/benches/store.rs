@@ -1,0 +1,211 @@
+//! Store benchmarks (results in docs/PERFORMANCE.md):
+//! - a first sync of 1,000,000 lines through `apply_account_sync`, beside the bare limit: the same
+//!   rows inserted by a plain prepared-statement loop into the same schema (indexes and FTS
+//!   triggers included), and into a table without any index;
+//! - the latest 200 rows and remarks searches over 1,000,000 stored rows.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use kura_core::model::{AccountId, NewLink, RemoteAccount, Transaction};
+use kura_core::query::TxFilter;
+use kura_core::store::{AccountSyncBatch, Store};
+use rusqlite::params;
+use tempfile::TempDir;
+
+const ROWS: usize = 1_000_000;
+
+/// Ten years of a busy account: about 274 lines a day, realistic half-width remarks, some unique
+/// (transfers name people), some repeated (card, ATM, utilities).
+fn lines(n: usize) -> Vec<Transaction> {
+    let start = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap();
+    let mut balance = 5_000_000i64;
+    (0..n)
+        .map(|i| {
+            let date = start + chrono::Days::new((i * 3650 / n) as u64);
+            let (amount, remarks) = match i % 10 {
+                0 => (250_000, "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ".to_owned()),
+                1 | 2 => (-((i % 7 + 1) as i64) * 1_000, "ｶｰﾄﾞ ｼﾖｳ ｺﾝﾋﾞﾆ".to_owned()),
+                3 => (-10_000, "ATM ｼﾊﾗｲ".to_owned()),
+                4 => (-8_000 - (i % 500) as i64, "ﾃﾞﾝｷﾘﾖｳｷﾝ".to_owned()),
+                5 => (-3_000, "ｽｲﾄﾞｳﾘﾖｳｷﾝ".to_owned()),
+                _ => (
+                    -((i % 50) as i64) * 100 - 100,
+                    format!("ﾌﾘｺﾐ ﾔﾏﾀﾞ ﾀﾛｳ{}", i % 20_000),
+                ),
+            };
+            balance += amount;
+            Transaction {
+                transaction_date: date,
+                value_date: Some(date),
+                amount,
+                balance: Some(balance),
+                remarks,
+                item_key: None,
+            }
+        })
+        .collect()
+}
+
+fn new_store(dir: &Path) -> (Store, AccountId) {
+    let mut store = Store::open(Some(dir)).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let link = store
+        .upsert_link(
+            &NewLink {
+                bank_code: "2011".into(),
+                profile: "bench".into(),
+                scope: "transactions".into(),
+                consent_expires_at: None,
+            },
+            now,
+        )
+        .unwrap();
+    let account = RemoteAccount {
+        account_id: "2011-001-1-1234567".into(),
+        bank_code: "2011".into(),
+        branch_code: "001".into(),
+        branch_name: "本店営業部".into(),
+        account_type_code: "01".into(),
+        account_type_name: "普通".into(),
+        account_number: "1234567".into(),
+        account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
+        currency_code: "JPY".into(),
+    };
+    let id = store.upsert_account(link, &account, now).unwrap();
+    (store, id)
+}
+
+fn apply_all(store: &mut Store, account: AccountId, data: &[Transaction]) {
+    let batch = AccountSyncBatch {
+        run: None,
+        transactions: data,
+        balance: None,
+        synced_through: None,
+        fetched_at: Utc::now(),
+    };
+    let counts = store.apply_account_sync(account, &batch).unwrap();
+    assert_eq!(counts.inserted as usize, data.len());
+}
+
+/// The bare limit: one transaction, one prepared statement, values bound as they come.
+fn bare_insert(path: &Path, account: AccountId, data: &[Transaction], table: &str) {
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch("PRAGMA synchronous = NORMAL;").unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut stmt = tx
+            .prepare(&format!(
+                "INSERT INTO {table} (account_id, item_key, fingerprint, occurrence, transaction_date, value_date,
+                     amount, balance_after, remarks, remarks_folded, first_seen_at, sync_run_id)
+                 VALUES (?1, NULL, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?7, ?8, NULL)"
+            ))
+            .unwrap();
+        let now = Utc::now();
+        for (i, t) in data.iter().enumerate() {
+            stmt.execute(params![
+                account.0,
+                i as i64,
+                t.transaction_date,
+                t.value_date,
+                t.amount,
+                t.balance,
+                t.remarks,
+                now
+            ])
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+}
+
+fn inserts(c: &mut Criterion) {
+    let data = lines(ROWS);
+    let mut group = c.benchmark_group("insert_1m");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(1));
+    let timed = |run: &dyn Fn(&Path, &mut Store, AccountId)| {
+        move |iters: u64| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let dir = TempDir::new().unwrap();
+                let (mut store, account) = new_store(dir.path());
+                let path = store.path().to_owned();
+                let start = Instant::now();
+                run(&path, &mut store, account);
+                total += start.elapsed();
+            }
+            total
+        }
+    };
+    group.bench_function("bare_prepared_loop_same_schema", |b| {
+        b.iter_custom(timed(&|path, _, account| {
+            bare_insert(path, account, &data, "transactions")
+        }))
+    });
+    group.bench_function("bare_prepared_loop_plain_table", |b| {
+        b.iter_custom(timed(&|path, _, account| {
+            let conn = rusqlite::Connection::open(path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE plain (account_id INTEGER, item_key TEXT, fingerprint INTEGER, occurrence INTEGER,
+                     transaction_date TEXT, value_date TEXT, amount INTEGER, balance_after INTEGER, remarks TEXT,
+                     remarks_folded TEXT, first_seen_at TEXT, sync_run_id INTEGER)",
+            )
+            .unwrap();
+            drop(conn);
+            bare_insert(path, account, &data, "plain")
+        }))
+    });
+    group.bench_function("apply_account_sync", |b| {
+        b.iter_custom(timed(&|_, store, account| apply_all(store, account, &data)))
+    });
+    group.finish();
+}
+
+fn queries(c: &mut Criterion) {
+    let dir = TempDir::new().unwrap();
+    let (mut store, account) = new_store(dir.path());
+    apply_all(&mut store, account, &lines(ROWS));
+    let mut group = c.benchmark_group("query_1m");
+    let latest = |filter: TxFilter| move || black_box(store_page(&store, &filter));
+    let all = TxFilter::default();
+    let one = TxFilter {
+        accounts: vec![account],
+        ..TxFilter::default()
+    };
+    let search = |q: &str| TxFilter {
+        search: Some(q.into()),
+        ..TxFilter::default()
+    };
+    group.bench_function("latest_200_all_accounts", |b| b.iter(latest(all.clone())));
+    group.bench_function("latest_200_one_account", |b| b.iter(latest(one.clone())));
+    let deep = store
+        .transactions(&one, None, 500_000)
+        .unwrap()
+        .next_cursor
+        .unwrap();
+    group.bench_function("200_after_500k_rows", |b| {
+        b.iter(|| black_box(store.transactions(&one, Some(deep), 200).unwrap()))
+    });
+    // Common word: 20% of rows match; the newest 200 are found at once.
+    group.bench_function("search_common_kana_200", |b| {
+        b.iter(latest(search("かーど")))
+    });
+    // Rare word: 50 of 1,000,000 rows match.
+    group.bench_function("search_rare_200", |b| b.iter(latest(search("ﾀﾛｳ19999"))));
+    // Two characters fall back to a scan.
+    group.bench_function("search_two_chars_200", |b| b.iter(latest(search("ｽｲ"))));
+    group.finish();
+}
+
+fn store_page(store: &Store, filter: &TxFilter) -> usize {
+    store.transactions(filter, None, 200).unwrap().rows.len()
+}
+
+criterion_group!(benches, inserts, queries);
+criterion_main!(benches);

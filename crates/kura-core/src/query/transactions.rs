@@ -1,0 +1,289 @@
+//! Keyset-paged transaction history, newest first, with filters and kana/width-insensitive
+//! search over remarks.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+
+use crate::model::AccountId;
+use crate::store::{Store, StoreError};
+use crate::text::fold_for_search;
+
+/// Money in or money out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// Which transactions to list. The default lists every visible account's history.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TxFilter {
+    /// Only these accounts; empty means every account that is not hidden.
+    pub accounts: Vec<AccountId>,
+    /// Inclusive JST dates.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub direction: Option<Direction>,
+    /// Bounds on the amount's magnitude in yen (inclusive), whatever its direction.
+    pub min_amount: Option<i64>,
+    pub max_amount: Option<i64>,
+    /// Words that must all occur in the remarks; half-/full-width and katakana/hiragana are
+    /// treated alike.
+    pub search: Option<String>,
+}
+
+/// Where a page starts: just after the row with this date and id (newest-first order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Cursor {
+    pub date: NaiveDate,
+    pub id: i64,
+}
+
+impl fmt::Display for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.date, self.id)
+    }
+}
+
+impl FromStr for Cursor {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self, StoreError> {
+        let bad = || StoreError::InvalidCursor(s.to_owned());
+        let (date, id) = s.split_once('.').ok_or_else(bad)?;
+        Ok(Cursor {
+            date: NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?,
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl Serialize for Cursor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cursor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// One stored transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TxRow {
+    pub id: i64,
+    pub account_id: AccountId,
+    pub transaction_date: NaiveDate,
+    pub value_date: Option<NaiveDate>,
+    /// Signed yen: positive in, negative out.
+    pub amount: i64,
+    /// The bank's running balance after this line.
+    pub balance_after: Option<i64>,
+    /// Exactly as the bank sent them.
+    pub remarks: String,
+    pub item_key: Option<String>,
+    pub first_seen_at: DateTime<Utc>,
+}
+
+/// One page of history and the cursor of the next (`None` on the last page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TxPage {
+    pub rows: Vec<TxRow>,
+    pub next_cursor: Option<Cursor>,
+}
+
+/// The shortest search word the trigram index can look up; shorter words are scanned for.
+const TRIGRAM: usize = 3;
+
+/// A WHERE clause over `transactions t` and its parameters.
+pub(super) struct Conditions {
+    pub sql: String,
+    pub params: Vec<Value>,
+}
+
+impl Conditions {
+    fn push(&mut self, sql: &str, params: impl IntoIterator<Item = Value>) {
+        self.sql.push_str(if self.sql.is_empty() {
+            " WHERE "
+        } else {
+            " AND "
+        });
+        self.sql.push_str(sql);
+        self.params.extend(params);
+    }
+}
+
+fn date_value(d: NaiveDate) -> Value {
+    Value::Text(d.to_string())
+}
+
+/// An FTS5 string literal: the term as one phrase, so no character acts as query syntax.
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+impl TxFilter {
+    pub(super) fn conditions(&self) -> Conditions {
+        let mut c = Conditions {
+            sql: String::new(),
+            params: Vec::new(),
+        };
+        if self.accounts.is_empty() {
+            c.push(
+                "t.account_id IN (SELECT id FROM accounts WHERE hidden = 0)",
+                [],
+            );
+        } else {
+            let marks = vec!["?"; self.accounts.len()].join(", ");
+            c.push(
+                &format!("t.account_id IN ({marks})"),
+                self.accounts.iter().map(|a| Value::Integer(a.0)),
+            );
+        }
+        if let Some(from) = self.from {
+            c.push("t.transaction_date >= ?", [date_value(from)]);
+        }
+        if let Some(to) = self.to {
+            c.push("t.transaction_date <= ?", [date_value(to)]);
+        }
+        match self.direction {
+            Some(Direction::In) => c.push("t.amount > 0", []),
+            Some(Direction::Out) => c.push("t.amount < 0", []),
+            None => {}
+        }
+        if let Some(min) = self.min_amount {
+            c.push("abs(t.amount) >= ?", [Value::Integer(min)]);
+        }
+        if let Some(max) = self.max_amount {
+            c.push("abs(t.amount) <= ?", [Value::Integer(max)]);
+        }
+        let folded = self
+            .search
+            .as_deref()
+            .map(fold_for_search)
+            .unwrap_or_default();
+        let (long, short): (Vec<&str>, Vec<&str>) = folded
+            .split_whitespace()
+            .partition(|w| w.chars().count() >= TRIGRAM);
+        if !long.is_empty() {
+            let expr = long
+                .iter()
+                .map(|w| fts_phrase(w))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            c.push(
+                "t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?)",
+                [Value::Text(expr)],
+            );
+        }
+        for w in short {
+            c.push(
+                "instr(t.remarks_folded, ?) > 0",
+                [Value::Text(w.to_owned())],
+            );
+        }
+        c
+    }
+}
+
+impl Store {
+    /// Up to `limit` transactions matching `filter`, newest first (by date, then by when Kura
+    /// stored them), starting after `after`. Pages are stable while new rows arrive.
+    pub fn transactions(
+        &self,
+        filter: &TxFilter,
+        after: Option<Cursor>,
+        limit: usize,
+    ) -> Result<TxPage, StoreError> {
+        let mut c = filter.conditions();
+        if let Some(cur) = after {
+            c.push(
+                "(t.transaction_date, t.id) < (?, ?)",
+                [date_value(cur.date), Value::Integer(cur.id)],
+            );
+        }
+        let limit = limit.max(1);
+        let sql = format!(
+            "SELECT t.id, t.account_id, t.transaction_date, t.value_date, t.amount, t.balance_after, t.remarks,
+                 t.item_key, t.first_seen_at
+             FROM transactions t{}
+             ORDER BY t.transaction_date DESC, t.id DESC
+             LIMIT {}",
+            c.sql,
+            limit + 1
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut rows = stmt
+            .query_map(rusqlite::params_from_iter(c.params), |r| {
+                Ok(TxRow {
+                    id: r.get(0)?,
+                    account_id: AccountId(r.get(1)?),
+                    transaction_date: r.get(2)?,
+                    value_date: r.get(3)?,
+                    amount: r.get(4)?,
+                    balance_after: r.get(5)?,
+                    remarks: r.get(6)?,
+                    item_key: r.get(7)?,
+                    first_seen_at: r.get(8)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|r| Cursor {
+                date: r.transaction_date,
+                id: r.id,
+            })
+        } else {
+            None
+        };
+        Ok(TxPage { rows, next_cursor })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_rejects_garbage() {
+        let c = Cursor {
+            date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            id: 42,
+        };
+        assert_eq!(c.to_string(), "2026-11-20.42");
+        assert_eq!("2026-11-20.42".parse::<Cursor>().unwrap(), c);
+        assert!("2026-11-20".parse::<Cursor>().is_err());
+        assert!("x.1".parse::<Cursor>().is_err());
+        assert_eq!(serde_json::to_string(&c).unwrap(), "\"2026-11-20.42\"");
+    }
+
+    #[test]
+    fn search_splits_long_words_to_fts_and_short_ones_to_a_scan() {
+        let f = TxFilter {
+            search: Some("ｶｰﾄﾞ ATM  ｼ \"x".into()),
+            ..TxFilter::default()
+        };
+        let c = f.conditions();
+        assert!(c.sql.contains("MATCH ?"));
+        assert_eq!(c.sql.matches("instr(").count(), 2, "{}", c.sql);
+        assert!(
+            c.params
+                .contains(&Value::Text("\"かーど\" AND \"atm\"".into())),
+            "{:?}",
+            c.params
+        );
+        assert!(c.params.contains(&Value::Text("し".into())));
+        assert!(c.params.contains(&Value::Text("\"x".into())));
+    }
+}

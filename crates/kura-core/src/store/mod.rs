@@ -1,0 +1,70 @@
+//! The local SQLite store: one file in the platform's data folder (or `--data-dir`), owner-only,
+//! WAL, foreign keys on, versioned migrations. History is kept for years and never deleted
+//! because the bank stopped serving it.
+
+mod error;
+mod open;
+mod write;
+
+pub use error::StoreError;
+pub use open::{DB_FILE_NAME, data_dir};
+pub use write::{AccountState, AccountSyncBatch, LinkRow, RunFailure, RunOutcome, SyncCounts};
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+/// An open Kura database. Not `Sync`: share it behind a mutex, or open one per thread (WAL lets
+/// readers run beside one writer).
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir`, or in the platform's data folder
+    /// when `None`, and brings its schema up to date.
+    pub fn open(data_dir: Option<&Path>) -> Result<Store, StoreError> {
+        let dir = open::data_dir(data_dir)?;
+        open::ensure_private_dir(&dir)?;
+        Store::open_file(&dir.join(DB_FILE_NAME))
+    }
+
+    /// Opens (creating if needed) the database file at `path`; its folder must exist.
+    pub fn open_file(path: &Path) -> Result<Store, StoreError> {
+        let conn = open::connect(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs SQLite's `PRAGMA integrity_check`; an empty list means the file is sound.
+    pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let problems: Vec<String> = rows.collect::<Result<_, _>>()?;
+        Ok(if problems == ["ok"] {
+            Vec::new()
+        } else {
+            problems
+        })
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// The connection, for the query layer.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}

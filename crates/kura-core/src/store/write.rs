@@ -1,0 +1,541 @@
+//! What the linking code and the sync engine write.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{Store, StoreError};
+use crate::model::{
+    AccountId, BalanceReading, LinkId, LinkStatus, NewLink, ReconcileStatus, RemoteAccount,
+    SyncRunId, SyncRunStatus, Transaction,
+};
+use crate::text::fold_for_search;
+
+/// A link as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkRow {
+    pub id: LinkId,
+    pub bank_code: String,
+    pub profile: String,
+    pub status: LinkStatus,
+    pub scope: String,
+    pub consent_expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// What the sync engine needs to know about a stored account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountState {
+    pub id: AccountId,
+    pub link_id: Option<LinkId>,
+    /// The bank's `accountId`, for API paths.
+    pub remote_account_id: String,
+    pub bank_code: String,
+    /// The last JST date whose transactions are fully stored.
+    pub synced_through: Option<NaiveDate>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub hidden: bool,
+}
+
+/// One account's fetched data, applied in one SQLite transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountSyncBatch<'a> {
+    pub run: Option<SyncRunId>,
+    /// Every line of one fetched window, in the order the bank sent them. The window must cover
+    /// whole days (as the API's dateFrom/dateTo do): identical lines are told apart by their
+    /// position within a day.
+    pub transactions: &'a [Transaction],
+    pub balance: Option<BalanceReading>,
+    /// Moves the account's `synced_through` forward to this date (never backward).
+    pub synced_through: Option<NaiveDate>,
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// What [`Store::apply_account_sync`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncCounts {
+    pub inserted: u64,
+    pub already_known: u64,
+    /// Sum of the signed amounts of the inserted lines, for reconciling with the balance change.
+    pub inserted_sum: i64,
+    /// The latest balance recorded before this batch, if any.
+    pub previous_balance: Option<i64>,
+}
+
+/// How a sync run ended.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOutcome<'a> {
+    pub status: SyncRunStatus,
+    pub new_transactions: u64,
+    pub failure: Option<RunFailure<'a>>,
+}
+
+/// The error a failed (or partial) run hit, with the raw response when there was one.
+#[derive(Debug, Clone, Copy)]
+pub struct RunFailure<'a> {
+    /// A short machine-readable kind, e.g. `rate_limited`, `network`, `invalid_response`.
+    pub kind: &'a str,
+    pub message: &'a str,
+    pub http_status: Option<u16>,
+    pub response_body: Option<&'a [u8]>,
+}
+
+/// The content hash that identifies a line where the bank sends no item key. Stable across
+/// versions: it is stored, so changing it would duplicate history on the next sync.
+pub fn fingerprint(tx: &Transaction) -> i64 {
+    let mut h = Sha256::new();
+    h.update(tx.transaction_date.to_string());
+    h.update([0x1f]);
+    if let Some(d) = tx.value_date {
+        h.update(d.to_string());
+    }
+    h.update([0x1f]);
+    h.update(tx.amount.to_string());
+    h.update([0x1f]);
+    if let Some(b) = tx.balance {
+        h.update(b.to_string());
+    }
+    h.update([0x1f]);
+    h.update(tx.remarks.as_bytes());
+    let digest = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+const LINK_COLUMNS: &str = "id, bank_code, profile, status, scope, consent_expires_at, created_at, updated_at, \
+                            last_sync_at, last_error";
+
+fn link_row(r: &Row<'_>) -> rusqlite::Result<(LinkRow, String)> {
+    let status: String = r.get(3)?;
+    Ok((
+        LinkRow {
+            id: LinkId(r.get(0)?),
+            bank_code: r.get(1)?,
+            profile: r.get(2)?,
+            status: LinkStatus::Active,
+            scope: r.get(4)?,
+            consent_expires_at: r.get(5)?,
+            created_at: r.get(6)?,
+            updated_at: r.get(7)?,
+            last_sync_at: r.get(8)?,
+            last_error: r.get(9)?,
+        },
+        status,
+    ))
+}
+
+fn finish_link((mut row, status): (LinkRow, String)) -> Result<LinkRow, StoreError> {
+    row.status = status.parse()?;
+    Ok(row)
+}
+
+const ACCOUNT_STATE_COLUMNS: &str =
+    "id, link_id, remote_account_id, bank_code, synced_through, last_synced_at, hidden";
+
+fn account_state(r: &Row<'_>) -> rusqlite::Result<AccountState> {
+    Ok(AccountState {
+        id: AccountId(r.get(0)?),
+        link_id: r.get::<_, Option<i64>>(1)?.map(LinkId),
+        remote_account_id: r.get(2)?,
+        bank_code: r.get(3)?,
+        synced_through: r.get(4)?,
+        last_synced_at: r.get(5)?,
+        hidden: r.get(6)?,
+    })
+}
+
+impl Store {
+    /// Records a link (a consent at `bank_code` through `profile`), or refreshes the one that
+    /// exists: a re-link makes it active again and clears its last error.
+    pub fn upsert_link(
+        &mut self,
+        link: &NewLink,
+        now: DateTime<Utc>,
+    ) -> Result<LinkId, StoreError> {
+        let id = self.conn.query_row(
+            "INSERT INTO links (bank_code, profile, status, scope, consent_expires_at, created_at, updated_at)
+             VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?5)
+             ON CONFLICT (profile, bank_code) DO UPDATE SET
+                 status = 'active', scope = excluded.scope,
+                 consent_expires_at = excluded.consent_expires_at,
+                 updated_at = excluded.updated_at, last_error = NULL
+             RETURNING id",
+            params![link.bank_code, link.profile, link.scope, link.consent_expires_at, now],
+            |r| r.get(0),
+        )?;
+        Ok(LinkId(id))
+    }
+
+    pub fn link(&self, id: LinkId) -> Result<LinkRow, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                &format!("SELECT {LINK_COLUMNS} FROM links WHERE id = ?1"),
+                [id.0],
+                link_row,
+            )
+            .optional()?
+            .ok_or(StoreError::UnknownLink(id))?;
+        finish_link(row)
+    }
+
+    /// All links, oldest first.
+    pub fn links(&self) -> Result<Vec<LinkRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {LINK_COLUMNS} FROM links ORDER BY id"))?;
+        let rows = stmt
+            .query_map([], link_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(finish_link).collect()
+    }
+
+    /// Sets a link's status, e.g. `ReauthRequired` when its consent can no longer be refreshed.
+    /// Its accounts and history are untouched.
+    pub fn set_link_status(
+        &mut self,
+        id: LinkId,
+        status: LinkStatus,
+        last_error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let n = self.conn.execute(
+            "UPDATE links SET status = ?2, last_error = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id.0, status.as_str(), last_error, now],
+        )?;
+        if n == 0 {
+            Err(StoreError::UnknownLink(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Forgets a link. Its accounts, balances and transactions stay (detached), and a later
+    /// link to the same accounts continues their history.
+    pub fn delete_link(&mut self, id: LinkId) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute("DELETE FROM links WHERE id = ?1", [id.0])?;
+        if n == 0 {
+            Err(StoreError::UnknownLink(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Records an account the API listed under `link` and returns its local id. An account seen
+    /// before (same union, branch, type and number), even through an earlier link, keeps its id
+    /// and history.
+    pub fn upsert_account(
+        &mut self,
+        link: LinkId,
+        account: &RemoteAccount,
+        now: DateTime<Utc>,
+    ) -> Result<AccountId, StoreError> {
+        let a = account;
+        let id = self
+            .conn
+            .query_row(
+                "INSERT INTO accounts (link_id, remote_account_id, bank_code, branch_code, branch_name,
+                     account_type_code, account_type_name, account_number, account_name_kana, currency,
+                     created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (bank_code, branch_code, account_type_code, account_number) DO UPDATE SET
+                     link_id = excluded.link_id, remote_account_id = excluded.remote_account_id,
+                     branch_name = excluded.branch_name, account_type_name = excluded.account_type_name,
+                     account_name_kana = excluded.account_name_kana, currency = excluded.currency
+                 RETURNING id",
+                params![
+                    link.0,
+                    a.account_id,
+                    a.bank_code,
+                    a.branch_code,
+                    a.branch_name,
+                    a.account_type_code,
+                    a.account_type_name,
+                    a.account_number,
+                    a.account_name_kana,
+                    a.currency_code,
+                    now
+                ],
+                |r| r.get(0),
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::UnknownLink(link),
+                _ => e.into(),
+            })?;
+        Ok(AccountId(id))
+    }
+
+    /// The accounts currently attached to `link`, by id.
+    pub fn accounts_of_link(&self, link: LinkId) -> Result<Vec<AccountState>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_STATE_COLUMNS} FROM accounts WHERE link_id = ?1 ORDER BY id"
+        ))?;
+        Ok(stmt
+            .query_map([link.0], account_state)?
+            .collect::<Result<_, _>>()?)
+    }
+
+    pub fn account_state(&self, id: AccountId) -> Result<AccountState, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {ACCOUNT_STATE_COLUMNS} FROM accounts WHERE id = ?1"),
+                [id.0],
+                account_state,
+            )
+            .optional()?
+            .ok_or(StoreError::UnknownAccount(id))
+    }
+
+    /// Hides an account from overviews and totals (its data stays), or shows it again.
+    pub fn set_account_hidden(&mut self, id: AccountId, hidden: bool) -> Result<(), StoreError> {
+        let n = self.conn.execute(
+            "UPDATE accounts SET hidden = ?2 WHERE id = ?1",
+            params![id.0, hidden],
+        )?;
+        if n == 0 {
+            Err(StoreError::UnknownAccount(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Flags (or clears) a mismatch between an account's balance and its transactions.
+    pub fn set_reconcile(
+        &mut self,
+        id: AccountId,
+        status: ReconcileStatus,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let n = self.conn.execute(
+            "UPDATE accounts SET reconcile_status = ?2, reconcile_detail = ?3 WHERE id = ?1",
+            params![id.0, status.as_str(), detail],
+        )?;
+        if n == 0 {
+            Err(StoreError::UnknownAccount(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Starts a row of the sync-run log, for a whole link or one account of it.
+    pub fn begin_sync_run(
+        &mut self,
+        link: LinkId,
+        account: Option<AccountId>,
+        now: DateTime<Utc>,
+    ) -> Result<SyncRunId, StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO sync_runs (link_id, account_id, started_at) VALUES (?1, ?2, ?3)",
+                params![link.0, account.map(|a| a.0), now],
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::UnknownLink(link),
+                _ => e.into(),
+            })?;
+        Ok(SyncRunId(self.conn.last_insert_rowid()))
+    }
+
+    /// Closes a sync run with its outcome; the link's `last_sync_at` (on success) and
+    /// `last_error` follow it.
+    pub fn finish_sync_run(
+        &mut self,
+        run: SyncRunId,
+        outcome: &RunOutcome<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let f = outcome.failure.as_ref();
+        let link: Option<Option<i64>> = tx
+            .query_row(
+                "UPDATE sync_runs SET finished_at = ?2, status = ?3, new_transactions = ?4, error_kind = ?5,
+                     error_message = ?6, http_status = ?7, response_body = ?8
+                 WHERE id = ?1 RETURNING link_id",
+                params![
+                    run.0,
+                    now,
+                    outcome.status.as_str(),
+                    i64::try_from(outcome.new_transactions).unwrap_or(i64::MAX),
+                    f.map(|f| f.kind),
+                    f.map(|f| f.message),
+                    f.and_then(|f| f.http_status),
+                    f.and_then(|f| f.response_body),
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(link) = link else {
+            return Err(StoreError::UnknownSyncRun(run));
+        };
+        if let Some(link) = link {
+            let succeeded = matches!(outcome.status, SyncRunStatus::Ok | SyncRunStatus::Partial);
+            tx.execute(
+                "UPDATE links SET last_sync_at = CASE WHEN ?2 THEN ?3 ELSE last_sync_at END, last_error = ?4
+                 WHERE id = ?1",
+                params![link, succeeded, now, f.map(|f| f.message)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores one account's fetched window in one SQLite transaction: inserts the lines not yet
+    /// known (by item key, else by fingerprint and occurrence), records the balance snapshot and
+    /// moves `synced_through` forward. On any error nothing of the batch is stored.
+    pub fn apply_account_sync(
+        &mut self,
+        account: AccountId,
+        batch: &AccountSyncBatch<'_>,
+    ) -> Result<SyncCounts, StoreError> {
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM accounts WHERE id = ?1", [account.0], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if exists.is_none() {
+            return Err(StoreError::UnknownAccount(account));
+        }
+        let previous_balance: Option<i64> = tx
+            .query_row(
+                "SELECT balance FROM balance_snapshots WHERE account_id = ?1
+                 ORDER BY base_date DESC, base_at DESC, id DESC LIMIT 1",
+                [account.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let mut counts = SyncCounts {
+            previous_balance,
+            ..SyncCounts::default()
+        };
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO transactions (account_id, item_key, fingerprint, occurrence, transaction_date,
+                     value_date, amount, balance_after, remarks, remarks_folded, first_seen_at, sync_run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT DO NOTHING",
+            )?;
+            let mut seen: HashMap<i64, i64> = HashMap::with_capacity(batch.transactions.len());
+            let run = batch.run.map(|r| r.0);
+            for line in batch.transactions {
+                let fp = fingerprint(line);
+                let occurrence = seen.entry(fp).and_modify(|n| *n += 1).or_insert(1);
+                let n = insert.execute(params![
+                    account.0,
+                    line.item_key,
+                    fp,
+                    *occurrence,
+                    line.transaction_date,
+                    line.value_date,
+                    line.amount,
+                    line.balance,
+                    line.remarks,
+                    fold_for_search(&line.remarks),
+                    batch.fetched_at,
+                    run,
+                ])?;
+                if n == 1 {
+                    counts.inserted += 1;
+                    counts.inserted_sum += line.amount;
+                } else {
+                    counts.already_known += 1;
+                }
+            }
+        }
+        if let Some(b) = batch.balance {
+            tx.execute(
+                "INSERT INTO balance_snapshots (account_id, balance, withdrawable, base_date, base_at, fetched_at,
+                     sync_run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![account.0, b.balance, b.withdrawable, b.as_of.date, b.as_of.at, batch.fetched_at, batch.run.map(|r| r.0)],
+            )?;
+        }
+        tx.execute(
+            "UPDATE accounts SET last_synced_at = ?2,
+                 synced_through = CASE WHEN ?3 IS NOT NULL AND (synced_through IS NULL OR synced_through < ?3)
+                                       THEN ?3 ELSE synced_through END
+             WHERE id = ?1",
+            params![account.0, batch.fetched_at, batch.synced_through],
+        )?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// Records a period of an account's history that the bank no longer serves and Kura never
+    /// stored. Returns false when that gap was already recorded.
+    pub fn record_gap(
+        &mut self,
+        account: AccountId,
+        date_from: NaiveDate,
+        date_to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT INTO gaps (account_id, date_from, date_to, detected_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING",
+                params![account.0, date_from.min(date_to), date_to.max(date_from), now],
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::UnknownAccount(account),
+                _ => e.into(),
+            })?;
+        Ok(n == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(amount: i64, balance: Option<i64>, remarks: &str) -> Transaction {
+        Transaction {
+            transaction_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            value_date: None,
+            amount,
+            balance,
+            remarks: remarks.into(),
+            item_key: None,
+        }
+    }
+
+    #[test]
+    fn fingerprint_covers_every_field_but_the_item_key() {
+        let base = line(-10_000, None, "ATM");
+        let fp = fingerprint(&base);
+        assert_eq!(
+            fp,
+            fingerprint(&Transaction {
+                item_key: Some("k".into()),
+                ..base.clone()
+            })
+        );
+        assert_ne!(fp, fingerprint(&line(10_000, None, "ATM")), "sign matters");
+        assert_ne!(fp, fingerprint(&line(-10_000, Some(0), "ATM")));
+        assert_ne!(fp, fingerprint(&line(-10_000, None, "ATM ")));
+        let valued = Transaction {
+            value_date: base.value_date.or(Some(base.transaction_date)),
+            ..base.clone()
+        };
+        assert_ne!(fp, fingerprint(&valued));
+    }
+
+    #[test]
+    fn fingerprint_is_stable() {
+        // Stored fingerprints must keep matching after an upgrade.
+        // The first 8 bytes (big-endian) of SHA-256("2026-11-20␟␟-1␟␟"), computed independently.
+        assert_eq!(fingerprint(&line(-1, None, "")), -1_973_083_296_340_439_472);
+    }
+}

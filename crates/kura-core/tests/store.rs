@@ -1,0 +1,742 @@
+//! The store and its queries against a real SQLite file in a temporary folder.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use kura_core::model::{
+    AccountId, AsOf, BalanceReading, LinkId, LinkStatus, NewLink, ReconcileStatus, RemoteAccount,
+    SyncRunStatus, Transaction,
+};
+use kura_core::query::{BalancePoint, Cursor, Direction, Staleness, TxFilter};
+use kura_core::store::{AccountSyncBatch, RunFailure, RunOutcome, Store, StoreError};
+use tempfile::TempDir;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 1, 15, 0).unwrap()
+}
+
+fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+}
+
+fn tx(
+    date: NaiveDate,
+    amount: i64,
+    balance: Option<i64>,
+    remarks: &str,
+    key: Option<&str>,
+) -> Transaction {
+    Transaction {
+        transaction_date: date,
+        value_date: Some(date),
+        amount,
+        balance,
+        remarks: remarks.into(),
+        item_key: key.map(Into::into),
+    }
+}
+
+fn remote(number: &str) -> RemoteAccount {
+    RemoteAccount {
+        account_id: format!("2011-001-1-{number}"),
+        bank_code: "2011".into(),
+        branch_code: "001".into(),
+        branch_name: "本店営業部".into(),
+        account_type_code: "01".into(),
+        account_type_name: "普通".into(),
+        account_number: number.into(),
+        account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
+        currency_code: "JPY".into(),
+    }
+}
+
+struct Fixture {
+    _dir: TempDir,
+    store: Store,
+    link: LinkId,
+    account: AccountId,
+}
+
+fn fixture() -> Fixture {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(Some(&dir.path().join("data"))).unwrap();
+    let link = store
+        .upsert_link(
+            &NewLink {
+                bank_code: "2011".into(),
+                profile: "sandbox".into(),
+                scope: "balance transactions".into(),
+                consent_expires_at: None,
+            },
+            now(),
+        )
+        .unwrap();
+    let account = store
+        .upsert_account(link, &remote("1234567"), now())
+        .unwrap();
+    Fixture {
+        _dir: dir,
+        store,
+        link,
+        account,
+    }
+}
+
+fn apply(store: &mut Store, account: AccountId, lines: &[Transaction]) -> (u64, u64) {
+    let batch = AccountSyncBatch {
+        run: None,
+        transactions: lines,
+        balance: None,
+        synced_through: None,
+        fetched_at: now(),
+    };
+    let c = store.apply_account_sync(account, &batch).unwrap();
+    (c.inserted, c.already_known)
+}
+
+fn all_rows(store: &Store, filter: &TxFilter) -> Vec<kura_core::query::TxRow> {
+    store.transactions(filter, None, 10_000).unwrap().rows
+}
+
+#[test]
+fn migrates_from_empty_reopens_and_is_owner_only() {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path().join("nested").join("data");
+    let store = Store::open(Some(&data)).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    assert!(store.integrity_check().unwrap().is_empty());
+    let path = store.path().to_owned();
+    drop(store);
+    let store = Store::open(Some(&data)).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&path), 0o600);
+    }
+}
+
+#[test]
+fn refuses_a_database_from_a_newer_kura_and_a_file_that_is_not_one() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("kura.sqlite3");
+    drop(Store::open_file(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open_file(&path).err().unwrap();
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 99,
+                supported: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("upgrade Kura"), "{err}");
+
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, vec![b'x'; 4096]).unwrap();
+    let err = Store::open_file(&junk).err().unwrap();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+}
+
+#[test]
+fn dedupes_by_fingerprint_and_keeps_identical_withdrawals() {
+    let mut f = fixture();
+    let atm = |b| tx(day(11, 20), -10_000, b, "ATM ｼﾊﾗｲ", None);
+    let window = vec![
+        atm(None),
+        atm(None),
+        tx(day(11, 21), 5_000, None, "ﾌﾘｺﾐ", None),
+    ];
+    assert_eq!(apply(&mut f.store, f.account, &window), (3, 0));
+    assert_eq!(
+        apply(&mut f.store, f.account, &window),
+        (0, 3),
+        "re-applying adds nothing"
+    );
+    // An overlapping later window: day 21 again, plus a new day.
+    let later = vec![
+        window[2].clone(),
+        tx(day(11, 22), -300, None, "ﾃｽｳﾘﾖｳ", None),
+    ];
+    assert_eq!(apply(&mut f.store, f.account, &later), (1, 1));
+    let rows = all_rows(&f.store, &TxFilter::default());
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.iter().filter(|r| r.amount == -10_000).count(), 2);
+}
+
+#[test]
+fn dedupes_by_item_key() {
+    let mut f = fixture();
+    let a = tx(day(11, 20), -10_000, Some(90_000), "ATM", Some("k1"));
+    let b = tx(day(11, 20), -10_000, Some(80_000), "ATM", Some("k2"));
+    assert_eq!(
+        apply(&mut f.store, f.account, &[a.clone(), b.clone()]),
+        (2, 0)
+    );
+    // The bank re-sends k1 with corrected remarks: still the same line.
+    let corrected = Transaction {
+        remarks: "ATM ｼﾊﾗｲ".into(),
+        ..a
+    };
+    let c = tx(day(11, 21), 1_000, Some(81_000), "ﾘｿｸ", Some("k3"));
+    assert_eq!(apply(&mut f.store, f.account, &[corrected, b, c]), (1, 2));
+    assert_eq!(all_rows(&f.store, &TxFilter::default()).len(), 3);
+}
+
+#[test]
+fn a_failing_batch_leaves_nothing() {
+    let mut f = fixture();
+    let batch = AccountSyncBatch {
+        run: None,
+        transactions: &[tx(day(11, 20), 1, None, "a", None)],
+        balance: Some(BalanceReading {
+            balance: 1,
+            withdrawable: 1,
+            as_of: AsOf {
+                date: day(11, 20),
+                at: now(),
+            },
+        }),
+        synced_through: Some(day(11, 20)),
+        fetched_at: now(),
+    };
+    // Make the last statement of the batch fail, after its lines were inserted.
+    let other = rusqlite::Connection::open(f.store.path()).unwrap();
+    other
+        .execute_batch("CREATE TRIGGER fail_snapshot BEFORE INSERT ON balance_snapshots BEGIN SELECT RAISE(ABORT, 'boom'); END;")
+        .unwrap();
+    assert!(f.store.apply_account_sync(f.account, &batch).is_err());
+    assert!(all_rows(&f.store, &TxFilter::default()).is_empty());
+    let state = f.store.account_state(f.account).unwrap();
+    assert_eq!(state.synced_through, None);
+    other.execute_batch("DROP TRIGGER fail_snapshot;").unwrap();
+    // A run id that does not exist violates a foreign key: nothing is stored either.
+    let bad = AccountSyncBatch {
+        run: Some(kura_core::model::SyncRunId(999)),
+        ..batch
+    };
+    assert!(f.store.apply_account_sync(f.account, &bad).is_err());
+    assert_eq!(f.store.account_summaries(now()).unwrap()[0].balance, None);
+    assert!(matches!(
+        f.store.apply_account_sync(AccountId(4242), &batch),
+        Err(StoreError::UnknownAccount(AccountId(4242)))
+    ));
+    f.store.apply_account_sync(f.account, &batch).unwrap();
+    assert_eq!(
+        f.store.account_state(f.account).unwrap().synced_through,
+        Some(day(11, 20))
+    );
+}
+
+#[test]
+fn synced_through_only_moves_forward_and_counts_feed_reconciliation() {
+    let mut f = fixture();
+    let reading = |balance| BalanceReading {
+        balance,
+        withdrawable: balance,
+        as_of: AsOf {
+            date: day(11, 24),
+            at: now(),
+        },
+    };
+    let first = AccountSyncBatch {
+        run: None,
+        transactions: &[tx(day(11, 20), 1_000, Some(1_000), "a", None)],
+        balance: Some(reading(1_000)),
+        synced_through: Some(day(11, 23)),
+        fetched_at: now(),
+    };
+    let c = f.store.apply_account_sync(f.account, &first).unwrap();
+    assert_eq!(
+        (c.inserted, c.inserted_sum, c.previous_balance),
+        (1, 1_000, None)
+    );
+    let second = AccountSyncBatch {
+        transactions: &[tx(day(11, 24), -400, Some(600), "b", None)],
+        balance: Some(reading(600)),
+        synced_through: Some(day(11, 10)),
+        ..first
+    };
+    let c = f.store.apply_account_sync(f.account, &second).unwrap();
+    assert_eq!(
+        (c.inserted, c.inserted_sum, c.previous_balance),
+        (1, -400, Some(1_000))
+    );
+    assert_eq!(
+        f.store.account_state(f.account).unwrap().synced_through,
+        Some(day(11, 23))
+    );
+
+    f.store
+        .set_reconcile(
+            f.account,
+            ReconcileStatus::Mismatch,
+            Some("¥100 unexplained"),
+        )
+        .unwrap();
+    let s = &f.store.account_summaries(now()).unwrap()[0];
+    assert_eq!(s.reconcile_status, ReconcileStatus::Mismatch);
+    assert_eq!(s.reconcile_detail.as_deref(), Some("¥100 unexplained"));
+}
+
+#[test]
+fn relinking_keeps_history_and_status_changes_keep_data() {
+    let mut f = fixture();
+    apply(
+        &mut f.store,
+        f.account,
+        &[tx(day(11, 20), 1_000, None, "a", None)],
+    );
+    f.store
+        .set_link_status(
+            f.link,
+            LinkStatus::ReauthRequired,
+            Some("consent expired"),
+            now(),
+        )
+        .unwrap();
+    let s = &f.store.account_summaries(now()).unwrap()[0];
+    assert_eq!(s.link_status, Some(LinkStatus::ReauthRequired));
+    assert_eq!(s.transaction_count, 1);
+
+    f.store.delete_link(f.link).unwrap();
+    let s = &f.store.account_summaries(now()).unwrap()[0];
+    assert_eq!(
+        (s.link_id, s.link_status, s.transaction_count),
+        (None, None, 1)
+    );
+
+    let new_link = f
+        .store
+        .upsert_link(
+            &NewLink {
+                bank_code: "2011".into(),
+                profile: "sandbox".into(),
+                scope: "balance".into(),
+                consent_expires_at: Some(now() + Duration::days(90)),
+            },
+            now(),
+        )
+        .unwrap();
+    assert_ne!(new_link, f.link);
+    let again = f
+        .store
+        .upsert_account(new_link, &remote("1234567"), now())
+        .unwrap();
+    assert_eq!(
+        again, f.account,
+        "the same account keeps its id and history"
+    );
+    assert_eq!(f.store.accounts_of_link(new_link).unwrap()[0].id, f.account);
+    let link = f.store.link(new_link).unwrap();
+    assert_eq!(
+        (link.status, link.scope.as_str()),
+        (LinkStatus::Active, "balance")
+    );
+    assert_eq!(all_rows(&f.store, &TxFilter::default()).len(), 1);
+    assert!(matches!(
+        f.store.link(f.link),
+        Err(StoreError::UnknownLink(_))
+    ));
+}
+
+#[test]
+fn search_matches_across_widths_and_kana_and_short_words() {
+    let mut f = fixture();
+    apply(
+        &mut f.store,
+        f.account,
+        &[
+            tx(day(11, 1), -5_000, None, "ｶｰﾄﾞ ｼﾖｳ ｺﾝﾋﾞﾆ", None),
+            tx(day(11, 2), -3_000, None, "カード利用 スーパー", None),
+            tx(day(11, 3), 250_000, None, "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ", None),
+            tx(day(11, 4), -10_000, None, "ATM ｼﾊﾗｲ", None),
+        ],
+    );
+    let search = |q: &str| {
+        let rows = all_rows(
+            &f.store,
+            &TxFilter {
+                search: Some(q.into()),
+                ..TxFilter::default()
+            },
+        );
+        rows.into_iter().map(|r| r.remarks).collect::<Vec<_>>()
+    };
+    assert_eq!(search("ｶｰﾄﾞ"), ["カード利用 スーパー", "ｶｰﾄﾞ ｼﾖｳ ｺﾝﾋﾞﾆ"]);
+    assert_eq!(search("カード").len(), 2);
+    assert_eq!(search("かーど").len(), 2);
+    assert_eq!(search("ａｔｍ"), ["ATM ｼﾊﾗｲ"]);
+    assert_eq!(
+        search("ｷﾕ"),
+        ["ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ"],
+        "two characters fall back to a scan"
+    );
+    assert_eq!(search("ｺ"), ["ｶｰﾄﾞ ｼﾖｳ ｺﾝﾋﾞﾆ"]);
+    assert_eq!(
+        search("かーど こんびに"),
+        ["ｶｰﾄﾞ ｼﾖｳ ｺﾝﾋﾞﾆ"],
+        "all words must match"
+    );
+    assert!(
+        search("\"unbalanced AND (").is_empty(),
+        "query syntax is not interpreted"
+    );
+    assert_eq!(search("   ").len(), 4);
+}
+
+#[test]
+fn keyset_paging_is_stable_and_filters_combine() {
+    let mut f = fixture();
+    let other = f
+        .store
+        .upsert_account(f.link, &remote("7654321"), now())
+        .unwrap();
+    let mut lines = Vec::new();
+    for i in 0..50i64 {
+        let d = day(10, 1) + Duration::days(i / 3);
+        let amount = if i % 2 == 0 {
+            1_000 * (i + 1)
+        } else {
+            -(100 * (i + 1))
+        };
+        lines.push(tx(
+            d,
+            amount,
+            Some(i),
+            &format!("line {i}"),
+            Some(&format!("k{i}")),
+        ));
+    }
+    apply(&mut f.store, f.account, &lines);
+    apply(
+        &mut f.store,
+        other,
+        &[tx(day(10, 5), 7, None, "other", None)],
+    );
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<Cursor> = None;
+    let filter = TxFilter {
+        accounts: vec![f.account],
+        ..TxFilter::default()
+    };
+    loop {
+        let page = f.store.transactions(&filter, cursor, 7).unwrap();
+        assert!(page.rows.len() <= 7);
+        seen.extend(page.rows.iter().map(|r| (r.transaction_date, r.id)));
+        // Rows arriving between pages (a sync) do not shift later pages.
+        apply(
+            &mut f.store,
+            f.account,
+            &[tx(
+                day(12, 1),
+                1,
+                None,
+                &format!("new {}", seen.len()),
+                None,
+            )],
+        );
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 50, "every original row exactly once");
+    let mut sorted = seen.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, sorted, "newest first");
+
+    let rows = |filter: TxFilter| all_rows(&f.store, &filter);
+    let base = TxFilter {
+        accounts: vec![f.account],
+        to: Some(day(11, 30)),
+        ..TxFilter::default()
+    };
+    assert_eq!(rows(base.clone()).len(), 50);
+    assert!(
+        rows(TxFilter {
+            direction: Some(Direction::In),
+            ..base.clone()
+        })
+        .iter()
+        .all(|r| r.amount > 0)
+    );
+    assert_eq!(
+        rows(TxFilter {
+            direction: Some(Direction::Out),
+            ..base.clone()
+        })
+        .len(),
+        25
+    );
+    let window = rows(TxFilter {
+        from: Some(day(10, 2)),
+        to: Some(day(10, 3)),
+        ..base.clone()
+    });
+    assert_eq!(window.len(), 6);
+    let range = rows(TxFilter {
+        min_amount: Some(1_000),
+        max_amount: Some(3_000),
+        ..base.clone()
+    });
+    let expected = lines
+        .iter()
+        .filter(|l| (1_000..=3_000).contains(&l.amount.abs()))
+        .count();
+    assert_eq!(range.len(), expected);
+    assert!(
+        range
+            .iter()
+            .all(|r| (1_000..=3_000).contains(&r.amount.abs()))
+    );
+    assert_eq!(
+        rows(TxFilter::default()).len(),
+        50 + 8 + 1,
+        "all visible accounts"
+    );
+    f.store.set_account_hidden(other, true).unwrap();
+    assert!(
+        all_rows(&f.store, &TxFilter::default())
+            .iter()
+            .all(|r| r.account_id == f.account)
+    );
+    assert_eq!(
+        all_rows(
+            &f.store,
+            &TxFilter {
+                accounts: vec![other],
+                ..TxFilter::default()
+            }
+        )
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn monthly_totals_and_balance_series() {
+    let mut f = fixture();
+    apply(
+        &mut f.store,
+        f.account,
+        &[
+            tx(day(10, 30), 100_000, Some(100_000), "salary", None),
+            tx(day(10, 31), -30_000, Some(70_000), "rent", None),
+            tx(day(11, 2), -5_000, Some(65_000), "a", None),
+            tx(day(11, 2), -1_000, Some(64_000), "b", None),
+            tx(day(11, 5), 2_000, Some(66_000), "c", None),
+        ],
+    );
+    let totals = f.store.monthly_totals(&TxFilter::default()).unwrap();
+    assert_eq!(totals.len(), 2);
+    assert_eq!(
+        (
+            totals[0].month.as_str(),
+            totals[0].income,
+            totals[0].expense,
+            totals[0].net
+        ),
+        ("2026-10", 100_000, 30_000, 70_000)
+    );
+    assert_eq!(
+        (totals[1].income, totals[1].expense, totals[1].count),
+        (2_000, 6_000, 3)
+    );
+
+    // A snapshot on a day without transactions fills that day.
+    let batch = AccountSyncBatch {
+        run: None,
+        transactions: &[],
+        balance: Some(BalanceReading {
+            balance: 66_500,
+            withdrawable: 66_500,
+            as_of: AsOf {
+                date: day(11, 7),
+                at: now(),
+            },
+        }),
+        synced_through: None,
+        fetched_at: now(),
+    };
+    f.store.apply_account_sync(f.account, &batch).unwrap();
+    let series = f
+        .store
+        .balance_series(f.account, Some(day(10, 31)), Some(day(11, 8)))
+        .unwrap();
+    let p = |m, d, balance| BalancePoint {
+        date: day(m, d),
+        balance,
+    };
+    assert_eq!(
+        series,
+        [
+            p(10, 31, 70_000),
+            p(11, 1, 70_000),
+            p(11, 2, 64_000),
+            p(11, 3, 64_000),
+            p(11, 4, 64_000),
+            p(11, 5, 66_000),
+            p(11, 6, 66_000),
+            p(11, 7, 66_500),
+            p(11, 8, 66_500)
+        ]
+    );
+    assert_eq!(
+        f.store.balance_series(f.account, None, None).unwrap().len(),
+        9
+    );
+    assert!(
+        f.store
+            .balance_series(AccountId(999), None, None)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn sync_runs_keep_errors_and_raw_bodies() {
+    let mut f = fixture();
+    let ok = f.store.begin_sync_run(f.link, None, now()).unwrap();
+    f.store
+        .finish_sync_run(
+            ok,
+            &RunOutcome {
+                status: SyncRunStatus::Ok,
+                new_transactions: 3,
+                failure: None,
+            },
+            now(),
+        )
+        .unwrap();
+    let later = now() + Duration::minutes(5);
+    let failed = f
+        .store
+        .begin_sync_run(f.link, Some(f.account), later)
+        .unwrap();
+    let body = br#"{"errorCode":"INTERNAL_ERROR","errorMessage":"..."}"#;
+    let failure = RunFailure {
+        kind: "server",
+        message: "the bank answered 500",
+        http_status: Some(500),
+        response_body: Some(body),
+    };
+    f.store
+        .finish_sync_run(
+            failed,
+            &RunOutcome {
+                status: SyncRunStatus::Failed,
+                new_transactions: 0,
+                failure: Some(failure),
+            },
+            later,
+        )
+        .unwrap();
+
+    let runs = f.store.sync_runs(None, None, 10).unwrap();
+    assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), [failed, ok]);
+    assert_eq!(runs[0].status, SyncRunStatus::Failed);
+    assert_eq!(runs[0].http_status, Some(500));
+    assert_eq!(runs[0].response_body_len, Some(body.len() as i64));
+    assert_eq!(runs[0].bank_code.as_deref(), Some("2011"));
+    assert_eq!(
+        (runs[1].new_transactions, runs[1].response_body_len),
+        (3, None)
+    );
+    assert_eq!(
+        f.store.sync_run_body(failed).unwrap().as_deref(),
+        Some(&body[..])
+    );
+    assert_eq!(f.store.sync_run_body(ok).unwrap(), None);
+    assert_eq!(
+        f.store
+            .sync_runs(Some(f.link), Some(failed), 10)
+            .unwrap()
+            .len(),
+        1
+    );
+    let link = f.store.link(f.link).unwrap();
+    assert_eq!(
+        link.last_sync_at,
+        Some(now()),
+        "a failure does not move the last good sync"
+    );
+    assert_eq!(link.last_error.as_deref(), Some("the bank answered 500"));
+}
+
+#[test]
+fn gaps_are_recorded_once_and_shown_with_the_account() {
+    let mut f = fixture();
+    assert!(
+        f.store
+            .record_gap(f.account, day(6, 1), day(6, 30), now())
+            .unwrap()
+    );
+    assert!(
+        !f.store
+            .record_gap(f.account, day(6, 1), day(6, 30), now())
+            .unwrap()
+    );
+    assert!(
+        f.store
+            .record_gap(f.account, day(3, 1), day(3, 2), now())
+            .unwrap()
+    );
+    let gaps = f.store.gaps(f.account).unwrap();
+    assert_eq!(
+        gaps.iter()
+            .map(|g| (g.date_from, g.date_to))
+            .collect::<Vec<_>>(),
+        [(day(3, 1), day(3, 2)), (day(6, 1), day(6, 30))]
+    );
+    let s = &f.store.account_summaries(now()).unwrap()[0];
+    assert_eq!(s.gaps, gaps);
+    assert_eq!(s.staleness, Staleness::NeverSynced);
+    assert!(matches!(
+        f.store
+            .record_gap(AccountId(77), day(1, 1), day(1, 2), now()),
+        Err(StoreError::UnknownAccount(_))
+    ));
+}
+
+#[test]
+fn account_summary_has_latest_balance_and_names() {
+    let mut f = fixture();
+    for (hour, balance) in [(1, 100), (3, 300), (2, 200)] {
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, hour, 0, 0).unwrap();
+        let batch = AccountSyncBatch {
+            run: None,
+            transactions: &[],
+            balance: Some(BalanceReading {
+                balance,
+                withdrawable: balance - 1,
+                as_of: AsOf {
+                    date: day(11, 24),
+                    at,
+                },
+            }),
+            synced_through: Some(day(11, 23)),
+            fetched_at: at,
+        };
+        f.store.apply_account_sync(f.account, &batch).unwrap();
+    }
+    let s = &f
+        .store
+        .account_summaries(now() + Duration::hours(3))
+        .unwrap()[0];
+    assert_eq!((s.balance, s.withdrawable), (Some(300), Some(299)));
+    assert_eq!(s.bank_name.as_deref(), Some("北央信用組合"));
+    assert_eq!(s.staleness, Staleness::Fresh);
+    assert_eq!(s.link_status, Some(LinkStatus::Active));
+    let json = serde_json::to_value(s).unwrap();
+    assert_eq!(json["accountTypeName"], "普通");
+    assert_eq!(json["asOf"]["date"], "2026-11-24");
+    assert!(f.store.integrity_check().unwrap().is_empty());
+}
