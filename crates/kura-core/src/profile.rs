@@ -6,8 +6,8 @@
 //! public native client `kura-desktop`.
 //!
 //! A real connection is a profile in `profiles.toml` in Kura's config folder
-//! (`~/.config/kura/profiles.toml` on Linux, `~/Library/Application Support/kura/` on macOS,
-//! `%APPDATA%\kura\config\` on Windows; `KURA_CONFIG_DIR` overrides the folder):
+//! (`~/.config/kura/profiles.toml` on Linux, `~/Library/Application Support/jp.kura.Kura/` on
+//! macOS, `%APPDATA%\kura\Kura\config\` on Windows; `KURA_CONFIG_DIR` overrides the folder):
 //!
 //! ```toml
 //! # Optional: where the sandbox runs when no profile covers a union.
@@ -156,7 +156,7 @@ pub fn config_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("KURA_CONFIG_DIR") {
         return Some(PathBuf::from(dir));
     }
-    directories::ProjectDirs::from("", "", "kura").map(|d| d.config_dir().to_path_buf())
+    directories::ProjectDirs::from("jp", "kura", "Kura").map(|d| d.config_dir().to_path_buf())
 }
 
 impl Profiles {

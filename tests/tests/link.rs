@@ -1,0 +1,259 @@
+//! `kura link` end to end: the real binary, headless Chromium on the sandbox's login and consent
+//! pages, the loopback redirect, and tokens in a real gnome-keyring (run through
+//! scripts/with-keyring.sh).
+
+use std::sync::{Arc, Mutex};
+
+use kura_core::api::{ApiClient, ClientConfig};
+use kura_core::model::{LinkId, LinkStatus};
+use kura_core::oauth;
+use kura_core::sync::{SyncEngine, SyncOptions};
+use kura_e2e::{Chromium, Kura, files_containing, finish};
+
+/// Links 2011 through the browser; returns the callback URL the browser ended on.
+async fn link_in_browser(kura: &Kura, chromium: &Chromium) -> (kura_e2e::Output, String) {
+    let child = kura.spawn_link("2011");
+    let url = kura.browser_url().await;
+    chromium.log_in(&url).await;
+    let callback = chromium.decide(true).await;
+    (finish(child).await, callback)
+}
+
+/// Syncs link 1 in this process with the tokens in the keyring, as `kura sync` does.
+async fn sync(kura: &Kura) -> kura_core::sync::LinkReport {
+    let store = Arc::new(Mutex::new(kura.store()));
+    let link = store.lock().unwrap().link(LinkId(1)).unwrap();
+    let tokens = oauth::tokens_for(&link, &kura.profiles(), &kura.secrets())
+        .await
+        .unwrap();
+    let api = ApiClient::new(ClientConfig::new(kura.sandbox.base_url.clone())).unwrap();
+    SyncEngine::new(store, SyncOptions::default())
+        .sync_link(link.id, &api, &tokens)
+        .await
+}
+
+async fn bearer_status(kura: &Kura, token: &str) -> u16 {
+    reqwest::Client::new()
+        .get(format!("{}/v1/accounts", kura.sandbox.base_url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn links_in_the_browser_syncs_and_unlinks_with_revocation() {
+    let kura = Kura::start().await;
+    let chromium = Chromium::start().await;
+    let (out, callback) = link_in_browser(&kura, &chromium).await;
+    assert!(out.success, "kura link failed:\n{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("Linked 北央信用組合 (2011)"), "{}", out.stdout);
+    assert!(out.stdout.contains("run `kura sync`"), "{}", out.stdout);
+    assert!(callback.starts_with("http://127.0.0.1:"), "{callback}");
+    let page = chromium.driver.source().await.unwrap();
+    assert!(
+        page.contains("Kura に戻ってください / You can return to Kura"),
+        "{page}"
+    );
+    chromium.quit().await;
+
+    // The tokens are in the keyring, and nowhere else.
+    let tokens = kura
+        .secrets()
+        .load_tokens(1)
+        .await
+        .unwrap()
+        .expect("tokens in the keyring");
+    let link = kura.store().link(LinkId(1)).unwrap();
+    assert_eq!((link.bank_code.as_str(), link.status), ("2011", LinkStatus::Active));
+    assert!(link.consent_expires_at.is_some());
+    assert!(!kura.store().accounts_of_link(LinkId(1)).unwrap().is_empty());
+
+    let report = sync(&kura).await;
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert!(report.new_transactions() > 0);
+
+    let links = kura.run(&["links"]).await;
+    assert!(links.success && links.stdout.contains("active"), "{}", links.stdout);
+    assert!(
+        links.stdout.contains("consent expires in 89 days") || links.stdout.contains("consent expires in 90 days"),
+        "{}",
+        links.stdout
+    );
+
+    let mut logs = out.stdout + &out.stderr + &links.stdout + &links.stderr;
+    let unlink = kura.run(&["unlink", "1", "--keep-data"]).await;
+    assert!(unlink.success, "{}\n{}", unlink.stdout, unlink.stderr);
+    assert!(
+        unlink.stdout.contains("The union revoked Kura's access"),
+        "{}",
+        unlink.stdout
+    );
+    logs += &(unlink.stdout + &unlink.stderr);
+
+    // Revoked at the union (RFC 7009), gone from the keyring, data kept.
+    assert_eq!(bearer_status(&kura, &tokens.access_token).await, 401);
+    assert!(kura.secrets().load_tokens(1).await.unwrap().is_none());
+    assert_eq!(kura.store().link(LinkId(1)).unwrap().status, LinkStatus::Revoked);
+    assert!(!kura.store().accounts_of_link(LinkId(1)).unwrap().is_empty());
+
+    // No token in the database, its WAL, or anything Kura printed or logged (at debug level).
+    let refresh = tokens.refresh_token.clone().expect("a refresh token");
+    for secret in [&tokens.access_token, &refresh] {
+        assert!(
+            files_containing(&kura.data_dir(), secret).is_empty(),
+            "a token is in the data folder"
+        );
+        assert!(!logs.contains(secret.as_str()), "a token is in the output");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn denying_consent_links_nothing() {
+    let kura = Kura::start().await;
+    let chromium = Chromium::start().await;
+    let child = kura.spawn_link("2011");
+    chromium.log_in(&kura.browser_url().await).await;
+    chromium.decide(false).await;
+    let page = chromium.driver.source().await.unwrap();
+    chromium.quit().await;
+    let out = finish(child).await;
+    assert!(!out.success);
+    assert!(out.stderr.contains("Access was denied"), "{}", out.stderr);
+    assert!(page.contains("Linking was denied"), "{page}");
+    assert!(kura.store().links().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forged_state_ends_the_attempt() {
+    let kura = Kura::start().await;
+    let child = kura.spawn_link("2011");
+    let url = url::Url::parse(&kura.browser_url().await).unwrap();
+    let redirect = url
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .unwrap()
+        .1
+        .into_owned();
+    assert!(
+        redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/callback"),
+        "{redirect}"
+    );
+    // A stray request does not end the attempt; a forged callback does.
+    let stray = reqwest::get(redirect.replace("/callback", "/favicon.ico"))
+        .await
+        .unwrap();
+    assert_eq!(stray.status().as_u16(), 404);
+    let forged = reqwest::get(format!("{redirect}?code=stolen&state=forged"))
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 400);
+    let out = finish(child).await;
+    assert!(!out.success);
+    assert!(
+        out.stderr.contains("does not belong to this link attempt"),
+        "{}",
+        out.stderr
+    );
+    assert!(kura.store().links().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replayed_code_is_refused_and_revokes_its_tokens() {
+    let kura = Kura::start().await;
+    let chromium = Chromium::start().await;
+    let (out, callback) = link_in_browser(&kura, &chromium).await;
+    chromium.quit().await;
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    let callback = url::Url::parse(&callback).unwrap();
+    let code = callback
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let redirect = format!("http://127.0.0.1:{}/callback", callback.port().unwrap());
+    let replay = reqwest::Client::new()
+        .post(format!("{}/oauth/token", kura.sandbox.base_url))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", redirect.as_str()),
+            ("client_id", "kura-desktop"),
+            ("code_verifier", "an-attacker-does-not-know-the-verifier-0123456789"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status().as_u16(), 400);
+    let body: serde_json::Value = replay.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_grant");
+    // The grant issued from the replayed code is revoked: the next sync asks to link again.
+    let report = sync(&kura).await;
+    assert!(report.error.is_some());
+    assert_eq!(kura.store().link(LinkId(1)).unwrap().status, LinkStatus::ReauthRequired);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_refresh_token_requires_a_relink_that_keeps_history() {
+    let kura = Kura::start().await;
+    let chromium = Chromium::start().await;
+    let (out, _) = link_in_browser(&kura, &chromium).await;
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    assert!(sync(&kura).await.error.is_none());
+    let accounts_before = kura.store().accounts_of_link(LinkId(1)).unwrap();
+
+    // 31 simulated days later the 30-day refresh token has expired.
+    kura.sandbox.state.clock.advance(chrono::Duration::days(31));
+    let report = sync(&kura).await;
+    assert!(report.error.is_some());
+    let link = kura.store().link(LinkId(1)).unwrap();
+    assert_eq!(link.status, LinkStatus::ReauthRequired);
+    assert!(
+        kura.secrets().load_tokens(1).await.unwrap().is_none(),
+        "dead tokens are deleted"
+    );
+    let links = kura.run(&["links"]).await;
+    assert!(links.stdout.contains("reauth required"), "{}", links.stdout);
+    // The data stays.
+    assert_eq!(
+        kura.store().accounts_of_link(LinkId(1)).unwrap().len(),
+        accounts_before.len()
+    );
+
+    // Linking again restores syncing on the same link and accounts.
+    let (out, _) = link_in_browser(&kura, &chromium).await;
+    chromium.quit().await;
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(kura.store().link(LinkId(1)).unwrap().status, LinkStatus::Active);
+    let accounts_after = kura.store().accounts_of_link(LinkId(1)).unwrap();
+    assert_eq!(
+        accounts_after.iter().map(|a| a.id).collect::<Vec<_>>(),
+        accounts_before.iter().map(|a| a.id).collect::<Vec<_>>()
+    );
+    assert!(sync(&kura).await.error.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_credential_store_linking_stops_with_a_clear_message() {
+    let kura = Kura::start().await;
+    let out = kura_e2e::Output::from(
+        kura.command(&["link", "2011"])
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/kura-test-bus")
+            .output()
+            .await
+            .unwrap(),
+    );
+    assert!(!out.success);
+    assert!(
+        out.stderr.contains("No OS credential store is available"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !kura.url_file().exists(),
+        "the browser must not open when tokens have nowhere to go"
+    );
+}
