@@ -29,9 +29,20 @@ pub async fn sandbox_with(config: SandboxConfig) -> Sandbox {
     kura_sandbox::start(SandboxConfig { today, ..config }).await.expect("sandbox starts on loopback")
 }
 
-/// A browser: keeps cookies, shows redirects instead of following them.
+/// A browser: keeps cookies, shows redirects instead of following them. Like every client
+/// here it ignores proxy settings of the environment: the sandbox is on loopback.
 pub fn browser() -> Client {
-    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client")
+    Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+/// A plain API client.
+pub fn client() -> Client {
+    Client::builder().no_proxy().build().expect("HTTP client")
 }
 
 pub struct Pkce {
@@ -187,7 +198,7 @@ pub async fn post_client(
     form: &[(&str, &str)],
     basic: Option<(&str, &str)>,
 ) -> TokenReply {
-    let mut request = Client::new().post(format!("{}{path}", sandbox.base_url)).form(form);
+    let mut request = client().post(format!("{}{path}", sandbox.base_url)).form(form);
     if let Some((id, secret)) = basic {
         request = request.basic_auth(id, Some(secret));
     }
@@ -241,7 +252,7 @@ pub fn authenticate(
 
 /// GET /v1/accounts with `access_token`: the resource API's verdict over HTTP.
 pub async fn accounts_status(sandbox: &Sandbox, access_token: &str) -> (StatusCode, Value) {
-    let response = Client::new()
+    let response = client()
         .get(format!("{}/v1/accounts", sandbox.base_url))
         .bearer_auth(access_token)
         .send()

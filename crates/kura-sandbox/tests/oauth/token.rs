@@ -161,7 +161,7 @@ async fn malformed_token_requests_get_rfc6749_errors() {
     )
     .await;
     assert_eq!(repeated.error(), "invalid_request");
-    let json = reqwest::Client::new()
+    let json = client()
         .post(format!("{}/oauth/token", sandbox.base_url))
         .json(&serde_json::json!({"grant_type": "refresh_token", "client_id": DESKTOP}))
         .send()
