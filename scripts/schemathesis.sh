@@ -44,7 +44,10 @@ base=http://127.0.0.1:$port
 sandbox_pid=$!
 
 for _ in $(seq 1 100); do
-    if curl --silent --fail --noproxy '*' "$base/admin/clock" >/dev/null 2>&1; then
+    if python3 - "$base/admin/clock" 2>/dev/null <<'PY'; then
+import sys, urllib.request
+urllib.request.build_opener(urllib.request.ProxyHandler({})).open(sys.argv[1], timeout=2)
+PY
         break
     fi
     if ! kill -0 "$sandbox_pid" 2>/dev/null; then
@@ -55,10 +58,14 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
-token=$(curl --silent --fail --noproxy '*' -X POST "$base/admin/tokens" \
-    -H 'Content-Type: application/json' \
-    -d '{"username":"demo","bankCode":"2011","scope":"balance transactions"}' |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+token=$(python3 - "$base/admin/tokens" <<'PY'
+import json, sys, urllib.request
+body = json.dumps({"username": "demo", "bankCode": "2011", "scope": "balance transactions"}).encode()
+request = urllib.request.Request(sys.argv[1], data=body, headers={"Content-Type": "application/json"})
+with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10) as response:
+    print(json.load(response)["access_token"])
+PY
+)
 
 # Per-operation settings schemathesis cannot derive from a schema:
 # - The bearer token goes to the resource API only; the OAuth endpoints authenticate clients
