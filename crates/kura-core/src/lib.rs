@@ -12,4 +12,5 @@ pub mod profile;
 pub mod query;
 pub mod secrets;
 pub mod store;
+pub mod sync;
 pub mod text;

@@ -492,6 +492,7 @@ fn status_error(status: StatusCode, headers: &HeaderMap, body: String, url: Stri
             status,
             error_code,
             message,
+            retry_after: retry_after(headers),
             body,
         },
     }

@@ -43,6 +43,7 @@ pub enum ApiError {
         status: u16,
         error_code: Option<String>,
         message: Option<String>,
+        retry_after: Option<Duration>,
         body: String,
     },
 
@@ -150,7 +151,8 @@ impl ApiError {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             ApiError::RateLimited { retry_after, .. }
-            | ApiError::Maintenance { retry_after, .. } => *retry_after,
+            | ApiError::Maintenance { retry_after, .. }
+            | ApiError::Http { retry_after, .. } => *retry_after,
             _ => None,
         }
     }

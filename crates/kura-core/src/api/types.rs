@@ -2,15 +2,11 @@
 //! yen, JST dates and times become dates plus UTC instants. Every rejection names the field and,
 //! for transaction lines, the item.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
+use crate::format::jst;
 use crate::model::{AsOf, BalanceReading, RemoteAccount, Transaction};
-
-/// Japan Standard Time, the zone of every date and time the API sends.
-pub fn jst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
-}
 
 /// The accounts the user consented to share.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,8 @@
+//! The sync engine (one link at a time: accounts, balances, history into the store) and the
+//! scheduler that runs it for every link.
+
+mod engine;
+mod scheduler;
+
+pub use engine::{AccountReport, LinkReport, SyncEngine, SyncError, SyncOptions, Warning};
+pub use scheduler::{LinkConnector, Scheduler, SchedulerConfig, SchedulerHandle};
