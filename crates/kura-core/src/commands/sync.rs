@@ -21,14 +21,14 @@ use crate::sync::{
 
 /// Reaches a link's union through its profile: one [`ApiClient`] per API host (so the host's
 /// in-flight limit holds across links) and the link's tokens from the credential store.
-pub(super) struct ProfileConnector {
+pub struct ProfileConnector {
     profiles: Profiles,
     secrets: SecretStore,
     clients: Mutex<HashMap<String, ApiClient>>,
 }
 
 impl ProfileConnector {
-    pub(super) fn new(profiles: Profiles, secrets: SecretStore) -> Self {
+    pub fn new(profiles: Profiles, secrets: SecretStore) -> Self {
         ProfileConnector {
             profiles,
             secrets,
