@@ -26,11 +26,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 /// The admin API can rewrite time and mint tokens: only the machine itself may call it.
-async fn loopback_only(
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn loopback_only(ConnectInfo(peer): ConnectInfo<SocketAddr>, request: Request, next: Next) -> Response {
     if peer.ip().to_canonical().is_loopback() {
         next.run(request).await
     } else {
@@ -44,9 +40,8 @@ async fn loopback_only(
 }
 
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(v)| v).map_err(|e| {
-        ApiError::invalid_parameter(format!("リクエスト本文が不正です。 ({})", e.body_text()))
-    })
+    body.map(|Json(v)| v)
+        .map_err(|e| ApiError::invalid_parameter(format!("リクエスト本文が不正です。 ({})", e.body_text())))
 }
 
 async fn get_faults(State(state): State<AppState>) -> Json<Faults> {
@@ -60,10 +55,7 @@ async fn put_faults(
     body: Result<Json<Faults>, JsonRejection>,
 ) -> Result<Json<Faults>, ApiError> {
     let faults = json_body(body)?;
-    let (expire_all, revoke_all) = state
-        .faults
-        .set(faults)
-        .map_err(ApiError::invalid_parameter)?;
+    let (expire_all, revoke_all) = state.faults.set(faults).map_err(ApiError::invalid_parameter)?;
     if expire_all {
         state.oauth.expire_all_access_tokens();
     }
@@ -83,10 +75,7 @@ struct ClockBody {
 
 fn clock_body(state: &AppState) -> Json<ClockBody> {
     let now = state.clock.now();
-    Json(ClockBody {
-        now: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        today: now.date_naive(),
-    })
+    Json(ClockBody { now: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false), today: now.date_naive() })
 }
 
 async fn get_clock(State(state): State<AppState>) -> Json<ClockBody> {
@@ -145,12 +134,8 @@ async fn post_tokens(
     body: Result<Json<TokenRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let request = json_body(body)?;
-    let account_ids: Vec<String> = state
-        .bank
-        .accounts_of(&request.username, &request.bank_code)
-        .into_iter()
-        .map(|a| a.account_id)
-        .collect();
+    let account_ids: Vec<String> =
+        state.bank.accounts_of(&request.username, &request.bank_code).into_iter().map(|a| a.account_id).collect();
     if account_ids.is_empty() {
         return Err(ApiError::invalid_parameter(format!(
             "利用者 {} は金融機関 {} に口座を持っていません。 (user has no accounts at that union)",
@@ -159,13 +144,7 @@ async fn post_tokens(
     }
     let issued = state
         .oauth
-        .issue_direct(
-            &request.username,
-            &request.bank_code,
-            account_ids,
-            &request.scope,
-            state.clock.now(),
-        )
+        .issue_direct(&request.username, &request.bank_code, account_ids, &request.scope, state.clock.now())
         .map_err(|e| ApiError::invalid_parameter(format!("トークンを発行できません。 ({e})")))?;
     Ok(Json(issued).into_response())
 }

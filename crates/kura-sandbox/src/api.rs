@@ -42,16 +42,11 @@ fn authorize(state: &AppState, headers: &HeaderMap, need: Need) -> Result<Grant,
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split_once(' ')
-                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        })
+        .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")))
         .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
-            ApiError::invalid_token(
-                "Authorization: Bearer <アクセストークン> が必要です。 (bearer token required)",
-            )
+            ApiError::invalid_token("Authorization: Bearer <アクセストークン> が必要です。 (bearer token required)")
         })?;
     let grant = match state.oauth.authenticate(token, state.clock.now()) {
         Ok(grant) => grant,
@@ -64,9 +59,7 @@ fn authorize(state: &AppState, headers: &HeaderMap, need: Need) -> Result<Grant,
             Err(ApiError::insufficient_scope("balance transactions"))
         }
         Need::Balance if !has("balance") => Err(ApiError::insufficient_scope("balance")),
-        Need::Transactions if !has("transactions") => {
-            Err(ApiError::insufficient_scope("transactions"))
-        }
+        Need::Transactions if !has("transactions") => Err(ApiError::insufficient_scope("transactions")),
         _ => Ok(grant),
     }
 }
@@ -75,20 +68,10 @@ const INVALID_TOKEN_MESSAGE: &str =
     "アクセストークンが無効です。口座連携をやり直してください。 (access token unknown or revoked)";
 
 /// The consented account `account_id` of the grant's user at the grant's union.
-fn consented<'a>(
-    state: &'a AppState,
-    grant: &Grant,
-    account_id: &str,
-) -> Result<&'a Account, ApiError> {
-    let account = state
-        .bank
-        .account(account_id)
-        .ok_or_else(ApiError::account_not_found)?;
+fn consented<'a>(state: &'a AppState, grant: &Grant, account_id: &str) -> Result<&'a Account, ApiError> {
+    let account = state.bank.account(account_id).ok_or_else(ApiError::account_not_found)?;
     let owned = state.bank.owner_of(account_id) == Some(grant.username.as_str());
-    if owned
-        && account.bank_code == grant.bank_code
-        && grant.account_ids.iter().any(|id| id == account_id)
-    {
+    if owned && account.bank_code == grant.bank_code && grant.account_ids.iter().any(|id| id == account_id) {
         Ok(account)
     } else {
         Err(ApiError::account_not_found())
@@ -96,9 +79,7 @@ fn consented<'a>(
 }
 
 fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    path.map(|Path(id)| id).map_err(|e| {
-        ApiError::invalid_parameter(format!("口座IDが不正です。 (bad accountId: {e})"))
-    })
+    path.map(|Path(id)| id).map_err(|e| ApiError::invalid_parameter(format!("口座IDが不正です。 (bad accountId: {e})")))
 }
 
 #[derive(Serialize)]
@@ -126,10 +107,7 @@ struct AccountsBody {
 
 fn base(state: &AppState) -> (String, String) {
     let now = state.clock.now();
-    (
-        now.format("%Y-%m-%d").to_string(),
-        now.format("%H:%M:%S+09:00").to_string(),
-    )
+    (now.format("%Y-%m-%d").to_string(), now.format("%H:%M:%S+09:00").to_string())
 }
 
 async fn accounts(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -153,12 +131,7 @@ async fn accounts(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         })
         .collect();
     let (base_date, base_time) = base(&state);
-    Ok(Json(AccountsBody {
-        accounts,
-        base_date,
-        base_time,
-    })
-    .into_response())
+    Ok(Json(AccountsBody { accounts, base_date, base_time }).into_response())
 }
 
 #[derive(Serialize)]
@@ -230,15 +203,11 @@ struct TransactionsBody {
 /// Strict `YYYY-MM-DD` (chrono alone would accept `2026-1-5`).
 fn parse_date(name: &str, value: &str) -> Result<NaiveDate, ApiError> {
     let shaped = value.len() == 10
-        && value.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+        && value.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     shaped.then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()).flatten().ok_or_else(|| {
-        ApiError::invalid_parameter(format!("{name} は YYYY-MM-DD 形式の日付で指定してください。 ({name} must be YYYY-MM-DD, got {value:?})"))
+        ApiError::invalid_parameter(format!(
+            "{name} は YYYY-MM-DD 形式の日付で指定してください。 ({name} must be YYYY-MM-DD, got {value:?})"
+        ))
     })
 }
 
@@ -288,9 +257,7 @@ async fn transactions(
         return Err(ApiError::new(
             axum::http::StatusCode::BAD_REQUEST,
             "DATE_OUT_OF_RANGE",
-            format!(
-                "照会できるのは過去{WINDOW_DAYS}日分({oldest}以降)です。 (dateFrom must be on or after {oldest})"
-            ),
+            format!("照会できるのは過去{WINDOW_DAYS}日分({oldest}以降)です。 (dateFrom must be on or after {oldest})"),
         ));
     }
     let date_to = date_to.unwrap_or(today).min(today);
@@ -318,9 +285,7 @@ async fn transactions(
             let first = txs.partition_point(|t| t.date < date_from);
             let end = txs.partition_point(|t| t.date <= date_to);
             let start = match position {
-                Some((date, seq)) => txs
-                    .partition_point(|t| (t.date, t.seq) < (date, seq))
-                    .clamp(first, end),
+                Some((date, seq)) => txs.partition_point(|t| (t.date, t.seq) < (date, seq)).clamp(first, end),
                 None => first,
             };
             let paged = position.is_some() && start > first;
@@ -328,11 +293,7 @@ async fn transactions(
                 let from = start.saturating_sub(PAGE_SIZE).max(first);
                 return (txs[from..start].to_vec(), next_key.clone());
             }
-            let start = if paged && state.faults.take(Counter::DuplicateItem) {
-                start - 1
-            } else {
-                start
-            };
+            let start = if paged && state.faults.take(Counter::DuplicateItem) { start - 1 } else { start };
             let stop = (start + PAGE_SIZE).min(end);
             let mut next = (stop < end).then(|| encode_key(&txs[stop]));
             if position.is_some() && f.loop_next_item_key && first + PAGE_SIZE < end {

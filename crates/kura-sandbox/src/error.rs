@@ -18,17 +18,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        error_code: &'static str,
-        error_message: impl Into<String>,
-    ) -> Self {
-        Self {
-            status,
-            error_code,
-            error_message: error_message.into(),
-            headers: Vec::new(),
-        }
+    pub fn new(status: StatusCode, error_code: &'static str, error_message: impl Into<String>) -> Self {
+        Self { status, error_code, error_message: error_message.into(), headers: Vec::new() }
     }
 
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
@@ -37,10 +28,7 @@ impl ApiError {
     }
 
     fn bearer_challenge(self, challenge: &'static str) -> Self {
-        self.with_header(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static(challenge),
-        )
+        self.with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge))
     }
 
     pub fn invalid_token(message: impl Into<String>) -> Self {
@@ -55,15 +43,9 @@ impl ApiError {
 
     pub fn insufficient_scope(scope: &'static str) -> Self {
         let challenge = match scope {
-            "balance" => {
-                r#"Bearer realm="kura-sandbox", error="insufficient_scope", scope="balance""#
-            }
-            "transactions" => {
-                r#"Bearer realm="kura-sandbox", error="insufficient_scope", scope="transactions""#
-            }
-            _ => {
-                r#"Bearer realm="kura-sandbox", error="insufficient_scope", scope="balance transactions""#
-            }
+            "balance" => r#"Bearer realm="kura-sandbox", error="insufficient_scope", scope="balance""#,
+            "transactions" => r#"Bearer realm="kura-sandbox", error="insufficient_scope", scope="transactions""#,
+            _ => r#"Bearer realm="kura-sandbox", error="insufficient_scope", scope="balance transactions""#,
         };
         Self::new(
             StatusCode::FORBIDDEN,
@@ -86,11 +68,7 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            "指定されたURLは存在しません。 (no such endpoint)",
-        )
+        Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", "指定されたURLは存在しません。 (no such endpoint)")
     }
 
     pub fn method_not_allowed() -> Self {
@@ -110,8 +88,7 @@ impl ApiError {
     }
 
     fn retry_after(self, seconds: u32) -> Self {
-        let value =
-            HeaderValue::from_str(&seconds.to_string()).expect("digits are a valid header value");
+        let value = HeaderValue::from_str(&seconds.to_string()).expect("digits are a valid header value");
         self.with_header(header::RETRY_AFTER, value)
     }
 
@@ -128,9 +105,7 @@ impl ApiError {
         Self::new(
             StatusCode::TOO_MANY_REQUESTS,
             "RATE_LIMITED",
-            format!(
-                "リクエストが多すぎます。{retry_after}秒後に再度お試しください。 (rate limited)"
-            ),
+            format!("リクエストが多すぎます。{retry_after}秒後に再度お試しください。 (rate limited)"),
         )
         .retry_after(retry_after)
     }

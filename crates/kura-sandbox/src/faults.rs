@@ -96,21 +96,13 @@ impl Faults {
     /// Rejects settings that cannot be applied, with a message saying what is allowed.
     pub fn validate(&self) -> Result<(), String> {
         if !(0.0..=1.0).contains(&self.error_rate) {
-            return Err(format!(
-                "errorRate must be between 0 and 1, got {}",
-                self.error_rate
-            ));
+            return Err(format!("errorRate must be between 0 and 1, got {}", self.error_rate));
         }
         if self.fail_status != 500 && self.fail_status != 503 {
-            return Err(format!(
-                "failStatus must be 500 or 503, got {}",
-                self.fail_status
-            ));
+            return Err(format!("failStatus must be 500 or 503, got {}", self.fail_status));
         }
         match (self.maintenance_from, self.maintenance_to) {
-            (Some(from), Some(to)) if from >= to => {
-                Err("maintenanceFrom must be before maintenanceTo".to_owned())
-            }
+            (Some(from), Some(to)) if from >= to => Err("maintenanceFrom must be before maintenanceTo".to_owned()),
             (Some(_), None) | (None, Some(_)) => {
                 Err("maintenanceFrom and maintenanceTo must be given together".to_owned())
             }
@@ -134,10 +126,7 @@ pub enum Counter {
 
 impl FaultState {
     pub fn new(seed: u64, faults: Faults) -> Self {
-        Self {
-            faults: Mutex::new(faults),
-            rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed ^ 0xFA17)),
-        }
+        Self { faults: Mutex::new(faults), rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed ^ 0xFA17)) }
     }
 
     pub fn get(&self) -> Faults {
@@ -169,7 +158,8 @@ impl FaultState {
     /// rate limit, then injected 5xx — as a gateway in front of the API would decide.
     fn gate(&self, now: DateTime<FixedOffset>) -> Option<ApiError> {
         let mut f = self.faults.lock().expect("faults lock");
-        let in_window = matches!((f.maintenance_from, f.maintenance_to), (Some(from), Some(to)) if from <= now && now < to);
+        let in_window =
+            matches!((f.maintenance_from, f.maintenance_to), (Some(from), Some(to)) if from <= now && now < to);
         if f.maintenance || in_window {
             // Until the window ends, or the usual interval when switched on without an end.
             let wait = match f.maintenance_to {
@@ -204,11 +194,7 @@ fn take(slot: &mut u32) -> bool {
 }
 
 fn server_error(unavailable: bool, retry_after: u32) -> ApiError {
-    if unavailable {
-        ApiError::service_unavailable(retry_after)
-    } else {
-        ApiError::internal_error()
-    }
+    if unavailable { ApiError::service_unavailable(retry_after) } else { ApiError::internal_error() }
 }
 
 /// Middleware around `/v1`: latency and gateway errors first, body corruption last.
@@ -241,15 +227,11 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         // a crashing upstream produces.
         let mut broken = bytes[..bytes.len().saturating_sub(1)].to_vec();
         broken.push(b',');
-        parts
-            .headers
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(broken.len()));
+        parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(broken.len()));
         return Response::from_parts(parts, Body::from(broken));
     }
     // Promise the full length, send half, then end the stream: the connection closes early.
-    parts
-        .headers
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
     let half = bytes.slice(..bytes.len() / 2);
     let stream = futures_util::stream::unfold(Some(half), |chunk| async move {
         match chunk {

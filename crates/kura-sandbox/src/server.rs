@@ -17,13 +17,8 @@ use crate::{API_VERSION, API_VERSION_HEADER, SandboxConfig, admin, api, oauth, s
 
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
-    #[error(
-        "cannot listen on {addr}: {source} (is another sandbox already running? try another --port)"
-    )]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    #[error("cannot listen on {addr}: {source} (is another sandbox already running? try another --port)")]
+    Bind { addr: SocketAddr, source: std::io::Error },
     #[error(
         "refusing to serve plain HTTP on {addr}: tokens would cross the network unencrypted. \
          Listen on 127.0.0.1 or ::1, or add --tls to serve HTTPS"
@@ -47,9 +42,7 @@ pub fn router(state: AppState) -> Router {
 
 async fn stamp_version(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    response
-        .headers_mut()
-        .insert(API_VERSION_HEADER, HeaderValue::from_static(API_VERSION));
+    response.headers_mut().insert(API_VERSION_HEADER, HeaderValue::from_static(API_VERSION));
     response
 }
 
@@ -72,10 +65,7 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         return Err(SandboxError::PlainHttpNotLoopback { addr: config.addr });
     }
     let requested = config.addr;
-    let bind_error = |source| SandboxError::Bind {
-        addr: requested,
-        source,
-    };
+    let bind_error = |source| SandboxError::Bind { addr: requested, source };
     let listener = TcpListener::bind(config.addr).await.map_err(bind_error)?;
     let addr = listener.local_addr().map_err(bind_error)?;
     let ca_out = config.tls_ca_out.clone();
@@ -91,14 +81,7 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
                 .await;
         });
         let base_url = format!("http://{addr}");
-        return Ok(Sandbox {
-            base_url,
-            addr,
-            state,
-            ca_pem: None,
-            stop: Some(stop),
-            task: Some(task),
-        });
+        return Ok(Sandbox { base_url, addr, state, ca_pem: None, stop: Some(stop), task: Some(task) });
     };
     let generated = tls::generate()?;
     tls::write_ca(&generated, &ca_out)?;
@@ -115,19 +98,9 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         let _ = server.handle(handle).serve(app).await;
     });
     // On loopback the URL uses the name the certificate is issued for.
-    let base_url = if addr.ip().is_loopback() {
-        format!("https://localhost:{}", addr.port())
-    } else {
-        format!("https://{addr}")
-    };
-    Ok(Sandbox {
-        base_url,
-        addr,
-        state,
-        ca_pem: Some(generated.ca_pem),
-        stop: Some(stop),
-        task: Some(task),
-    })
+    let base_url =
+        if addr.ip().is_loopback() { format!("https://localhost:{}", addr.port()) } else { format!("https://{addr}") };
+    Ok(Sandbox { base_url, addr, state, ca_pem: Some(generated.ca_pem), stop: Some(stop), task: Some(task) })
 }
 
 impl Sandbox {

@@ -3,9 +3,7 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::{
-    bank::Bank, clock::SimClock, config::SandboxConfig, faults::FaultState, oauth::OAuthServer,
-};
+use crate::{bank::Bank, clock::SimClock, config::SandboxConfig, faults::FaultState, oauth::OAuthServer};
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -27,13 +25,7 @@ impl AppState {
         let bank = Bank::new(&config, clock.today());
         let oauth = OAuthServer::new(&config);
         let faults = FaultState::new(config.seed, config.faults.clone());
-        Self(Arc::new(Inner {
-            config,
-            clock,
-            bank,
-            oauth,
-            faults,
-        }))
+        Self(Arc::new(Inner { config, clock, bank, oauth, faults }))
     }
 }
 

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -16,10 +16,7 @@ pub enum TlsError {
     #[error(
         "cannot write the sandbox CA certificate to {path}: {source} (check that the folder exists and is writable)"
     )]
-    WriteCa {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    WriteCa { path: PathBuf, source: std::io::Error },
     #[error("cannot load the generated TLS certificate: {0}")]
     Load(std::io::Error),
 }
@@ -42,42 +39,25 @@ pub fn generate() -> Result<Generated, TlsError> {
     ca_name.push(DnType::OrganizationName, "Kura sandbox");
     ca_params.distinguished_name = ca_name;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    ca_params.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
+    ca_params.key_usages =
+        vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate()?)?;
 
     let mut leaf_params = CertificateParams::new(LEAF_NAMES.map(str::to_owned).to_vec())?;
-    leaf_params
-        .distinguished_name
-        .push(DnType::CommonName, "localhost");
-    leaf_params.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyEncipherment,
-    ];
+    leaf_params.distinguished_name.push(DnType::CommonName, "localhost");
+    leaf_params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
     leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     let leaf_key = KeyPair::generate()?;
     let leaf = leaf_params.signed_by(&leaf_key, &ca)?;
     let ca_pem = ca.pem();
-    Ok(Generated {
-        chain_pem: format!("{}{}", leaf.pem(), ca_pem),
-        ca_pem,
-        key_pem: leaf_key.serialize_pem(),
-    })
+    Ok(Generated { chain_pem: format!("{}{}", leaf.pem(), ca_pem), ca_pem, key_pem: leaf_key.serialize_pem() })
 }
 
 pub fn write_ca(generated: &Generated, path: &Path) -> Result<(), TlsError> {
-    std::fs::write(path, &generated.ca_pem).map_err(|source| TlsError::WriteCa {
-        path: path.to_owned(),
-        source,
-    })
+    std::fs::write(path, &generated.ca_pem).map_err(|source| TlsError::WriteCa { path: path.to_owned(), source })
 }
 
-pub async fn rustls_config(
-    generated: &Generated,
-) -> Result<axum_server::tls_rustls::RustlsConfig, TlsError> {
+pub async fn rustls_config(generated: &Generated) -> Result<axum_server::tls_rustls::RustlsConfig, TlsError> {
     axum_server::tls_rustls::RustlsConfig::from_pem(
         generated.chain_pem.clone().into_bytes(),
         generated.key_pem.clone().into_bytes(),

@@ -18,10 +18,7 @@ async fn accounts_lists_the_consented_accounts_of_the_tokens_union() {
     assert_eq!(body["baseDate"], TODAY);
     assert!(body["baseTime"].as_str().unwrap().ends_with("+09:00"));
     let accounts = body["accounts"].as_array().unwrap();
-    let types: Vec<&str> = accounts
-        .iter()
-        .map(|a| a["accountTypeCode"].as_str().unwrap())
-        .collect();
+    let types: Vec<&str> = accounts.iter().map(|a| a["accountTypeCode"].as_str().unwrap()).collect();
     assert_eq!(types, ["01", "04", "11", "02"]);
     let first = &accounts[0];
     assert_eq!(first["bankCode"], "2011");
@@ -41,18 +38,11 @@ async fn accounts_lists_the_consented_accounts_of_the_tokens_union() {
 async fn demo_has_an_account_at_every_one_of_the_95_unions() {
     let sandbox = start().await;
     let csv = include_str!("../../kura-core/data/institutions.csv");
-    let codes: Vec<&str> = csv
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').next().unwrap())
-        .collect();
+    let codes: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(codes.len(), 95);
     for code in codes {
         let accounts = sandbox.state.bank.accounts_of("demo", code);
-        assert!(
-            accounts.iter().any(|a| a.account_type_code == "01"),
-            "普通 at {code}"
-        );
+        assert!(accounts.iter().any(|a| a.account_type_code == "01"), "普通 at {code}");
     }
     // Over HTTP for a union that is not featured.
     let token = demo_token(&sandbox, "2773").await;
@@ -70,24 +60,12 @@ async fn balance_is_the_last_lines_balance_and_withdrawable_follows_the_account_
         assert_eq!(body["currencyCode"], "JPY");
         assert_eq!(body["baseDate"], TODAY);
         let balance = amount(&body["balance"]);
-        assert_eq!(
-            amount(&body["withdrawableAmount"]),
-            (balance + overdraft).max(0)
-        );
+        assert_eq!(amount(&body["withdrawableAmount"]), (balance + overdraft).max(0));
         let history = lines(&all_pages(&sandbox, &token, &id, "").await);
-        assert_eq!(
-            amount(&history.last().unwrap()["balance"]),
-            balance,
-            "{type_code}"
-        );
+        assert_eq!(amount(&history.last().unwrap()["balance"]), balance, "{type_code}");
     }
     let time_deposit = account_id(&sandbox, "demo", "2011", "11");
-    let body = get_json(
-        &sandbox,
-        &token,
-        &format!("/v1/accounts/{time_deposit}/balance"),
-    )
-    .await;
+    let body = get_json(&sandbox, &token, &format!("/v1/accounts/{time_deposit}/balance")).await;
     assert!(amount(&body["balance"]) >= 3_000_000);
     assert_eq!(body["withdrawableAmount"], "0");
 }
@@ -106,16 +84,9 @@ async fn transactions_default_to_the_90_day_window_ascending_with_consistent_bal
     assert_eq!(page["hasNext"], false);
     assert!(page.get("nextItemKey").is_none());
     let lines = page["transactions"].as_array().unwrap();
-    assert!(
-        lines.len() > 30,
-        "three months of a salaried account: {}",
-        lines.len()
-    );
+    assert!(lines.len() > 30, "three months of a salaried account: {}", lines.len());
     assert_chain(lines);
-    let keys: Vec<&str> = lines
-        .iter()
-        .map(|l| l["itemKey"].as_str().unwrap())
-        .collect();
+    let keys: Vec<&str> = lines.iter().map(|l| l["itemKey"].as_str().unwrap()).collect();
     let mut sorted = keys.clone();
     sorted.sort();
     sorted.dedup();
@@ -124,27 +95,13 @@ async fn transactions_default_to_the_90_day_window_ascending_with_consistent_bal
         let date = line["transactionDate"].as_str().unwrap();
         assert!(("2026-08-27"..=TODAY).contains(&date));
         assert_eq!(line["valueDate"], date);
-        assert!(
-            line["itemKey"]
-                .as_str()
-                .unwrap()
-                .starts_with(&date.replace('-', ""))
-        );
+        assert!(line["itemKey"].as_str().unwrap().starts_with(&date.replace('-', "")));
         assert!(amount(&line["amount"]) > 0);
         assert_eq!(line.as_object().unwrap().len(), 7);
     }
-    let remarks: Vec<&str> = lines
-        .iter()
-        .map(|l| l["remarks"].as_str().unwrap())
-        .collect();
-    for expected in [
-        "ｷﾕｳﾖ ｶ)ｸﾗｼﾖｳｼﾞ",
-        "ﾃﾞﾝｷﾘﾖｳｷﾝ",
-        "ｶﾞｽﾘﾖｳｷﾝ",
-        "ﾃﾞﾝﾜﾘﾖｳ",
-        "ATMｼﾊﾗｲ",
-        "ｶｰﾄﾞ ﾐﾂｲｽﾐﾄﾓｶｰﾄﾞ",
-    ] {
+    let remarks: Vec<&str> = lines.iter().map(|l| l["remarks"].as_str().unwrap()).collect();
+    for expected in ["ｷﾕｳﾖ ｶ)ｸﾗｼﾖｳｼﾞ", "ﾃﾞﾝｷﾘﾖｳｷﾝ", "ｶﾞｽﾘﾖｳｷﾝ", "ﾃﾞﾝﾜﾘﾖｳ", "ATMｼﾊﾗｲ", "ｶｰﾄﾞ ﾐﾂｲｽﾐﾄﾓｶｰﾄﾞ"]
+    {
         assert!(remarks.contains(&expected), "{expected} in {remarks:?}");
     }
     // Salary on the 25th, or the Friday before when it falls on a weekend (2026-10-25 is a Sunday).
@@ -163,12 +120,7 @@ async fn date_parameters_and_window_edges() {
     let id = account_id(&sandbox, "demo", "2011", "01");
     let path = format!("/v1/accounts/{id}/transactions");
 
-    let oldest = get_json(
-        &sandbox,
-        &token,
-        &format!("{path}?dateFrom=2026-08-27&dateTo=2026-08-27"),
-    )
-    .await;
+    let oldest = get_json(&sandbox, &token, &format!("{path}?dateFrom=2026-08-27&dateTo=2026-08-27")).await;
     assert_eq!(oldest["dateFrom"], "2026-08-27");
     for line in oldest["transactions"].as_array().unwrap() {
         assert_eq!(line["transactionDate"], "2026-08-27");
@@ -176,12 +128,7 @@ async fn date_parameters_and_window_edges() {
     let response = get(&sandbox, &token, &format!("{path}?dateFrom=2026-08-26")).await;
     expect_error(response, StatusCode::BAD_REQUEST, "DATE_OUT_OF_RANGE").await;
 
-    let capped = get_json(
-        &sandbox,
-        &token,
-        &format!("{path}?dateFrom=2026-11-01&dateTo=2027-01-01"),
-    )
-    .await;
+    let capped = get_json(&sandbox, &token, &format!("{path}?dateFrom=2026-11-01&dateTo=2027-01-01")).await;
     assert_eq!(capped["dateTo"], TODAY);
 
     for bad in [
@@ -209,73 +156,31 @@ async fn unknown_paths_wrong_methods_and_the_version_header() {
     expect_error(response, StatusCode::NOT_FOUND, "NOT_FOUND").await;
     let response = get(&sandbox, &token, "/v2/accounts").await;
     expect_error(response, StatusCode::NOT_FOUND, "NOT_FOUND").await;
-    let response = http()
-        .post(format!("{}/v1/accounts", sandbox.base_url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    expect_error(
-        response,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
-    )
-    .await;
-    let response = http()
-        .get(format!(
-            "{}/.well-known/oauth-authorization-server",
-            sandbox.base_url
-        ))
-        .send()
-        .await
-        .unwrap();
+    let response = http().post(format!("{}/v1/accounts", sandbox.base_url)).bearer_auth(&token).send().await.unwrap();
+    expect_error(response, StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED").await;
+    let response =
+        http().get(format!("{}/.well-known/oauth-authorization-server", sandbox.base_url)).send().await.unwrap();
     assert_eq!(response.headers()["x-api-version"], "1.0.0");
-    let response = http()
-        .get(format!("{}/admin/clock", sandbox.base_url))
-        .send()
-        .await
-        .unwrap();
+    let response = http().get(format!("{}/admin/clock", sandbox.base_url)).send().await.unwrap();
     assert_eq!(response.headers()["x-api-version"], "1.0.0");
 }
 
 #[tokio::test]
 async fn bearer_tokens_missing_unknown_and_expired() {
     let sandbox = start().await;
-    let response = http()
-        .get(format!("{}/v1/accounts", sandbox.base_url))
-        .send()
-        .await
-        .unwrap();
+    let response = http().get(format!("{}/v1/accounts", sandbox.base_url)).send().await.unwrap();
     let headers = expect_error(response, StatusCode::UNAUTHORIZED, "INVALID_TOKEN").await;
-    assert!(
-        headers["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .contains(r#"error="invalid_token""#)
-    );
+    assert!(headers["www-authenticate"].to_str().unwrap().contains(r#"error="invalid_token""#));
     let response = get(&sandbox, "not-a-token", "/v1/accounts").await;
     let headers = expect_error(response, StatusCode::UNAUTHORIZED, "INVALID_TOKEN").await;
-    assert!(
-        headers["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .starts_with("Bearer ")
-    );
+    assert!(headers["www-authenticate"].to_str().unwrap().starts_with("Bearer "));
 
     let token = demo_token(&sandbox, "2011").await;
-    assert_eq!(
-        get(&sandbox, &token, "/v1/accounts").await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(get(&sandbox, &token, "/v1/accounts").await.status(), StatusCode::OK);
     advance_days(&sandbox, 1).await;
     let response = get(&sandbox, &token, "/v1/accounts").await;
     let headers = expect_error(response, StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED").await;
-    assert!(
-        headers["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .contains(r#"error="invalid_token""#)
-    );
+    assert!(headers["www-authenticate"].to_str().unwrap().contains(r#"error="invalid_token""#));
 }
 
 #[tokio::test]
@@ -283,55 +188,16 @@ async fn scopes_are_enforced_per_endpoint() {
     let sandbox = start().await;
     let id = account_id(&sandbox, "demo", "2011", "01");
     let balance_only = token(&sandbox, "demo", "2011", "balance").await;
-    assert_eq!(
-        get(&sandbox, &balance_only, "/v1/accounts").await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        get(
-            &sandbox,
-            &balance_only,
-            &format!("/v1/accounts/{id}/balance")
-        )
-        .await
-        .status(),
-        StatusCode::OK
-    );
-    let response = get(
-        &sandbox,
-        &balance_only,
-        &format!("/v1/accounts/{id}/transactions"),
-    )
-    .await;
+    assert_eq!(get(&sandbox, &balance_only, "/v1/accounts").await.status(), StatusCode::OK);
+    assert_eq!(get(&sandbox, &balance_only, &format!("/v1/accounts/{id}/balance")).await.status(), StatusCode::OK);
+    let response = get(&sandbox, &balance_only, &format!("/v1/accounts/{id}/transactions")).await;
     let headers = expect_error(response, StatusCode::FORBIDDEN, "INSUFFICIENT_SCOPE").await;
-    assert!(
-        headers["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .contains(r#"scope="transactions""#)
-    );
+    assert!(headers["www-authenticate"].to_str().unwrap().contains(r#"scope="transactions""#));
 
     let history_only = token(&sandbox, "demo", "2011", "transactions").await;
-    assert_eq!(
-        get(&sandbox, &history_only, "/v1/accounts").await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        get(
-            &sandbox,
-            &history_only,
-            &format!("/v1/accounts/{id}/transactions")
-        )
-        .await
-        .status(),
-        StatusCode::OK
-    );
-    let response = get(
-        &sandbox,
-        &history_only,
-        &format!("/v1/accounts/{id}/balance"),
-    )
-    .await;
+    assert_eq!(get(&sandbox, &history_only, "/v1/accounts").await.status(), StatusCode::OK);
+    assert_eq!(get(&sandbox, &history_only, &format!("/v1/accounts/{id}/transactions")).await.status(), StatusCode::OK);
+    let response = get(&sandbox, &history_only, &format!("/v1/accounts/{id}/balance")).await;
     expect_error(response, StatusCode::FORBIDDEN, "INSUFFICIENT_SCOPE").await;
 }
 
@@ -341,12 +207,7 @@ async fn only_consented_accounts_of_the_tokens_union_and_user_are_served() {
     let token = demo_token(&sandbox, "2011").await;
     let elsewhere = account_id(&sandbox, "demo", "2254", "01");
     let someone_else = account_id(&sandbox, "family", "2011", "01");
-    for id in [
-        elsewhere.as_str(),
-        someone_else.as_str(),
-        "2011-001-1-0000000",
-        "nonsense",
-    ] {
+    for id in [elsewhere.as_str(), someone_else.as_str(), "2011-001-1-0000000", "nonsense"] {
         for endpoint in ["balance", "transactions"] {
             let response = get(&sandbox, &token, &format!("/v1/accounts/{id}/{endpoint}")).await;
             expect_error(response, StatusCode::NOT_FOUND, "ACCOUNT_NOT_FOUND").await;
@@ -357,25 +218,11 @@ async fn only_consented_accounts_of_the_tokens_union_and_user_are_served() {
     let issued = sandbox
         .state
         .oauth
-        .issue_direct(
-            "demo",
-            "2011",
-            vec![only_savings.clone()],
-            "balance transactions",
-            sandbox.state.clock.now(),
-        )
+        .issue_direct("demo", "2011", vec![only_savings.clone()], "balance transactions", sandbox.state.clock.now())
         .unwrap();
-    assert_eq!(
-        account_ids(&sandbox, &issued.access_token).await,
-        [only_savings]
-    );
+    assert_eq!(account_ids(&sandbox, &issued.access_token).await, [only_savings]);
     let ordinary = account_id(&sandbox, "demo", "2011", "01");
-    let response = get(
-        &sandbox,
-        &issued.access_token,
-        &format!("/v1/accounts/{ordinary}/balance"),
-    )
-    .await;
+    let response = get(&sandbox, &issued.access_token, &format!("/v1/accounts/{ordinary}/balance")).await;
     expect_error(response, StatusCode::NOT_FOUND, "ACCOUNT_NOT_FOUND").await;
 }
 
@@ -395,27 +242,18 @@ async fn union_2773_sends_no_item_key() {
 async fn ledgers_are_deterministic_per_seed_and_advancing_the_clock_only_appends() {
     let first = start().await;
     let second = start().await;
-    let other_seed = start_with(kura_sandbox::SandboxConfig {
-        seed: 7,
-        ..config()
-    })
-    .await;
+    let other_seed = start_with(kura_sandbox::SandboxConfig { seed: 7, ..config() }).await;
     let id = account_id(&first, "demo", "2680", "01");
     assert_eq!(id, account_id(&second, "demo", "2680", "01"));
     let query = format!("/v1/accounts/{id}/transactions");
-    let a =
-        get_json(&first, &demo_token(&first, "2680").await, &query).await["transactions"].clone();
-    let b =
-        get_json(&second, &demo_token(&second, "2680").await, &query).await["transactions"].clone();
+    let a = get_json(&first, &demo_token(&first, "2680").await, &query).await["transactions"].clone();
+    let b = get_json(&second, &demo_token(&second, "2680").await, &query).await["transactions"].clone();
     assert_eq!(a, b);
     let other_id = account_id(&other_seed, "demo", "2680", "01");
-    let c = get_json(
-        &other_seed,
-        &demo_token(&other_seed, "2680").await,
-        &format!("/v1/accounts/{other_id}/transactions"),
-    )
-    .await["transactions"]
-        .clone();
+    let c =
+        get_json(&other_seed, &demo_token(&other_seed, "2680").await, &format!("/v1/accounts/{other_id}/transactions"))
+            .await["transactions"]
+            .clone();
     assert_ne!(a, c);
 
     // Thirty days later the overlapping days are unchanged and new days were appended.
@@ -424,16 +262,9 @@ async fn ledgers_are_deterministic_per_seed_and_advancing_the_clock_only_appends
     let later = get_json(&first, &token, &format!("{query}?dateFrom=2026-09-26")).await;
     assert_eq!(later["dateTo"], "2026-12-24");
     let later = later["transactions"].as_array().unwrap().clone();
-    let overlap: Vec<&Value> = a
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|l| l["transactionDate"].as_str().unwrap() >= "2026-09-26")
-        .collect();
-    assert_eq!(
-        later.iter().take(overlap.len()).collect::<Vec<_>>(),
-        overlap
-    );
+    let overlap: Vec<&Value> =
+        a.as_array().unwrap().iter().filter(|l| l["transactionDate"].as_str().unwrap() >= "2026-09-26").collect();
+    assert_eq!(later.iter().take(overlap.len()).collect::<Vec<_>>(), overlap);
     assert!(later.len() > overlap.len());
     assert!(later.last().unwrap()["transactionDate"].as_str().unwrap() > TODAY);
     assert_chain(&later);
@@ -445,22 +276,13 @@ async fn full_demo_histories_chain_from_the_opening_deposit_with_realistic_patte
     let today = today();
     let mut ids: Vec<String> = Vec::new();
     for user in ["demo", "family"] {
-        ids.extend(
-            sandbox
-                .state
-                .bank
-                .all_accounts_of(user)
-                .map(|a| a.account_id.clone()),
-        );
+        ids.extend(sandbox.state.bank.all_accounts_of(user).map(|a| a.account_id.clone()));
     }
     let (mut overdrawn, mut twin_withdrawals, mut pensions) = (false, false, Vec::new());
     for id in &ids {
         sandbox.state.bank.with_ledger(id, today, |ledger| {
             let txs = ledger.txs();
-            assert!(
-                txs.first().unwrap().date <= today - chrono::Duration::days(3 * 365),
-                "{id}: years of history"
-            );
+            assert!(txs.first().unwrap().date <= today - chrono::Duration::days(3 * 365), "{id}: years of history");
             let mut balance = 0;
             for t in txs {
                 balance += if t.credit { t.amount } else { -t.amount };
@@ -482,29 +304,17 @@ async fn full_demo_histories_chain_from_the_opening_deposit_with_realistic_patte
     assert!(!pensions.is_empty());
     for day in pensions {
         use chrono::Datelike;
-        assert!(
-            day.month() % 2 == 0 && day.day() <= 15,
-            "pension on the 15th of even months: {day}"
-        );
+        assert!(day.month() % 2 == 0 && day.day() <= 15, "pension on the 15th of even months: {day}");
     }
 }
 
 #[tokio::test]
 async fn admin_clock_moves_forward_only_and_rejects_bad_bodies() {
     let sandbox = start().await;
-    let clock: Value = http()
-        .get(format!("{}/admin/clock", sandbox.base_url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let clock: Value =
+        http().get(format!("{}/admin/clock", sandbox.base_url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(clock["today"], TODAY);
-    assert!(
-        clock["now"].as_str().unwrap().starts_with(TODAY)
-            && clock["now"].as_str().unwrap().ends_with("+09:00")
-    );
+    assert!(clock["now"].as_str().unwrap().starts_with(TODAY) && clock["now"].as_str().unwrap().ends_with("+09:00"));
     assert_eq!(advance_days(&sandbox, 3).await["today"], "2026-11-27");
     let set = http()
         .post(format!("{}/admin/clock", sandbox.base_url))
@@ -520,12 +330,7 @@ async fn admin_clock_moves_forward_only_and_rejects_bad_bodies() {
         json!({"advanceDays": 1, "today": "2027-02-01"}),
         json!({"days": 1}),
     ] {
-        let response = http()
-            .post(format!("{}/admin/clock", sandbox.base_url))
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
+        let response = http().post(format!("{}/admin/clock", sandbox.base_url)).json(&bad).send().await.unwrap();
         expect_error(response, StatusCode::BAD_REQUEST, "INVALID_PARAMETER").await;
     }
     let response = http()
@@ -558,11 +363,7 @@ async fn admin_token_response_has_the_token_endpoint_shape() {
     assert_eq!(body["expires_in"], 3600);
     assert_eq!(body["scope"], "balance");
     assert_eq!(body["bank_code"], "2680");
-    assert!(
-        body["refresh_token"]
-            .as_str()
-            .is_some_and(|t| !t.is_empty())
-    );
+    assert!(body["refresh_token"].as_str().is_some_and(|t| !t.is_empty()));
     let token = body["access_token"].as_str().unwrap();
     let accounts = get_json(&sandbox, token, "/v1/accounts").await;
     assert_eq!(accounts["accounts"][0]["accountNameKana"], "ｸﾗ ﾊﾅｺ");

@@ -92,12 +92,8 @@ pub struct Args {
 }
 
 fn parse_window(value: &str) -> Result<(DateTime<FixedOffset>, DateTime<FixedOffset>), String> {
-    let (from, to) = value
-        .split_once('/')
-        .ok_or("expected FROM/TO, two RFC 3339 times separated by '/'")?;
-    let parse = |s: &str| {
-        DateTime::parse_from_rfc3339(s).map_err(|e| format!("{s:?} is not an RFC 3339 time: {e}"))
-    };
+    let (from, to) = value.split_once('/').ok_or("expected FROM/TO, two RFC 3339 times separated by '/'")?;
+    let parse = |s: &str| DateTime::parse_from_rfc3339(s).map_err(|e| format!("{s:?} is not an RFC 3339 time: {e}"));
     Ok((parse(from)?, parse(to)?))
 }
 
@@ -128,9 +124,7 @@ impl Args {
 
 pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
     let faults = args.faults();
-    faults
-        .validate()
-        .map_err(|e| anyhow::anyhow!("invalid fault flags: {e}"))?;
+    faults.validate().map_err(|e| anyhow::anyhow!("invalid fault flags: {e}"))?;
     let config = SandboxConfig {
         addr: SocketAddr::new(args.bind, args.port),
         seed: args.seed,
@@ -142,37 +136,22 @@ pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
         large_transactions: args.large,
         faults,
     };
-    let sandbox = kura_sandbox::start(config)
-        .await
-        .context("cannot start the sandbox")?;
+    let sandbox = kura_sandbox::start(config).await.context("cannot start the sandbox")?;
     let base = &sandbox.base_url;
-    println!(
-        "Kura sandbox (simulated federation Open API {}) on {base}",
-        kura_sandbox::API_VERSION
-    );
+    println!("Kura sandbox (simulated federation Open API {}) on {base}", kura_sandbox::API_VERSION);
     if let Some(path) = &args.ca_out {
-        println!(
-            "  HTTPS certificate authority written to {} — trust it explicitly in clients",
-            path.display()
-        );
+        println!("  HTTPS certificate authority written to {} — trust it explicitly in clients", path.display());
     }
     println!("  simulated today: {} (JST)", sandbox.state.clock.today());
     println!();
     println!("Demo logins (username / password):");
     for user in sandbox.state.bank.users() {
-        let banks: std::collections::BTreeSet<String> = sandbox
-            .state
-            .bank
-            .all_accounts_of(user.username)
-            .map(|a| a.bank_code.clone())
-            .collect();
+        let banks: std::collections::BTreeSet<String> =
+            sandbox.state.bank.all_accounts_of(user.username).map(|a| a.bank_code.clone()).collect();
         let summary = if banks.len() > 3 {
             format!("accounts at all {} unions", banks.len())
         } else {
-            format!(
-                "accounts at {}",
-                banks.into_iter().collect::<Vec<_>>().join(", ")
-            )
+            format!("accounts at {}", banks.into_iter().collect::<Vec<_>>().join(", "))
         };
         println!("  {} / {}   ({summary})", user.username, user.password);
     }
@@ -182,13 +161,9 @@ pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
     println!(
         "  {base}/oauth/authorize?response_type=code&client_id=kura-desktop&redirect_uri=http://127.0.0.1:<port>/callback&scope=balance%20transactions&state=<random>&code_challenge=<S256>&code_challenge_method=S256&bank_code=2011"
     );
-    println!(
-        "  sign in as demo/demo, choose the accounts to share, and Kura receives the tokens on 127.0.0.1."
-    );
+    println!("  sign in as demo/demo, choose the accounts to share, and Kura receives the tokens on 127.0.0.1.");
     println!("  OAuth metadata: {base}/.well-known/oauth-authorization-server");
-    println!(
-        "  Admin (loopback only): {base}/admin/faults, {base}/admin/clock, POST {base}/admin/tokens"
-    );
+    println!("  Admin (loopback only): {base}/admin/faults, {base}/admin/clock, POST {base}/admin/tokens");
     println!();
     println!("Serving until Ctrl-C.");
     shutdown_signal().await?;

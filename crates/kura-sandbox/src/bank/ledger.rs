@@ -39,23 +39,13 @@ pub const EMPLOYERS: &[(&str, &str)] = &[
 ];
 
 /// Card settlements, one nominal debit day each.
-pub const CARDS: &[(&str, u32)] = &[
-    ("ｶｰﾄﾞ ﾐﾂｲｽﾐﾄﾓｶｰﾄﾞ", 26),
-    ("ｶｰﾄﾞ JCB", 10),
-    ("ｶｰﾄﾞ ﾗｸﾃﾝｶｰﾄﾞ", 27),
-    ("ｶｰﾄﾞ ｲｵﾝｸﾚｼﾞﾂﾄ", 2),
-];
+pub const CARDS: &[(&str, u32)] = &[("ｶｰﾄﾞ ﾐﾂｲｽﾐﾄﾓｶｰﾄﾞ", 26), ("ｶｰﾄﾞ JCB", 10), ("ｶｰﾄﾞ ﾗｸﾃﾝｶｰﾄﾞ", 27), ("ｶｰﾄﾞ ｲｵﾝｸﾚｼﾞﾂﾄ", 2)];
 
 /// How an account is used; decides which lines appear.
 #[derive(Debug, Clone)]
 pub enum Profile {
     /// Main 普通 account of an employee: salary, utilities, cards, rent, ATM.
-    Salaried {
-        employer: usize,
-        salary: i64,
-        cards: Vec<usize>,
-        rent: i64,
-    },
+    Salaried { employer: usize, salary: i64, cards: Vec<usize>, rent: i64 },
     /// Pension (偶数月 15日), utilities, ATM.
     Pensioner { pension: i64 },
     /// Self-employed: customer transfers in, 国民年金 out, utilities, ATM.
@@ -91,9 +81,7 @@ pub fn mix(a: u64, b: u64) -> u64 {
 
 /// FNV-1a, for turning account ids into seeds.
 pub fn hash_str(s: &str) -> u64 {
-    s.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
-    })
+    s.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3))
 }
 
 impl Ledger {
@@ -104,14 +92,7 @@ impl Ledger {
             Profile::Bench { .. } => BENCH_OPENING,
             _ => 0,
         };
-        Self {
-            key,
-            profile,
-            opened,
-            txs: Vec::new(),
-            next_day: opened,
-            balance,
-        }
+        Self { key, profile, opened, txs: Vec::new(), next_day: opened, balance }
     }
 
     pub fn opened(&self) -> NaiveDate {
@@ -144,25 +125,14 @@ impl Ledger {
             let floor = self.floor();
             let mut seq = 0;
             for (credit, amount, remarks) in lines {
-                let balance = if credit {
-                    self.balance + amount
-                } else {
-                    self.balance - amount
-                };
+                let balance = if credit { self.balance + amount } else { self.balance - amount };
                 // A debit the account cannot cover is simply not made, as a bank would refuse it.
                 if amount <= 0 || balance < floor {
                     continue;
                 }
                 seq += 1;
                 self.balance = balance;
-                self.txs.push(Tx {
-                    date: day,
-                    seq,
-                    credit,
-                    amount,
-                    balance,
-                    remarks,
-                });
+                self.txs.push(Tx { date: day, seq, credit, amount, balance, remarks });
             }
             self.next_day = day + Duration::days(1);
         }
@@ -185,12 +155,7 @@ impl Ledger {
         }
     }
 
-    fn day_lines(
-        &self,
-        d: NaiveDate,
-        rng: &mut ChaCha8Rng,
-        out: &mut Vec<(bool, i64, &'static str)>,
-    ) {
+    fn day_lines(&self, d: NaiveDate, rng: &mut ChaCha8Rng, out: &mut Vec<(bool, i64, &'static str)>) {
         if d == self.opened && !matches!(self.profile, Profile::Bench { .. }) {
             let first = match self.profile {
                 Profile::Time { principal } => principal,
@@ -201,12 +166,7 @@ impl Ledger {
             out.push((true, first, "ｼﾝｷ"));
         }
         match &self.profile {
-            Profile::Salaried {
-                employer,
-                salary,
-                cards,
-                rent,
-            } => {
+            Profile::Salaried { employer, salary, cards, rent } => {
                 let (pay, bonus) = EMPLOYERS[*employer];
                 if falls_on(d, 25, Shift::Prev, |_| true) {
                     out.push((true, salary + rng.random_range(-800..=800) * 10, pay));
@@ -289,9 +249,7 @@ impl Ledger {
                 if falls_on(d, 10, Shift::Prev, |_| true) {
                     // Receipts pull the balance back up; payments late in the month push it below
                     // zero, into the overdraft (当座貸越).
-                    let amount = (750_000 + rng.random_range(-100..=100) * 1_000
-                        - self.balance / 2)
-                        .max(100_000);
+                    let amount = (750_000 + rng.random_range(-100..=100) * 1_000 - self.balance / 2).max(100_000);
                     out.push((true, amount / 1_000 * 1_000, "ﾌﾘｺﾐ ｶ)ﾔﾏﾄｼﾖｳｶｲ"));
                 }
                 if falls_on(d, 25, Shift::Prev, |_| true) {
@@ -343,10 +301,8 @@ impl Ledger {
 /// Carried-forward balance of the large-data account.
 const BENCH_OPENING: i64 = 10_000_000;
 
-const BENCH_REMARKS: [[&str; 4]; 2] = [
-    ["ATMｼﾊﾗｲ", "ｶｰﾄﾞ ﾐﾂｲｽﾐﾄﾓｶｰﾄﾞ", "ﾃﾞﾝｷﾘﾖｳｷﾝ", "ﾌﾘｺﾐ ｸﾗ ｼﾞﾛｳ"],
-    ["ATMﾆﾕｳｷﾝ", "ﾌﾘｺﾐ ﾀﾅｶ ﾊﾅｺ", "ﾌﾘｺﾐ ｶ)ﾐﾄﾞﾘｼﾖｳｶｲ", "ﾌﾘｶｴ"],
-];
+const BENCH_REMARKS: [[&str; 4]; 2] =
+    [["ATMｼﾊﾗｲ", "ｶｰﾄﾞ ﾐﾂｲｽﾐﾄﾓｶｰﾄﾞ", "ﾃﾞﾝｷﾘﾖｳｷﾝ", "ﾌﾘｺﾐ ｸﾗ ｼﾞﾛｳ"], ["ATMﾆﾕｳｷﾝ", "ﾌﾘｺﾐ ﾀﾅｶ ﾊﾅｺ", "ﾌﾘｺﾐ ｶ)ﾐﾄﾞﾘｼﾖｳｶｲ", "ﾌﾘｶｴ"]];
 
 /// Household direct debits shared by the personal profiles.
 fn utilities(d: NaiveDate, rng: &mut ChaCha8Rng, out: &mut Vec<(bool, i64, &'static str)>) {
@@ -363,11 +319,7 @@ fn utilities(d: NaiveDate, rng: &mut ChaCha8Rng, out: &mut Vec<(bool, i64, &'sta
         out.push((false, rng.random_range(lo..=hi), "ﾃﾞﾝｷﾘﾖｳｷﾝ"));
     }
     if falls_on(d, 23, Shift::Next, |_| true) {
-        let (lo, hi) = if winter {
-            (7_000, 11_000)
-        } else {
-            (3_500, 6_000)
-        };
+        let (lo, hi) = if winter { (7_000, 11_000) } else { (3_500, 6_000) };
         out.push((false, rng.random_range(lo..=hi), "ｶﾞｽﾘﾖｳｷﾝ"));
     }
     if falls_on(d, 20, Shift::Next, |m| m % 2 == 0) {
@@ -384,11 +336,7 @@ fn utilities(d: NaiveDate, rng: &mut ChaCha8Rng, out: &mut Vec<(bool, i64, &'sta
 /// ATM withdrawals (any day, machines run at weekends) and occasional deposits.
 fn atm(rng: &mut ChaCha8Rng, out: &mut Vec<(bool, i64, &'static str)>, p: f64) {
     if rng.random_bool(p) {
-        out.push((
-            false,
-            [10_000, 20_000, 30_000, 50_000][rng.random_range(0..4)],
-            "ATMｼﾊﾗｲ",
-        ));
+        out.push((false, [10_000, 20_000, 30_000, 50_000][rng.random_range(0..4)], "ATMｼﾊﾗｲ"));
     }
     if rng.random_bool(0.02) {
         out.push((true, rng.random_range(1..=10) * 10_000, "ATMﾆﾕｳｷﾝ"));
@@ -423,10 +371,7 @@ fn next_business(mut d: NaiveDate) -> NaiveDate {
 
 /// Day `day` of the month, or the month's last day when it is shorter.
 fn nominal(year: i32, month: u32, day: u32) -> NaiveDate {
-    (1..=day)
-        .rev()
-        .find_map(|d| NaiveDate::from_ymd_opt(year, month, d))
-        .expect("day 1 exists")
+    (1..=day).rev().find_map(|d| NaiveDate::from_ymd_opt(year, month, d)).expect("day 1 exists")
 }
 
 fn last_business_day(year: i32, month: u32) -> NaiveDate {
@@ -473,9 +418,7 @@ mod tests {
 
     #[test]
     fn balances_chain_and_extension_only_appends() {
-        let profile = Profile::Checking {
-            overdraft_limit: 1_000_000,
-        };
+        let profile = Profile::Checking { overdraft_limit: 1_000_000 };
         let mut a = Ledger::new(7, profile.clone(), ymd(2024, 1, 5));
         a.extend_to(ymd(2025, 6, 1));
         let before = a.txs().to_vec();
@@ -489,23 +432,13 @@ mod tests {
             balance += if t.credit { t.amount } else { -t.amount };
             assert_eq!(balance, t.balance);
         }
-        assert!(
-            a.txs().iter().any(|t| t.balance < 0),
-            "the 当座 dips into its overdraft"
-        );
+        assert!(a.txs().iter().any(|t| t.balance < 0), "the 当座 dips into its overdraft");
     }
 
     #[test]
     fn bench_has_exactly_the_requested_lines_in_the_window() {
         let start = ymd(2026, 1, 1);
-        let mut l = Ledger::new(
-            1,
-            Profile::Bench {
-                start,
-                total: 10_007,
-            },
-            start,
-        );
+        let mut l = Ledger::new(1, Profile::Bench { start, total: 10_007 }, start);
         l.extend_to(start + Duration::days(89));
         assert_eq!(l.txs().len(), 10_007);
     }

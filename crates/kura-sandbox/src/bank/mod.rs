@@ -46,29 +46,12 @@ pub struct DemoUser {
     pub name_kana: &'static str,
 }
 
-pub const DEMO: DemoUser = DemoUser {
-    username: "demo",
-    password: "demo",
-    name_kana: "ｸﾗ ﾀﾛｳ",
-};
-pub const FAMILY: DemoUser = DemoUser {
-    username: "family",
-    password: "family",
-    name_kana: "ｸﾗ ﾊﾅｺ",
-};
-pub const BENCH: DemoUser = DemoUser {
-    username: "bench",
-    password: "bench",
-    name_kana: "ｸﾗ ｲﾁﾛｳ",
-};
+pub const DEMO: DemoUser = DemoUser { username: "demo", password: "demo", name_kana: "ｸﾗ ﾀﾛｳ" };
+pub const FAMILY: DemoUser = DemoUser { username: "family", password: "family", name_kana: "ｸﾗ ﾊﾅｺ" };
+pub const BENCH: DemoUser = DemoUser { username: "bench", password: "bench", name_kana: "ｸﾗ ｲﾁﾛｳ" };
 
-const BRANCHES: [(&str, &str); 5] = [
-    ("001", "本店営業部"),
-    ("002", "駅前支店"),
-    ("003", "中央支店"),
-    ("005", "北支店"),
-    ("010", "南支店"),
-];
+const BRANCHES: [(&str, &str); 5] =
+    [("001", "本店営業部"), ("002", "駅前支店"), ("003", "中央支店"), ("005", "北支店"), ("010", "南支店")];
 
 #[derive(Clone, Copy)]
 enum Kind {
@@ -113,28 +96,14 @@ pub struct Bank {
 
 impl Bank {
     pub fn new(config: &SandboxConfig, today: NaiveDate) -> Self {
-        let mut builder = Builder {
-            seed: config.seed,
-            holdings: Vec::new(),
-            numbers: HashSet::new(),
-        };
+        let mut builder = Builder { seed: config.seed, holdings: Vec::new(), numbers: HashSet::new() };
         for union in unions::all() {
             let code = union.bank_code.as_str();
             let h = mix(config.seed, hash_str(code));
             let profile = match code {
-                "2011" => Profile::Salaried {
-                    employer: 0,
-                    salary: 312_000,
-                    cards: vec![0, 1],
-                    rent: 78_000,
-                },
+                "2011" => Profile::Salaried { employer: 0, salary: 312_000, cards: vec![0, 1], rent: 78_000 },
                 "2254" => Profile::SelfEmployed,
-                "2680" => Profile::Salaried {
-                    employer: 1,
-                    salary: 268_000,
-                    cards: vec![2],
-                    rent: 64_000,
-                },
+                "2680" => Profile::Salaried { employer: 1, salary: 268_000, cards: vec![2], rent: 64_000 },
                 _ => match h % 3 {
                     0 => Profile::Salaried {
                         employer: (h / 3 % ledger::EMPLOYERS.len() as u64) as usize,
@@ -142,73 +111,30 @@ impl Bank {
                         cards: vec![(h / 11 % ledger::CARDS.len() as u64) as usize],
                         rent: 45_000 + (h / 13 % 40) as i64 * 1_000,
                     },
-                    1 => Profile::Pensioner {
-                        pension: 240_000 + (h / 7 % 120) as i64 * 1_000,
-                    },
+                    1 => Profile::Pensioner { pension: 240_000 + (h / 7 % 120) as i64 * 1_000 },
                     _ => Profile::SelfEmployed,
                 },
             };
             builder.add(DEMO, code, Kind::Ordinary, profile, None);
             if FEATURED_UNIONS.contains(&code) {
                 builder.add(DEMO, code, Kind::Savings, Profile::Savings, None);
-                builder.add(
-                    DEMO,
-                    code,
-                    Kind::Time,
-                    Profile::Time {
-                        principal: 3_000_000,
-                    },
-                    None,
-                );
-                builder.add(
-                    DEMO,
-                    code,
-                    Kind::Current,
-                    Profile::Checking {
-                        overdraft_limit: 1_000_000,
-                    },
-                    None,
-                );
+                builder.add(DEMO, code, Kind::Time, Profile::Time { principal: 3_000_000 }, None);
+                builder.add(DEMO, code, Kind::Current, Profile::Checking { overdraft_limit: 1_000_000 }, None);
             }
         }
-        let family_salary = Profile::Salaried {
-            employer: 3,
-            salary: 236_000,
-            cards: vec![2, 3],
-            rent: 0,
-        };
+        let family_salary = Profile::Salaried { employer: 3, salary: 236_000, cards: vec![2, 3], rent: 0 };
         builder.add(FAMILY, "2011", Kind::Ordinary, family_salary, None);
         builder.add(FAMILY, "2011", Kind::Savings, Profile::Savings, None);
-        builder.add(
-            FAMILY,
-            "2680",
-            Kind::Ordinary,
-            Profile::Pensioner { pension: 310_000 },
-            None,
-        );
+        builder.add(FAMILY, "2680", Kind::Ordinary, Profile::Pensioner { pension: 310_000 }, None);
         let mut users = vec![DEMO, FAMILY];
         if let Some(total) = config.large_transactions {
             let start = today - Duration::days(89);
-            builder.add(
-                BENCH,
-                "2011",
-                Kind::Ordinary,
-                Profile::Bench { start, total },
-                Some(start),
-            );
+            builder.add(BENCH, "2011", Kind::Ordinary, Profile::Bench { start, total }, Some(start));
             users.push(BENCH);
         }
         let holdings = builder.holdings;
-        let by_id = holdings
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.account.account_id.clone(), i))
-            .collect();
-        Bank {
-            users,
-            holdings,
-            by_id,
-        }
+        let by_id = holdings.iter().enumerate().map(|(i, h)| (h.account.account_id.clone(), i)).collect();
+        Bank { users, holdings, by_id }
     }
 
     /// The demo logins this sandbox accepts.
@@ -218,9 +144,7 @@ impl Bank {
 
     /// Whether `username`/`password` is a demo user's login.
     pub fn check_login(&self, username: &str, password: &str) -> bool {
-        self.users
-            .iter()
-            .any(|u| u.username == username && u.password == password)
+        self.users.iter().any(|u| u.username == username && u.password == password)
     }
 
     /// The accounts `username` holds at union `bank_code`, in display order.
@@ -233,20 +157,12 @@ impl Bank {
     }
 
     /// Every account `username` holds, across unions.
-    pub fn all_accounts_of<'a>(
-        &'a self,
-        username: &'a str,
-    ) -> impl Iterator<Item = &'a Account> + 'a {
-        self.holdings
-            .iter()
-            .filter(move |h| h.owner == username)
-            .map(|h| &h.account)
+    pub fn all_accounts_of<'a>(&'a self, username: &'a str) -> impl Iterator<Item = &'a Account> + 'a {
+        self.holdings.iter().filter(move |h| h.owner == username).map(|h| &h.account)
     }
 
     pub fn account(&self, account_id: &str) -> Option<&Account> {
-        self.by_id
-            .get(account_id)
-            .map(|&i| &self.holdings[i].account)
+        self.by_id.get(account_id).map(|&i| &self.holdings[i].account)
     }
 
     /// The login that holds `account_id`.
@@ -261,12 +177,7 @@ impl Bank {
 
     /// Runs `f` on the ledger of `account_id`, generated through `today`. Lines dated after
     /// `today` never exist, since the clock only moves forward.
-    pub fn with_ledger<R>(
-        &self,
-        account_id: &str,
-        today: NaiveDate,
-        f: impl FnOnce(&Ledger) -> R,
-    ) -> Option<R> {
+    pub fn with_ledger<R>(&self, account_id: &str, today: NaiveDate, f: impl FnOnce(&Ledger) -> R) -> Option<R> {
         let holding = &self.holdings[*self.by_id.get(account_id)?];
         let mut ledger = holding.ledger.lock().expect("ledger lock");
         ledger.extend_to(today);
@@ -281,29 +192,16 @@ struct Builder {
 }
 
 impl Builder {
-    fn add(
-        &mut self,
-        user: DemoUser,
-        bank_code: &str,
-        kind: Kind,
-        profile: Profile,
-        opened: Option<NaiveDate>,
-    ) {
+    fn add(&mut self, user: DemoUser, bank_code: &str, kind: Kind, profile: Profile, opened: Option<NaiveDate>) {
         let union = unions::find(bank_code).expect("demo accounts are at member unions");
-        let h = mix(
-            self.seed,
-            hash_str(&format!("{}/{}/{}", user.username, bank_code, kind.code())),
-        );
+        let h = mix(self.seed, hash_str(&format!("{}/{}/{}", user.username, bank_code, kind.code())));
         let (branch_code, branch_name) = if FEATURED_UNIONS.contains(&bank_code) {
             BRANCHES[0]
         } else {
             BRANCHES[(h % BRANCHES.len() as u64) as usize]
         };
         let mut number = 1_000_000 + h / 5 % 9_000_000;
-        while !self
-            .numbers
-            .insert((bank_code.to_owned(), number.to_string()))
-        {
+        while !self.numbers.insert((bank_code.to_owned(), number.to_string())) {
             number = 1_000_000 + (number + 1) % 9_000_000;
         }
         let account_number = format!("{number:07}");
@@ -311,8 +209,7 @@ impl Builder {
         let account_id = format!("{bank_code}-{branch_code}-{type_digits}-{account_number}");
         // Accounts opened between April 2021 and March 2022: years of history before today.
         let opened = opened.unwrap_or_else(|| {
-            NaiveDate::from_ymd_opt(2021, 4, 1).expect("valid date")
-                + Duration::days((h / 7 % 365) as i64)
+            NaiveDate::from_ymd_opt(2021, 4, 1).expect("valid date") + Duration::days((h / 7 % 365) as i64)
         });
         let name_kana = match kind {
             Kind::Current => format!("ｸﾗｼﾖｳﾃﾝ {}", user.name_kana),

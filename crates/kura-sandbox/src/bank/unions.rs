@@ -32,10 +32,7 @@ mod tests {
     fn ninety_five_unions_with_four_digit_codes() {
         let all = super::all();
         assert_eq!(all.len(), 95);
-        assert!(
-            all.iter()
-                .all(|u| u.bank_code.len() == 4 && u.bank_code.bytes().all(|b| b.is_ascii_digit()))
-        );
+        assert!(all.iter().all(|u| u.bank_code.len() == 4 && u.bank_code.bytes().all(|b| b.is_ascii_digit())));
         assert_eq!(super::find("2011").unwrap().name, "北央信用組合");
     }
 }

@@ -1,9 +1,6 @@
 //! Shared helpers of the sandbox's integration tests: start a sandbox on 127.0.0.1:0, get tokens
 //! through the admin API, call the resource API over real HTTP.
-#![allow(
-    dead_code,
-    reason = "each test binary uses a different subset of these helpers"
-)]
+#![allow(dead_code, reason = "each test binary uses a different subset of these helpers")]
 
 use chrono::NaiveDate;
 use kura_sandbox::{Sandbox, SandboxConfig};
@@ -18,10 +15,7 @@ pub fn today() -> NaiveDate {
 }
 
 pub fn config() -> SandboxConfig {
-    SandboxConfig {
-        today: Some(today()),
-        ..SandboxConfig::default()
-    }
+    SandboxConfig { today: Some(today()), ..SandboxConfig::default() }
 }
 
 pub async fn start() -> Sandbox {
@@ -29,9 +23,7 @@ pub async fn start() -> Sandbox {
 }
 
 pub async fn start_with(config: SandboxConfig) -> Sandbox {
-    kura_sandbox::start(config)
-        .await
-        .expect("sandbox starts on 127.0.0.1:0")
+    kura_sandbox::start(config).await.expect("sandbox starts on 127.0.0.1:0")
 }
 
 pub fn http() -> reqwest::Client {
@@ -48,10 +40,7 @@ pub async fn token(sandbox: &Sandbox, username: &str, bank_code: &str, scope: &s
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
-    body["access_token"]
-        .as_str()
-        .expect("access_token in the admin token response")
-        .to_owned()
+    body["access_token"].as_str().expect("access_token in the admin token response").to_owned()
 }
 
 pub async fn demo_token(sandbox: &Sandbox, bank_code: &str) -> String {
@@ -59,12 +48,7 @@ pub async fn demo_token(sandbox: &Sandbox, bank_code: &str) -> String {
 }
 
 pub async fn get(sandbox: &Sandbox, token: &str, path_and_query: &str) -> Response {
-    http()
-        .get(format!("{}{path_and_query}", sandbox.base_url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
+    http().get(format!("{}{path_and_query}", sandbox.base_url)).bearer_auth(token).send().await.unwrap()
 }
 
 /// GET expecting 200 and a JSON body.
@@ -77,39 +61,21 @@ pub async fn get_json(sandbox: &Sandbox, token: &str, path_and_query: &str) -> V
 }
 
 /// Asserts the federation's error shape and returns the response headers.
-pub async fn expect_error(
-    response: Response,
-    status: StatusCode,
-    code: &str,
-) -> reqwest::header::HeaderMap {
+pub async fn expect_error(response: Response, status: StatusCode, code: &str) -> reqwest::header::HeaderMap {
     assert_eq!(response.status(), status);
     let headers = response.headers().clone();
     assert_eq!(headers["x-api-version"], "1.0.0");
-    assert!(
-        headers["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("application/json")
-    );
+    assert!(headers["content-type"].to_str().unwrap().starts_with("application/json"));
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["errorCode"], code, "{body}");
     assert!(body["errorMessage"].as_str().is_some_and(|m| !m.is_empty()));
-    assert_eq!(
-        body.as_object().unwrap().len(),
-        2,
-        "only errorCode and errorMessage: {body}"
-    );
+    assert_eq!(body.as_object().unwrap().len(), 2, "only errorCode and errorMessage: {body}");
     headers
 }
 
 pub async fn account_ids(sandbox: &Sandbox, token: &str) -> Vec<String> {
     let body = get_json(sandbox, token, "/v1/accounts").await;
-    body["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["accountId"].as_str().unwrap().to_owned())
-        .collect()
+    body["accounts"].as_array().unwrap().iter().map(|a| a["accountId"].as_str().unwrap().to_owned()).collect()
 }
 
 /// The id of `username`'s account of type `type_code` at `bank_code`.
@@ -125,12 +91,7 @@ pub fn account_id(sandbox: &Sandbox, username: &str, bank_code: &str, type_code:
 }
 
 pub async fn set_faults(sandbox: &Sandbox, faults: Value) -> Value {
-    let response = http()
-        .put(format!("{}/admin/faults", sandbox.base_url))
-        .json(&faults)
-        .send()
-        .await
-        .unwrap();
+    let response = http().put(format!("{}/admin/faults", sandbox.base_url)).json(&faults).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
@@ -147,12 +108,7 @@ pub async fn advance_days(sandbox: &Sandbox, days: i64) -> Value {
 }
 
 /// Every page of an account's history, following nextItemKey.
-pub async fn all_pages(
-    sandbox: &Sandbox,
-    token: &str,
-    account_id: &str,
-    query: &str,
-) -> Vec<Value> {
+pub async fn all_pages(sandbox: &Sandbox, token: &str, account_id: &str, query: &str) -> Vec<Value> {
     let mut pages = Vec::new();
     let mut key: Option<String> = None;
     loop {
@@ -173,10 +129,7 @@ pub async fn all_pages(
 }
 
 pub fn lines(pages: &[Value]) -> Vec<Value> {
-    pages
-        .iter()
-        .flat_map(|p| p["transactions"].as_array().unwrap().clone())
-        .collect()
+    pages.iter().flat_map(|p| p["transactions"].as_array().unwrap().clone()).collect()
 }
 
 pub fn amount(v: &Value) -> i64 {
@@ -186,11 +139,7 @@ pub fn amount(v: &Value) -> i64 {
 /// Each line's balance is the previous one's plus (入金) or minus (出金) its amount.
 pub fn assert_chain(lines: &[Value]) {
     for pair in lines.windows(2) {
-        let sign = if pair[1]["transactionType"] == "1" {
-            1
-        } else {
-            -1
-        };
+        let sign = if pair[1]["transactionType"] == "1" { 1 } else { -1 };
         assert_eq!(
             amount(&pair[0]["balance"]) + sign * amount(&pair[1]["amount"]),
             amount(&pair[1]["balance"]),
