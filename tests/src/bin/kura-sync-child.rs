@@ -1,0 +1,49 @@
+//! A process that syncs one sandbox link into a Kura database, for the crash test to SIGKILL
+//! mid-sync. Usage: `kura-sync-child <sandbox base URL> <data dir>`, access token in
+//! `KURA_TEST_ACCESS_TOKEN`. It uses the real client, engine and store; only the token comes
+//! from the sandbox's admin API instead of the keyring.
+
+use std::sync::{Arc, Mutex};
+
+use kura_core::api::{ApiClient, ClientConfig, TokenError, TokenFuture, TokenSource};
+use kura_core::model::NewLink;
+use kura_core::store::Store;
+use kura_core::sync::{SyncEngine, SyncOptions};
+
+struct Token(String);
+
+impl TokenSource for Token {
+    fn access_token(&self) -> TokenFuture<'_> {
+        let t = self.0.clone();
+        Box::pin(async move { Ok(t) })
+    }
+    fn refresh<'a>(&'a self, _rejected: &'a str) -> TokenFuture<'a> {
+        Box::pin(async { Err(TokenError::Unavailable { detail: "the crash test's token cannot be refreshed".into() }) })
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(base), Some(dir)) = (args.next(), args.next()) else {
+        eprintln!("usage: kura-sync-child <sandbox base URL> <data dir>");
+        std::process::exit(2);
+    };
+    let token = std::env::var("KURA_TEST_ACCESS_TOKEN").expect("KURA_TEST_ACCESS_TOKEN");
+    let mut store = Store::open(Some(std::path::Path::new(&dir))).expect("open the store");
+    let link = store
+        .upsert_link(
+            &NewLink {
+                bank_code: "2011".into(),
+                profile: "sandbox".into(),
+                scope: "balance transactions".into(),
+                consent_expires_at: None,
+            },
+            chrono::Utc::now(),
+        )
+        .expect("record the link");
+    let client = ApiClient::new(ClientConfig::new(base)).expect("client");
+    let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
+    let report = engine.sync_link(link, &client, &Token(token)).await;
+    println!("{:?} {} new", report.status, report.new_transactions());
+}

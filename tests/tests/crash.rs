@@ -1,0 +1,117 @@
+//! A sync killed with SIGKILL in the middle: the database passes `integrity_check`, keeps only
+//! whole accounts, and the next sync converges to exactly the sandbox's data.
+
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kura_core::api::{ApiClient, ClientConfig, TokenError, TokenFuture, TokenSource};
+use kura_core::model::{LinkId, SyncRunStatus};
+use kura_core::store::Store;
+use kura_core::sync::{SyncEngine, SyncOptions};
+use kura_sandbox::{Faults, SandboxConfig};
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+struct Token(String);
+
+impl TokenSource for Token {
+    fn access_token(&self) -> TokenFuture<'_> {
+        let t = self.0.clone();
+        Box::pin(async move { Ok(t) })
+    }
+    fn refresh<'a>(&'a self, _rejected: &'a str) -> TokenFuture<'a> {
+        Box::pin(async { Err(TokenError::Unavailable { detail: "test token".into() }) })
+    }
+}
+
+fn count(db: &Connection, sql: &str) -> i64 {
+    db.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigkill_mid_sync_leaves_a_sound_database_and_the_resync_converges() {
+    // Slow responses stretch the sync of the four accounts of 2011 over seconds.
+    let sandbox = kura_sandbox::start(SandboxConfig {
+        today: Some("2026-11-24".parse().unwrap()),
+        faults: Faults { latency_ms: 150, ..Faults::default() },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let issued: Value = http
+        .post(format!("{}/admin/tokens", sandbox.base_url))
+        .json(&json!({"username": "demo", "bankCode": "2011"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = issued["access_token"].as_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kura-sync-child"))
+        .arg(&sandbox.base_url)
+        .arg(dir.path())
+        .env("KURA_TEST_ACCESS_TOKEN", &token)
+        .spawn()
+        .unwrap();
+    // Kill it once the first account is committed and the others are still being fetched.
+    let db_path = dir.path().join(kura_core::store::DB_FILE_NAME);
+    loop {
+        assert!(child.try_wait().unwrap().is_none(), "the sync finished before it could be killed");
+        let committed = Connection::open(&db_path)
+            .ok()
+            .and_then(|db| db.query_row("SELECT COUNT(*) FROM transactions", [], |r| r.get::<_, i64>(0)).ok())
+            .unwrap_or(0);
+        if committed > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+
+    let store = Store::open(Some(dir.path())).unwrap();
+    assert!(store.integrity_check().unwrap().is_empty());
+    let db = Connection::open(&db_path).unwrap();
+    let synced = count(&db, "SELECT COUNT(*) FROM accounts WHERE synced_through IS NOT NULL");
+    assert!((1..4).contains(&synced), "killed mid-sync: {synced} of 4 accounts done");
+    // Whole accounts only: every account with lines also has its balance snapshot.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM accounts a WHERE EXISTS (SELECT 1 FROM transactions t WHERE t.account_id = a.id)
+                    AND NOT EXISTS (SELECT 1 FROM balance_snapshots b WHERE b.account_id = a.id)"
+        ),
+        0
+    );
+
+    // The re-sync, in this process without latency, converges.
+    http.put(format!("{}/admin/faults", sandbox.base_url)).json(&json!({})).send().await.unwrap();
+    let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
+    let client = ApiClient::new(ClientConfig::new(sandbox.base_url.clone())).unwrap();
+    let tokens = Token(token);
+    let report = engine.sync_link(LinkId(1), &client, &tokens).await;
+    assert_eq!(report.status, SyncRunStatus::Ok, "{:?}", report.first_error());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let mut served = 0;
+    for a in client.accounts(&tokens).await.unwrap().accounts {
+        served += client
+            .all_transactions(&tokens, &a.account_id, today - chrono::Duration::days(89), today)
+            .await
+            .unwrap()
+            .len();
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM transactions") as usize, served);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM (SELECT 1 FROM transactions GROUP BY account_id, item_key HAVING COUNT(*) > 1)"
+        ),
+        0
+    );
+    assert!(engine.store().lock().unwrap().integrity_check().unwrap().is_empty());
+}
