@@ -1,6 +1,7 @@
 //! The real desktop window: the debug binary under Xvfb, driven through tauri-driver and
 //! WebKitWebDriver, over a store prepared with kura-core's store API in a temporary
-//! `KURA_DATA_DIR`. Needs what `scripts/desktop-deps.sh` installs.
+//! `KURA_DATA_DIR`, syncing against an in-process sandbox. Needs what
+//! `scripts/desktop-deps.sh` installs, and an unlocked keyring (`scripts/with-keyring.sh`).
 
 mod webdriver;
 
@@ -9,9 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::Utc;
 use kura_core::model::{AsOf, BalanceReading, NewLink, RemoteAccount, Transaction};
+use kura_core::secrets::{SecretStore, TokenSet};
 use kura_core::store::{AccountSyncBatch, Store};
+use kura_sandbox::config::SandboxConfig;
 use serde_json::json;
 use webdriver::Session;
 
@@ -37,6 +40,23 @@ fn wait_for(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// Waits until the page's text satisfies `ready`; on timeout keeps a screenshot and fails with
+/// what the page showed.
+fn wait_for_page(session: &Session, what: &str, mut ready: impl FnMut(&str) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = session.body_text();
+        if ready(&text) {
+            return;
+        }
+        if Instant::now() > deadline {
+            std::fs::write(screenshot_path("desktop-failure.png"), session.screenshot()).unwrap();
+            panic!("timed out waiting for {what}; the window showed:\n{text}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// An X server of our own, on the first free display number from 90.
 fn start_xvfb() -> (Guard, String) {
     for n in 90..200 {
@@ -44,14 +64,7 @@ fn start_xvfb() -> (Guard, String) {
             continue;
         }
         let child = Command::new("Xvfb")
-            .args([
-                format!(":{n}").as_str(),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
+            .args([format!(":{n}").as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -75,58 +88,105 @@ fn start_xvfb() -> (Guard, String) {
 
 fn tauri_driver() -> PathBuf {
     let installed = PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo/bin/tauri-driver");
-    if installed.exists() {
-        installed
-    } else {
-        PathBuf::from("tauri-driver")
-    }
+    if installed.exists() { installed } else { PathBuf::from("tauri-driver") }
 }
 
-/// One link at 北央信用組合 (2011) with two accounts, their balances and a little history.
-fn prefill(data_dir: &Path) {
+/// What the test knows about the sandbox's demo accounts at 北央信用組合 (2011).
+struct SandboxAccount {
+    remote: RemoteAccount,
+    balance: i64,
+}
+
+/// Tokens for `demo` at 2011 straight from the sandbox's admin API (the browser login has its
+/// own tests), and the accounts and balances the sandbox serves with them.
+fn demo_grant(base: &str) -> (TokenSet, Vec<SandboxAccount>) {
+    let http = reqwest::blocking::Client::new();
+    let issued: serde_json::Value = http
+        .post(format!("{base}/admin/tokens"))
+        .json(&json!({ "username": "demo", "bankCode": "2011", "scope": "balance transactions" }))
+        .send()
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .unwrap();
+    let access = issued["access_token"].as_str().unwrap().to_owned();
+    let tokens = TokenSet {
+        access_token: access.clone(),
+        refresh_token: issued["refresh_token"].as_str().map(str::to_owned),
+        expires_at: Some(Utc::now() + chrono::TimeDelta::seconds(issued["expires_in"].as_i64().unwrap())),
+        scope: Some("balance transactions".into()),
+    };
+    let get = |path: &str| -> serde_json::Value {
+        http.get(format!("{base}{path}"))
+            .bearer_auth(&access)
+            .send()
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let accounts = get("/v1/accounts")["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap().to_owned();
+            let balance =
+                get(&format!("/v1/accounts/{}/balance", s("accountId")))["balance"].as_str().unwrap().parse().unwrap();
+            SandboxAccount {
+                remote: RemoteAccount {
+                    account_id: s("accountId"),
+                    bank_code: s("bankCode"),
+                    branch_code: s("branchCode"),
+                    branch_name: s("branchName"),
+                    account_type_code: s("accountTypeCode"),
+                    account_type_name: s("accountTypeName"),
+                    account_number: s("accountNumber"),
+                    account_name_kana: s("accountNameKana"),
+                    currency_code: s("currencyCode"),
+                },
+                balance,
+            }
+        })
+        .collect();
+    (tokens, accounts)
+}
+
+/// The balance the pre-filled store holds for the n-th account: unlike anything the sandbox
+/// serves, so the dashboard can only show it if it came from the store.
+fn stored_balance(n: usize) -> i64 {
+    3_141_592 + n as i64 * 1_000_000
+}
+
+/// A link to the sandbox at 2011 with its accounts, each with a stored balance and one line of
+/// history, and the link's tokens in the OS credential store.
+fn prefill(data_dir: &Path, tokens: &TokenSet, accounts: &[SandboxAccount], rt: &tokio::runtime::Runtime) {
     let mut store = Store::open(Some(data_dir)).unwrap();
-    let now = Utc.with_ymd_and_hms(2026, 11, 24, 1, 15, 0).unwrap();
+    let now = Utc::now() - chrono::TimeDelta::hours(2);
     let link = store
         .upsert_link(
             &NewLink {
                 bank_code: "2011".into(),
-                profile: "sandbox".into(),
+                profile: kura_core::profile::SANDBOX_PROFILE.into(),
                 scope: "balance transactions".into(),
-                consent_expires_at: Some(Utc.with_ymd_and_hms(2027, 2, 22, 1, 15, 0).unwrap()),
+                consent_expires_at: Some(now + chrono::TimeDelta::days(90)),
             },
             now,
         )
         .unwrap();
-    let accounts = [
-        ("1234567", "01", "普通", 3_141_592),
-        ("7654321", "04", "貯蓄", 2_718_281),
-    ];
-    let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-    for (number, type_code, type_name, balance) in accounts {
-        let account = store
-            .upsert_account(
-                link,
-                &RemoteAccount {
-                    account_id: format!("2011-001-{}-{number}", type_code.trim_start_matches('0')),
-                    bank_code: "2011".into(),
-                    branch_code: "001".into(),
-                    branch_name: "本店営業部".into(),
-                    account_type_code: type_code.into(),
-                    account_type_name: type_name.into(),
-                    account_number: number.into(),
-                    account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
-                    currency_code: "JPY".into(),
-                },
-                now,
-            )
-            .unwrap();
+    let today = now.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).unwrap()).date_naive();
+    for (n, a) in accounts.iter().enumerate() {
+        let account = store.upsert_account(link, &a.remote, now).unwrap();
+        let balance = stored_balance(n);
         let transactions = [Transaction {
-            transaction_date: day,
-            value_date: Some(day),
+            transaction_date: today,
+            value_date: Some(today),
             amount: 250_000,
             balance: Some(balance),
             remarks: "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ".into(),
-            item_key: Some(format!("20261120{number}")),
+            item_key: Some(format!("kura-test-{n}")),
         }];
         store
             .apply_account_sync(
@@ -137,34 +197,64 @@ fn prefill(data_dir: &Path) {
                     balance: Some(BalanceReading {
                         balance,
                         withdrawable: balance,
-                        as_of: AsOf {
-                            date: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-                            at: now,
-                        },
+                        as_of: AsOf { date: today, at: now },
                     }),
-                    synced_through: Some(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()),
+                    synced_through: Some(today),
                     fetched_at: now,
                 },
             )
             .unwrap();
     }
+    let secrets = SecretStore::for_data_dir(data_dir).unwrap();
+    rt.block_on(secrets.save_tokens(link.0, tokens)).expect(
+        "cannot store the link's tokens: run this test inside an unlocked keyring session (scripts/with-keyring.sh)",
+    );
+}
+
+/// An amount as the UI writes it: `¥1,234,567`, `-¥53,720`.
+fn yen(amount: i64) -> String {
+    let digits = amount.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if amount < 0 { format!("-¥{out}") } else { format!("¥{out}") }
+}
+
+fn set_faults(base: &str, faults: serde_json::Value) {
+    reqwest::blocking::Client::new()
+        .put(format!("{base}/admin/faults"))
+        .json(&faults)
+        .send()
+        .unwrap()
+        .error_for_status()
+        .unwrap();
 }
 
 /// Where screenshots go: `<target>/screenshots/`, kept as CI artifacts.
 fn screenshot_path(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("screenshots");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }
 
 #[test]
-fn the_window_opens_on_the_stored_dashboard_and_talks_to_the_core() {
+fn the_window_shows_the_stored_dashboard_and_syncs_against_the_sandbox() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = rt.block_on(kura_sandbox::server::start(SandboxConfig::default())).unwrap();
+    let base = sandbox.base_url.clone();
+    let (tokens, accounts) = demo_grant(&base);
+    assert!(!accounts.is_empty(), "the sandbox's demo user has no accounts at 2011");
+    // The bank is down for maintenance until the test clicks "sync": what the window shows
+    // first can only come from the store.
+    set_faults(&base, json!({ "maintenance": true }));
+
     let home = tempfile::tempdir().unwrap();
     let data_dir = home.path().join("data");
-    prefill(&data_dir);
+    prefill(&data_dir, &tokens, &accounts, &rt);
 
     let (_xvfb, display) = start_xvfb();
     let port = free_port();
@@ -173,50 +263,52 @@ fn the_window_opens_on_the_stored_dashboard_and_talks_to_the_core() {
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env("DISPLAY", &display)
         .env("KURA_DATA_DIR", &data_dir)
-        // Window state, WebKit caches and the like go to the temporary home, not the tester's.
+        .env("KURA_SANDBOX_URL", &base)
+        .env("KURA_CONFIG_DIR", home.path().join("kura-config"))
+        // Window state and WebKit's caches go to the temporary home, not the tester's.
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("XDG_DATA_HOME", home.path().join("share"))
         .stdout(Stdio::null())
         .spawn()
         .expect("tauri-driver is missing: run scripts/desktop-deps.sh");
     let _driver = Guard(driver);
-    let base = format!("http://127.0.0.1:{port}");
-    wait_for("tauri-driver", Duration::from_secs(30), || webdriver::is_up(&base));
+    let driver_url = format!("http://127.0.0.1:{port}");
+    wait_for("tauri-driver", Duration::from_secs(30), || webdriver::is_up(&driver_url));
 
-    let session = Session::start(&base, Path::new(env!("CARGO_BIN_EXE_kura-desktop")));
-    wait_for("the page to load", Duration::from_secs(60), || {
-        session.execute("return document.readyState", json!([])) == json!("complete")
+    let session = Session::start(&driver_url, Path::new(env!("CARGO_BIN_EXE_kura-desktop")));
+
+    // The dashboard, from the store, through the one IPC command.
+    let stored: Vec<String> = (0..accounts.len()).map(|n| yen(stored_balance(n))).collect();
+    let total: i64 = (0..accounts.len()).map(stored_balance).sum();
+    wait_for_page(&session, "the stored balances on the dashboard", |text| {
+        stored.iter().all(|b| text.contains(b.as_str()))
     });
+    let text = session.body_text();
+    assert!(text.contains(&yen(total)), "the total is missing: {text}");
+    assert!(text.contains("北央信用組合"), "the union's name is missing: {text}");
+    std::fs::write(screenshot_path("desktop-dashboard.png"), session.screenshot()).unwrap();
 
-    // The UI reaches kura-core through the one IPC command, past the CSP and the capabilities;
-    // an unknown command comes back as a typed CommandError, not a string.
-    let reply = session.execute_async(
-        "const done = arguments[arguments.length - 1];
-         window.__TAURI_INTERNALS__.invoke('invoke_command', { name: 'no-such-command', args: null })
-           .then(ok => done({ ok }), error => done({ error }));",
+    // The strict CSP holds: a script injected inline into the page does not run.
+    let ran = session.execute(
+        "const s = document.createElement('script');
+         s.textContent = 'window.__kuraInlineRan = true';
+         document.head.appendChild(s);
+         return window.__kuraInlineRan === true;",
         json!([]),
     );
-    let error = &reply["error"];
-    assert!(
-        error["code"].is_string() && error["message"].is_string(),
-        "expected a CommandError, got {reply}"
-    );
+    assert_eq!(ran, json!(false), "an inline script ran: the CSP is not in force");
 
-    // Commands outside the capability are refused.
-    let reply = session.execute_async(
-        "const done = arguments[arguments.length - 1];
-         window.__TAURI_INTERNALS__.invoke('plugin:opener|open_url', { url: 'https://example.com/' })
-           .then(ok => done({ ok }), error => done({ error: String(error) }));",
-        json!([]),
-    );
-    assert!(
-        reply["error"].as_str().is_some_and(|e| e.contains("not allowed")),
-        "opener must be denied: {reply}"
-    );
-
-    let png = session.screenshot();
-    assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
-    std::fs::write(screenshot_path("desktop-dashboard.png"), png).unwrap();
+    // The bank is back; "sync now" brings its balances.
+    set_faults(&base, json!({ "maintenance": false }));
+    let button = session
+        .find_xpath("//button[contains(., '今すぐ同期') or contains(., 'Sync now')]")
+        .expect("no sync button on the dashboard");
+    session.click(&button);
+    let fresh: Vec<String> = accounts.iter().map(|a| yen(a.balance)).collect();
+    wait_for_page(&session, "the synced balances on the dashboard", |text| {
+        fresh.iter().all(|b| text.contains(b.as_str()))
+    });
+    std::fs::write(screenshot_path("desktop-synced.png"), session.screenshot()).unwrap();
     session.end();
+    rt.block_on(sandbox.shutdown());
 }

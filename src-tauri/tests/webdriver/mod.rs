@@ -8,18 +8,12 @@ use serde_json::{Value, json};
 
 fn client() -> reqwest::blocking::Client {
     // Creating the session starts the app, which takes a while on a cold machine.
-    reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .unwrap()
+    reqwest::blocking::Client::builder().timeout(Duration::from_secs(120)).build().unwrap()
 }
 
 /// Whether the WebDriver server at `base` answers.
 pub fn is_up(base: &str) -> bool {
-    client()
-        .get(format!("{base}/status"))
-        .send()
-        .is_ok_and(|r| r.status().is_success())
+    client().get(format!("{base}/status")).send().is_ok_and(|r| r.status().is_success())
 }
 
 pub struct Session {
@@ -30,9 +24,7 @@ pub struct Session {
 /// The `value` of a WebDriver answer; a WebDriver error fails the test with its message.
 fn value(response: reqwest::blocking::Response) -> Value {
     let status = response.status();
-    let body: Value = response
-        .json()
-        .expect("WebDriver answered with something that is not JSON");
+    let body: Value = response.json().expect("WebDriver answered with something that is not JSON");
     assert!(status.is_success(), "WebDriver error {status}: {body}");
     body["value"].clone()
 }
@@ -47,29 +39,15 @@ impl Session {
         }}});
         let v = value(http.post(format!("{base}/session")).json(&caps).send().unwrap());
         let id = v["sessionId"].as_str().expect("no session id").to_owned();
-        Session {
-            http,
-            url: format!("{base}/session/{id}"),
-        }
+        Session { http, url: format!("{base}/session/{id}") }
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
-        value(
-            self.http
-                .post(format!("{}/{path}", self.url))
-                .json(&body)
-                .send()
-                .unwrap(),
-        )
+        value(self.http.post(format!("{}/{path}", self.url)).json(&body).send().unwrap())
     }
 
     pub fn execute(&self, script: &str, args: Value) -> Value {
         self.post("execute/sync", json!({ "script": script, "args": args }))
-    }
-
-    /// Runs `script`, which reports its result by calling its last argument.
-    pub fn execute_async(&self, script: &str, args: Value) -> Value {
-        self.post("execute/async", json!({ "script": script, "args": args }))
     }
 
     /// The element for an XPath, if there is one now.
@@ -84,10 +62,7 @@ impl Session {
             return None;
         }
         let v = value(r);
-        v.as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .map(str::to_owned)
+        v.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).map(str::to_owned)
     }
 
     pub fn click(&self, element: &str) {
@@ -96,18 +71,13 @@ impl Session {
 
     /// The visible text of the page.
     pub fn body_text(&self) -> String {
-        self.execute("return document.body.innerText", json!([]))
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.execute("return document.body.innerText", json!([])).as_str().unwrap_or_default().to_owned()
     }
 
     /// A PNG of the window.
     pub fn screenshot(&self) -> Vec<u8> {
         let v = value(self.http.get(format!("{}/screenshot", self.url)).send().unwrap());
-        base64::engine::general_purpose::STANDARD
-            .decode(v.as_str().expect("no screenshot data"))
-            .unwrap()
+        base64::engine::general_purpose::STANDARD.decode(v.as_str().expect("no screenshot data")).unwrap()
     }
 
     /// Ends the session, which closes the app.
