@@ -69,7 +69,13 @@ pub struct Ledger {
     /// First day not generated yet.
     next_day: NaiveDate,
     balance: i64,
+    /// Balance before the first line still held (lines of a large-data ledger that left the
+    /// 90-day window are dropped to keep memory bounded).
+    carried: i64,
 }
+
+/// Days a large-data ledger keeps; older lines can no longer be served.
+const BENCH_KEEP_DAYS: i64 = 90;
 
 /// splitmix64 finaliser over two words: a stable mixer (std's hashers may change between releases).
 pub fn mix(a: u64, b: u64) -> u64 {
@@ -92,11 +98,7 @@ impl Ledger {
             Profile::Bench { .. } => BENCH_OPENING,
             _ => 0,
         };
-        Self { key, profile, opened, txs: Vec::new(), next_day: opened, balance }
-    }
-
-    pub fn opened(&self) -> NaiveDate {
-        self.opened
+        Self { key, profile, opened, txs: Vec::new(), next_day: opened, balance, carried: balance }
     }
 
     /// Lowest balance a debit may leave: the overdraft line of a 当座, else zero.
@@ -136,9 +138,18 @@ impl Ledger {
             }
             self.next_day = day + Duration::days(1);
         }
+        if matches!(self.profile, Profile::Bench { .. }) {
+            let cutoff = today - Duration::days(BENCH_KEEP_DAYS - 1);
+            let gone = self.txs.partition_point(|t| t.date < cutoff);
+            if gone > 0 {
+                self.carried = self.txs[gone - 1].balance;
+                self.txs.drain(..gone);
+            }
+        }
     }
 
-    /// Lines generated so far, ascending by (date, seq). Callers filter by date.
+    /// Lines generated so far (for a large-data ledger, those of the last 90 days), ascending by
+    /// (date, seq). Callers filter by date.
     pub fn txs(&self) -> &[Tx] {
         &self.txs
     }
@@ -147,10 +158,7 @@ impl Ledger {
     pub fn balance_on(&self, day: NaiveDate) -> i64 {
         let end = self.txs.partition_point(|t| t.date <= day);
         match end {
-            0 => match self.profile {
-                Profile::Bench { .. } => BENCH_OPENING,
-                _ => 0,
-            },
+            0 => self.carried,
             n => self.txs[n - 1].balance,
         }
     }
@@ -441,5 +449,21 @@ mod tests {
         let mut l = Ledger::new(1, Profile::Bench { start, total: 10_007 }, start);
         l.extend_to(start + Duration::days(89));
         assert_eq!(l.txs().len(), 10_007);
+        let last = *l.txs().last().unwrap();
+        // Thirty days on, the window holds 60 old days and 30 new ones; older lines are dropped
+        // but the balance carries over.
+        l.extend_to(start + Duration::days(119));
+        let per_day = 10_007 / 90;
+        // The first 17 days (10_007 % 90) hold one extra line each.
+        assert_eq!(l.txs().len() as u64, 10_007 - (30 * per_day + 10_007 % 90) + 30 * per_day);
+        assert!(l.txs()[0].date == start + Duration::days(30));
+        let kept = l.txs().iter().position(|t| (t.date, t.seq) == (last.date, last.seq)).unwrap();
+        assert_eq!(l.txs()[kept], last);
+        assert_eq!(l.balance_on(start + Duration::days(10)), l.carried);
+        let mut balance = l.carried;
+        for t in l.txs() {
+            balance += if t.credit { t.amount } else { -t.amount };
+            assert_eq!(balance, t.balance);
+        }
     }
 }
