@@ -74,8 +74,16 @@ impl Session {
         self.execute("return document.body.innerText", json!([])).as_str().unwrap_or_default().to_owned()
     }
 
-    /// A PNG of the window.
+    /// A PNG of the window, once what the page shows now has been painted.
     pub fn screenshot(&self) -> Vec<u8> {
+        // Two animation frames: the second starts only after the first has been painted.
+        self.post(
+            "execute/async",
+            json!({
+                "script": "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                "args": []
+            }),
+        );
         let v = value(self.http.get(format!("{}/screenshot", self.url)).send().unwrap());
         base64::engine::general_purpose::STANDARD.decode(v.as_str().expect("no screenshot data")).unwrap()
     }
