@@ -26,6 +26,10 @@ pub struct Global {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Stored accounts with their latest balance, how current they are, and warnings.
+    Accounts(cmd::accounts::Args),
+    /// Stored transactions, newest first: filter by account, dates, in/out, amount; search remarks.
+    Tx(cmd::tx::Args),
     /// Run the simulated federation Open API (OAuth server + resource API) on loopback.
     Sandbox(cmd::sandbox::Args),
     /// Serve Kura's web UI on 127.0.0.1 for a browser (prints the address with its session key).
@@ -42,6 +46,8 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
+        Command::Accounts(args) => cmd::accounts::run(args, &cli.global),
+        Command::Tx(args) => cmd::tx::run(args, &cli.global),
         Command::Sandbox(args) => cmd::sandbox::run(args, &cli.global).await,
         Command::Serve(args) => cmd::serve::run(args, &cli.global).await,
     }
