@@ -21,11 +21,7 @@ pub fn kura_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
     // target/debug/deps/<test> -> target/debug/kura
     let bin = exe.parent().and_then(Path::parent).expect("target/debug").join("kura");
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build -p kura-cli` first (scripts/test does)",
-        bin.display()
-    );
+    assert!(bin.exists(), "{} is missing: run `cargo build -p kura-cli` first (scripts/test does)", bin.display());
     bin
 }
 
@@ -37,9 +33,7 @@ pub struct Kura {
 
 impl Kura {
     pub async fn start() -> Kura {
-        let sandbox = kura_sandbox::start(SandboxConfig::default())
-            .await
-            .expect("sandbox starts");
+        let sandbox = kura_sandbox::start(SandboxConfig::default()).await.expect("sandbox starts");
         let home = tempfile::tempdir().expect("a temporary folder");
         std::fs::create_dir_all(home.path().join("config")).unwrap();
         Kura { sandbox, home }
@@ -58,10 +52,7 @@ impl Kura {
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(kura_bin());
         let url_file = self.url_file();
-        let browser = format!(
-            "sh -c 'printf %s \"$0\" > \"{0}.tmp\" && mv \"{0}.tmp\" \"{0}\"'",
-            url_file.display()
-        );
+        let browser = format!("sh -c 'printf %s \"$0\" > \"{0}.tmp\" && mv \"{0}.tmp\" \"{0}\"'", url_file.display());
         cmd.args(args)
             .env("KURA_DATA_DIR", self.data_dir())
             .env("KURA_CONFIG_DIR", self.home.path().join("config"))
@@ -172,18 +163,13 @@ impl Chromium {
         ] {
             caps.add_arg(arg).unwrap();
         }
-        caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))
-            .unwrap();
+        caps.add_arg(&format!("--user-data-dir={}", profile.path().display())).unwrap();
         let server = format!("http://127.0.0.1:{port}");
         let mut last_error = None;
         for _ in 0..100 {
             match WebDriver::new(&server, caps.clone()).await {
                 Ok(driver) => {
-                    return Chromium {
-                        driver,
-                        chromedriver,
-                        _profile: profile,
-                    };
+                    return Chromium { driver, chromedriver, _profile: profile };
                 }
                 Err(e) => last_error = Some(e),
             }
@@ -195,44 +181,17 @@ impl Chromium {
     /// Logs in as demo/demo on the sandbox page at `url` and reaches the consent page.
     pub async fn log_in(&self, url: &str) {
         self.driver.goto(url).await.expect("the login page loads");
-        self.driver
-            .find(By::Id("username"))
-            .await
-            .unwrap()
-            .send_keys("demo")
-            .await
-            .unwrap();
-        self.driver
-            .find(By::Id("password"))
-            .await
-            .unwrap()
-            .send_keys("demo")
-            .await
-            .unwrap();
-        self.driver
-            .find(By::Css("button[value='sign_in']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        self.driver
-            .find(By::Css("button[value='deny']"))
-            .await
-            .expect("the consent page");
+        self.driver.find(By::Id("username")).await.unwrap().send_keys("demo").await.unwrap();
+        self.driver.find(By::Id("password")).await.unwrap().send_keys("demo").await.unwrap();
+        self.driver.find(By::Css("button[value='sign_in']")).await.unwrap().click().await.unwrap();
+        self.driver.find(By::Css("button[value='deny']")).await.expect("the consent page");
     }
 
     /// Chooses Allow or Deny on the consent page; returns the URL the browser ended on (the
     /// loopback callback, code and state included).
     pub async fn decide(&self, allow: bool) -> String {
         let button = if allow { "allow" } else { "deny" };
-        self.driver
-            .find(By::Css(&format!("button[value='{button}']")))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        self.driver.find(By::Css(&format!("button[value='{button}']"))).await.unwrap().click().await.unwrap();
         for _ in 0..300 {
             let url = self.driver.current_url().await.unwrap();
             if url.path() == "/callback" {
@@ -250,11 +209,7 @@ impl Chromium {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind(("127.0.0.1", 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port()
 }
 
 /// Every file of `dir` (recursively) whose bytes contain `needle`.

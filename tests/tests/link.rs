@@ -23,13 +23,9 @@ async fn link_in_browser(kura: &Kura, chromium: &Chromium) -> (kura_e2e::Output,
 async fn sync(kura: &Kura) -> kura_core::sync::LinkReport {
     let store = Arc::new(Mutex::new(kura.store()));
     let link = store.lock().unwrap().link(LinkId(1)).unwrap();
-    let tokens = oauth::tokens_for(&link, &kura.profiles(), &kura.secrets())
-        .await
-        .unwrap();
+    let tokens = oauth::tokens_for(&link, &kura.profiles(), &kura.secrets()).await.unwrap();
     let api = ApiClient::new(ClientConfig::new(kura.sandbox.base_url.clone())).unwrap();
-    SyncEngine::new(store, SyncOptions::default())
-        .sync_link(link.id, &api, &tokens)
-        .await
+    SyncEngine::new(store, SyncOptions::default()).sync_link(link.id, &api, &tokens).await
 }
 
 async fn bearer_status(kura: &Kura, token: &str) -> u16 {
@@ -53,19 +49,11 @@ async fn links_in_the_browser_syncs_and_unlinks_with_revocation() {
     assert!(out.stdout.contains("run `kura sync`"), "{}", out.stdout);
     assert!(callback.starts_with("http://127.0.0.1:"), "{callback}");
     let page = chromium.driver.source().await.unwrap();
-    assert!(
-        page.contains("Kura に戻ってください / You can return to Kura"),
-        "{page}"
-    );
+    assert!(page.contains("Kura に戻ってください / You can return to Kura"), "{page}");
     chromium.quit().await;
 
     // The tokens are in the keyring, and nowhere else.
-    let tokens = kura
-        .secrets()
-        .load_tokens(1)
-        .await
-        .unwrap()
-        .expect("tokens in the keyring");
+    let tokens = kura.secrets().load_tokens(1).await.unwrap().expect("tokens in the keyring");
     let link = kura.store().link(LinkId(1)).unwrap();
     assert_eq!((link.bank_code.as_str(), link.status), ("2011", LinkStatus::Active));
     assert!(link.consent_expires_at.is_some());
@@ -83,15 +71,11 @@ async fn links_in_the_browser_syncs_and_unlinks_with_revocation() {
         links.stdout
     );
 
-    let mut logs = out.stdout + &out.stderr + &links.stdout + &links.stderr;
+    let mut logs = format!("{}{}{}{}", out.stdout, out.stderr, links.stdout, links.stderr);
     let unlink = kura.run(&["unlink", "1", "--keep-data"]).await;
     assert!(unlink.success, "{}\n{}", unlink.stdout, unlink.stderr);
-    assert!(
-        unlink.stdout.contains("The union revoked Kura's access"),
-        "{}",
-        unlink.stdout
-    );
-    logs += &(unlink.stdout + &unlink.stderr);
+    assert!(unlink.stdout.contains("The union revoked Kura's access"), "{}", unlink.stdout);
+    logs.push_str(&format!("{}{}", unlink.stdout, unlink.stderr));
 
     // Revoked at the union (RFC 7009), gone from the keyring, data kept.
     assert_eq!(bearer_status(&kura, &tokens.access_token).await, 401);
@@ -102,10 +86,7 @@ async fn links_in_the_browser_syncs_and_unlinks_with_revocation() {
     // No token in the database, its WAL, or anything Kura printed or logged (at debug level).
     let refresh = tokens.refresh_token.clone().expect("a refresh token");
     for secret in [&tokens.access_token, &refresh] {
-        assert!(
-            files_containing(&kura.data_dir(), secret).is_empty(),
-            "a token is in the data folder"
-        );
+        assert!(files_containing(&kura.data_dir(), secret).is_empty(), "a token is in the data folder");
         assert!(!logs.contains(secret.as_str()), "a token is in the output");
     }
 }
@@ -131,32 +112,16 @@ async fn a_forged_state_ends_the_attempt() {
     let kura = Kura::start().await;
     let child = kura.spawn_link("2011");
     let url = url::Url::parse(&kura.browser_url().await).unwrap();
-    let redirect = url
-        .query_pairs()
-        .find(|(k, _)| k == "redirect_uri")
-        .unwrap()
-        .1
-        .into_owned();
-    assert!(
-        redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/callback"),
-        "{redirect}"
-    );
+    let redirect = url.query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
+    assert!(redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/callback"), "{redirect}");
     // A stray request does not end the attempt; a forged callback does.
-    let stray = reqwest::get(redirect.replace("/callback", "/favicon.ico"))
-        .await
-        .unwrap();
+    let stray = reqwest::get(redirect.replace("/callback", "/favicon.ico")).await.unwrap();
     assert_eq!(stray.status().as_u16(), 404);
-    let forged = reqwest::get(format!("{redirect}?code=stolen&state=forged"))
-        .await
-        .unwrap();
+    let forged = reqwest::get(format!("{redirect}?code=stolen&state=forged")).await.unwrap();
     assert_eq!(forged.status().as_u16(), 400);
     let out = finish(child).await;
     assert!(!out.success);
-    assert!(
-        out.stderr.contains("does not belong to this link attempt"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("does not belong to this link attempt"), "{}", out.stderr);
     assert!(kura.store().links().unwrap().is_empty());
 }
 
@@ -168,12 +133,7 @@ async fn a_replayed_code_is_refused_and_revokes_its_tokens() {
     chromium.quit().await;
     assert!(out.success, "{}\n{}", out.stdout, out.stderr);
     let callback = url::Url::parse(&callback).unwrap();
-    let code = callback
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .into_owned();
+    let code = callback.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
     let redirect = format!("http://127.0.0.1:{}/callback", callback.port().unwrap());
     let replay = reqwest::Client::new()
         .post(format!("{}/oauth/token", kura.sandbox.base_url))
@@ -211,17 +171,11 @@ async fn an_expired_refresh_token_requires_a_relink_that_keeps_history() {
     assert!(report.error.is_some());
     let link = kura.store().link(LinkId(1)).unwrap();
     assert_eq!(link.status, LinkStatus::ReauthRequired);
-    assert!(
-        kura.secrets().load_tokens(1).await.unwrap().is_none(),
-        "dead tokens are deleted"
-    );
+    assert!(kura.secrets().load_tokens(1).await.unwrap().is_none(), "dead tokens are deleted");
     let links = kura.run(&["links"]).await;
     assert!(links.stdout.contains("reauth required"), "{}", links.stdout);
     // The data stays.
-    assert_eq!(
-        kura.store().accounts_of_link(LinkId(1)).unwrap().len(),
-        accounts_before.len()
-    );
+    assert_eq!(kura.store().accounts_of_link(LinkId(1)).unwrap().len(), accounts_before.len());
 
     // Linking again restores syncing on the same link and accounts.
     let (out, _) = link_in_browser(&kura, &chromium).await;
@@ -247,13 +201,6 @@ async fn without_a_credential_store_linking_stops_with_a_clear_message() {
             .unwrap(),
     );
     assert!(!out.success);
-    assert!(
-        out.stderr.contains("No OS credential store is available"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        !kura.url_file().exists(),
-        "the browser must not open when tokens have nowhere to go"
-    );
+    assert!(out.stderr.contains("No OS credential store is available"), "{}", out.stderr);
+    assert!(!kura.url_file().exists(), "the browser must not open when tokens have nowhere to go");
 }

@@ -66,15 +66,10 @@ impl SecretStore {
     /// The store for the data folder `data_dir`, creating its namespace id on first use.
     pub fn for_data_dir(data_dir: &Path) -> Result<Self, SecretsError> {
         let path = data_dir.join("keyring-namespace");
-        let io = |source| SecretsError::Namespace {
-            path: path.display().to_string(),
-            source,
-        };
+        let io = |source| SecretsError::Namespace { path: path.display().to_string(), source };
         match std::fs::read_to_string(&path) {
             Ok(id) if !id.trim().is_empty() => {
-                return Ok(SecretStore {
-                    namespace: id.trim().to_owned(),
-                });
+                return Ok(SecretStore { namespace: id.trim().to_owned() });
             }
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -109,9 +104,7 @@ impl SecretStore {
     pub async fn load_tokens(&self, link_id: i64) -> Result<Option<TokenSet>, SecretsError> {
         let name = self.entry_name(&link_key(link_id));
         blocking(move || match entry(&name)?.get_password() {
-            Ok(json) => serde_json::from_str(&json)
-                .map(Some)
-                .map_err(|_| SecretsError::Corrupt { entry: name }),
+            Ok(json) => serde_json::from_str(&json).map(Some).map_err(|_| SecretsError::Corrupt { entry: name }),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_err(&name, e)),
         })
@@ -166,40 +159,25 @@ fn map_err(entry: &str, e: keyring::Error) -> SecretsError {
         keyring::Error::NoDefaultStore => SecretsError::Unavailable,
         // The Secret Service reports a missing D-Bus session or daemon as a platform failure.
         keyring::Error::PlatformFailure(p) if is_unreachable(&p.to_string()) => SecretsError::Unavailable,
-        keyring::Error::NoStorageAccess(p) => SecretsError::Locked {
-            entry,
-            detail: p.to_string(),
-        },
+        keyring::Error::NoStorageAccess(p) => SecretsError::Locked { entry, detail: p.to_string() },
         keyring::Error::BadEncoding(_) | keyring::Error::BadDataFormat(..) => SecretsError::Corrupt { entry },
         // The remaining variants carry no secret data (BadEncoding/BadDataFormat, which do, are above).
-        other => SecretsError::Store {
-            entry,
-            detail: other.to_string(),
-        },
+        other => SecretsError::Store { entry, detail: other.to_string() },
     }
 }
 
 fn is_unreachable(detail: &str) -> bool {
     let d = detail.to_ascii_lowercase();
-    [
-        "dbus",
-        "d-bus",
-        "org.freedesktop.secrets",
-        "serviceunknown",
-        "no such file",
-        "connection refused",
-    ]
-    .iter()
-    .any(|needle| d.contains(needle))
+    ["dbus", "d-bus", "org.freedesktop.secrets", "serviceunknown", "no such file", "connection refused"]
+        .iter()
+        .any(|needle| d.contains(needle))
 }
 
 /// The credential stores block (D-Bus round trips, Keychain prompts): keep them off the runtime.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, SecretsError> + Send + 'static,
 ) -> Result<T, SecretsError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .expect("credential store call panicked")
+    tokio::task::spawn_blocking(f).await.expect("credential store call panicked")
 }
 
 #[cfg(test)]
@@ -215,10 +193,7 @@ mod tests {
             scope: Some("balance".into()),
         };
         let shown = format!("{t:?}");
-        assert!(
-            !shown.contains("at-secret-123") && !shown.contains("rt-secret-456"),
-            "{shown}"
-        );
+        assert!(!shown.contains("at-secret-123") && !shown.contains("rt-secret-456"), "{shown}");
         assert!(shown.contains("[redacted]"));
     }
 

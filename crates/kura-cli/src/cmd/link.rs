@@ -39,22 +39,13 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     let secrets = SecretStore::for_data_dir(&data_dir)?;
     if args.client_secret_stdin {
         let mut secret = String::new();
-        std::io::stdin()
-            .read_to_string(&mut secret)
-            .context("cannot read the client secret from standard input")?;
+        std::io::stdin().read_to_string(&mut secret).context("cannot read the client secret from standard input")?;
         let secret = secret.trim();
         anyhow::ensure!(!secret.is_empty(), "standard input held no client secret");
         secrets.set_client_secret(&profile.name, secret).await?;
-        println!(
-            "Stored the client secret of profile `{}` in the OS credential store.",
-            profile.name
-        );
+        println!("Stored the client secret of profile `{}` in the OS credential store.", profile.name);
     }
-    let browser = if args.no_browser {
-        Browser::Manual
-    } else {
-        Browser::from_env_or(profiles.browser())?
-    };
+    let browser = if args.no_browser { Browser::Manual } else { Browser::from_env_or(profiles.browser())? };
     let timeout = Duration::from_secs(args.timeout_minutes * 60);
     let show_url = |url: &dyn std::fmt::Display| {
         println!("Linking {union}.");
@@ -78,10 +69,7 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     }
     if let Some(expires) = linked.link.consent_expires_at {
         let days = consent::days_left(expires, Utc::now());
-        println!(
-            "Consent expires on {} (in {days} days).",
-            kura_core::format::jst_date(expires)
-        );
+        println!("Consent expires on {} (in {days} days).", kura_core::format::jst_date(expires));
     }
     println!("Next: run `kura sync` to fetch balances and history.");
     Ok(())

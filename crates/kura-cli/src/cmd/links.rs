@@ -67,10 +67,7 @@ pub fn print_reminders(links: &[LinkRow]) {
     for r in consent::reminders(links, Utc::now()) {
         let union = union_name(&r.bank_code);
         if r.days_left < 0 {
-            eprintln!(
-                "Reminder: the consent for {union} has expired; run `kura link {}` to renew it.",
-                r.bank_code
-            );
+            eprintln!("Reminder: the consent for {union} has expired; run `kura link {}` to renew it.", r.bank_code);
         } else {
             eprintln!(
                 "Reminder: the consent for {union} expires in {} day(s); run `kura link {}` to renew it before syncing stops.",

@@ -50,10 +50,9 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     }
     println!("Deleted the tokens from the OS credential store.");
     match data {
-        CachedData::Keep => println!(
-            "Kept the cached accounts and history; `kura link {}` continues them.",
-            link.bank_code
-        ),
+        CachedData::Keep => {
+            println!("Kept the cached accounts and history; `kura link {}` continues them.", link.bank_code)
+        }
         CachedData::Purge => println!("Deleted the link's accounts and history from this computer."),
     }
     Ok(())

@@ -42,20 +42,15 @@ impl Browser {
     pub fn open(&self, url: &str) -> Result<(), OAuthError> {
         match self {
             Browser::Manual => Ok(()),
-            Browser::System => webbrowser::open(url).map_err(|e| OAuthError::Browser {
-                command: "the system browser".into(),
-                detail: e.to_string(),
-            }),
+            Browser::System => webbrowser::open(url)
+                .map_err(|e| OAuthError::Browser { command: "the system browser".into(), detail: e.to_string() }),
             Browser::Command(words) => {
                 let mut child = std::process::Command::new(&words[0])
                     .args(&words[1..])
                     .arg(url)
                     .stdin(std::process::Stdio::null())
                     .spawn()
-                    .map_err(|e| OAuthError::Browser {
-                        command: words.join(" "),
-                        detail: e.to_string(),
-                    })?;
+                    .map_err(|e| OAuthError::Browser { command: words.join(" "), detail: e.to_string() })?;
                 let command = words.join(" ");
                 // Reap it when it exits, so it never lingers as a zombie.
                 std::thread::spawn(move || match child.wait() {
@@ -89,23 +84,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("kura-browser-{}-{}", std::process::id(), rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         let out = dir.join("url");
-        let script = format!(
-            "printf '%s %s' \"$0\" \"$1\" > '{0}.tmp' && mv '{0}.tmp' '{0}'",
-            out.display()
-        );
-        Browser::Command(vec!["sh".into(), "-c".into(), script, "first".into()])
-            .open("http://x/?a=1&b=2")
-            .unwrap();
+        let script = format!("printf '%s %s' \"$0\" \"$1\" > '{0}.tmp' && mv '{0}.tmp' '{0}'", out.display());
+        Browser::Command(vec!["sh".into(), "-c".into(), script, "first".into()]).open("http://x/?a=1&b=2").unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while !out.exists() && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "first http://x/?a=1&b=2");
         std::fs::remove_dir_all(&dir).unwrap();
-        assert!(
-            Browser::Command(vec!["/nonexistent/browser".into()])
-                .open("http://x/")
-                .is_err()
-        );
+        assert!(Browser::Command(vec!["/nonexistent/browser".into()]).open("http://x/").is_err());
     }
 }

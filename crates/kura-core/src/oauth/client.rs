@@ -6,9 +6,9 @@ use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
 };
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet,
-    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl,
-    Scope, StandardErrorResponse, StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardErrorResponse,
+    StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -40,7 +40,7 @@ type Oauth2Client = oauth2::Client<
     EndpointSet,
     EndpointNotSet,
     EndpointNotSet,
-    EndpointMaybeSet,
+    EndpointNotSet,
     EndpointSet,
 >;
 
@@ -63,10 +63,7 @@ pub struct OAuthClient {
 
 impl std::fmt::Debug for OAuthClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OAuthClient")
-            .field("profile", &self.profile)
-            .field("endpoints", &self.endpoints)
-            .finish()
+        f.debug_struct("OAuthClient").field("profile", &self.profile).field("endpoints", &self.endpoints).finish()
     }
 }
 
@@ -85,12 +82,7 @@ impl OAuthClient {
         } else {
             None
         };
-        Ok(OAuthClient {
-            http,
-            profile,
-            endpoints,
-            client_secret,
-        })
+        Ok(OAuthClient { http, profile, endpoints, client_secret })
     }
 
     pub fn profile(&self) -> &Profile {
@@ -100,8 +92,7 @@ impl OAuthClient {
     fn client(&self, redirect: Option<&Url>) -> Oauth2Client {
         let client = oauth2::Client::new(ClientId::new(self.profile.client_id.clone()))
             .set_auth_uri(AuthUrl::from_url(self.endpoints.authorization.clone()))
-            .set_token_uri(TokenUrl::from_url(self.endpoints.token.clone()))
-            .set_revocation_url_option(self.endpoints.revocation.clone().map(RevocationUrl::from_url));
+            .set_token_uri(TokenUrl::from_url(self.endpoints.token.clone()));
         let client = match &self.client_secret {
             Some(secret) => client.set_client_secret(secret.clone()),
             None => client,
@@ -145,38 +136,45 @@ impl OAuthClient {
     /// A new access token (and, with rotation, a new refresh token) for `refresh_token`.
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenGrant, OAuthError> {
         let token = RefreshToken::new(refresh_token.to_owned());
-        let response = self
-            .client(None)
-            .exchange_refresh_token(&token)
-            .request_async(&self.http)
-            .await
-            .map_err(token_error)?;
+        let response =
+            self.client(None).exchange_refresh_token(&token).request_async(&self.http).await.map_err(token_error)?;
         // Servers that do not rotate keep the old refresh token valid (RFC 6749 §6).
         Ok(grant(response, Some(refresh_token)))
     }
 
     /// Revokes the refresh and access tokens (RFC 7009). A server without a revocation
     /// endpoint cannot be told; the caller still forgets the tokens.
+    ///
+    /// Sent with Kura's own client: the `oauth2` crate insists on https here, which would refuse
+    /// the loopback sandbox that [`crate::profile::require_secure`] deliberately allows.
     pub async fn revoke(&self, tokens: &TokenSet) -> Result<bool, OAuthError> {
-        if self.endpoints.revocation.is_none() {
-            return Ok(false);
-        }
-        let client = self.client(None);
-        let mut revocable = Vec::new();
+        let Some(endpoint) = &self.endpoints.revocation else { return Ok(false) };
         // The refresh token first: revoking it ends the whole grant on most servers.
+        let mut revocable = Vec::new();
         if let Some(refresh) = &tokens.refresh_token {
-            revocable.push(StandardRevocableToken::RefreshToken(RefreshToken::new(refresh.clone())));
+            revocable.push((refresh.as_str(), "refresh_token"));
         }
-        revocable.push(StandardRevocableToken::AccessToken(oauth2::AccessToken::new(
-            tokens.access_token.clone(),
-        )));
-        for token in revocable {
-            client
-                .revoke_token(token)
-                .map_err(|e| OAuthError::Protocol(e.to_string()))?
-                .request_async(&self.http)
-                .await
-                .map_err(token_error)?;
+        revocable.push((tokens.access_token.as_str(), "access_token"));
+        for (token, hint) in revocable {
+            let mut form = vec![("token", token), ("token_type_hint", hint)];
+            let request = self.http.0.post(endpoint.clone());
+            let request = match &self.client_secret {
+                Some(secret) => request.basic_auth(&self.profile.client_id, Some(secret.secret())),
+                None => {
+                    form.push(("client_id", self.profile.client_id.as_str()));
+                    request
+                }
+            };
+            let response = request.form(&form).send().await.map_err(|e| OAuthError::Network(e.to_string()))?;
+            // RFC 7009 §2.2: 200 whether or not the token was still valid.
+            if !response.status().is_success() {
+                let status = response.status();
+                let body: serde_json::Value = response.json().await.unwrap_or_default();
+                return Err(OAuthError::TokenEndpoint {
+                    error: body["error"].as_str().map_or_else(|| format!("HTTP {status}"), str::to_owned),
+                    description: body["error_description"].as_str().map(str::to_owned),
+                });
+            }
         }
         Ok(true)
     }
@@ -189,20 +187,11 @@ fn grant(response: FederationTokenResponse, previous_refresh: Option<&str>) -> T
             .refresh_token()
             .map(|t| t.secret().clone())
             .or_else(|| previous_refresh.map(str::to_owned)),
-        expires_at: response
-            .expires_in()
-            .and_then(|d| chrono::Duration::from_std(d).ok())
-            .map(|d| Utc::now() + d),
-        scope: response
-            .scopes()
-            .map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
+        expires_at: response.expires_in().and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| Utc::now() + d),
+        scope: response.scopes().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
     };
     let extra = response.extra_fields().clone();
-    TokenGrant {
-        tokens,
-        consent_expires_at: extra.consent_expires_at,
-        bank_code: extra.bank_code,
-    }
+    TokenGrant { tokens, consent_expires_at: extra.consent_expires_at, bank_code: extra.bank_code }
 }
 
 fn token_error<T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display>(
@@ -213,10 +202,7 @@ fn token_error<T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display>(
             let description = r.error_description().cloned();
             match r.error().as_ref() {
                 "invalid_grant" => OAuthError::InvalidGrant(description),
-                other => OAuthError::TokenEndpoint {
-                    error: other.to_owned(),
-                    description,
-                },
+                other => OAuthError::TokenEndpoint { error: other.to_owned(), description },
             }
         }
         RequestTokenError::Request(TransportError(message)) => OAuthError::Network(message),

@@ -69,21 +69,13 @@ mod tests {
         let now = Utc::now();
         let links = [
             link(1, LinkStatus::Active, Some(Duration::days(90)), now),
-            link(
-                2,
-                LinkStatus::Active,
-                Some(Duration::days(13) + Duration::hours(5)),
-                now,
-            ),
+            link(2, LinkStatus::Active, Some(Duration::days(13) + Duration::hours(5)), now),
             link(3, LinkStatus::Active, Some(Duration::hours(-1)), now),
             link(4, LinkStatus::Revoked, Some(Duration::days(1)), now),
             link(5, LinkStatus::Active, None, now),
             link(6, LinkStatus::Active, Some(Duration::days(14)), now),
         ];
         let r = reminders(&links, now);
-        assert_eq!(
-            r.iter().map(|r| (r.link.0, r.days_left)).collect::<Vec<_>>(),
-            [(2, 13), (3, -1)]
-        );
+        assert_eq!(r.iter().map(|r| (r.link.0, r.days_left)).collect::<Vec<_>>(), [(2, 13), (3, -1)]);
     }
 }

@@ -37,23 +37,12 @@ fn metadata_url(issuer: &Url) -> Url {
 
 async fn discover(http: &Http, issuer: &Url) -> Result<Endpoints, OAuthError> {
     let url = metadata_url(issuer);
-    let bad = |detail: String| OAuthError::Discovery {
-        url: url.to_string(),
-        detail,
-    };
-    let response = http
-        .0
-        .get(url.clone())
-        .send()
-        .await
-        .map_err(|e| OAuthError::Network(e.to_string()))?;
+    let bad = |detail: String| OAuthError::Discovery { url: url.to_string(), detail };
+    let response = http.0.get(url.clone()).send().await.map_err(|e| OAuthError::Network(e.to_string()))?;
     if !response.status().is_success() {
         return Err(bad(format!("HTTP {}", response.status())));
     }
-    let meta: Metadata = response
-        .json()
-        .await
-        .map_err(|e| bad(format!("not RFC 8414 metadata: {e}")))?;
+    let meta: Metadata = response.json().await.map_err(|e| bad(format!("not RFC 8414 metadata: {e}")))?;
     // RFC 8414 §3.3: metadata for another issuer must not be used.
     if meta.issuer.trim_end_matches('/') != issuer.as_str().trim_end_matches('/') {
         return Err(bad(format!("it names issuer {} instead of {issuer}", meta.issuer)));
@@ -61,9 +50,7 @@ async fn discover(http: &Http, issuer: &Url) -> Result<Endpoints, OAuthError> {
     if !meta.code_challenge_methods_supported.is_empty()
         && !meta.code_challenge_methods_supported.iter().any(|m| m == "S256")
     {
-        return Err(bad(
-            "the server does not offer PKCE with S256, which Kura requires".into()
-        ));
+        return Err(bad("the server does not offer PKCE with S256, which Kura requires".into()));
     }
     let endpoint = |what: &str, raw: &str| -> Result<Url, OAuthError> {
         let parsed = Url::parse(raw).map_err(|e| bad(format!("{what} {raw:?} is not a URL: {e}")))?;
@@ -73,11 +60,7 @@ async fn discover(http: &Http, issuer: &Url) -> Result<Endpoints, OAuthError> {
     Ok(Endpoints {
         authorization: endpoint("authorization_endpoint", &meta.authorization_endpoint)?,
         token: endpoint("token_endpoint", &meta.token_endpoint)?,
-        revocation: meta
-            .revocation_endpoint
-            .as_deref()
-            .map(|r| endpoint("revocation_endpoint", r))
-            .transpose()?,
+        revocation: meta.revocation_endpoint.as_deref().map(|r| endpoint("revocation_endpoint", r)).transpose()?,
     })
 }
 
@@ -88,10 +71,7 @@ mod tests {
     #[test]
     fn metadata_lives_under_well_known_before_the_issuer_path() {
         let u = |s| metadata_url(&Url::parse(s).unwrap()).to_string();
-        assert_eq!(
-            u("http://127.0.0.1:7878"),
-            "http://127.0.0.1:7878/.well-known/oauth-authorization-server"
-        );
+        assert_eq!(u("http://127.0.0.1:7878"), "http://127.0.0.1:7878/.well-known/oauth-authorization-server");
         assert_eq!(
             u("https://auth.example.jp/tenant1"),
             "https://auth.example.jp/.well-known/oauth-authorization-server/tenant1"

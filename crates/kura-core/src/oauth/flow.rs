@@ -31,13 +31,7 @@ impl<'a> AuthorizationAttempt<'a> {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let state = CsrfToken::new_random();
         let url = client.authorize_url(listener.redirect_uri(), &state, challenge);
-        Ok(AuthorizationAttempt {
-            client,
-            listener,
-            state,
-            verifier,
-            url,
-        })
+        Ok(AuthorizationAttempt { client, listener, state, verifier, url })
     }
 
     /// The authorization URL (it carries no secret: only the state and the PKCE challenge).

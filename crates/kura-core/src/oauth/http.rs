@@ -36,11 +36,7 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Http {
     fn call(&'c self, request: HttpRequest) -> Self::Future {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(|e| TransportError(e.to_string()))?;
-            let response = self
-                .0
-                .execute(request)
-                .await
-                .map_err(|e| TransportError(e.to_string()))?;
+            let response = self.0.execute(request).await.map_err(|e| TransportError(e.to_string()))?;
             let mut builder = http::Response::builder().status(response.status());
             for (name, value) in response.headers() {
                 builder = builder.header(name, value);

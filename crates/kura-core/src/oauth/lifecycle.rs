@@ -27,22 +27,13 @@ pub struct LinkTokens {
 impl LinkTokens {
     /// Tokens for `link`, made through `client`'s profile.
     pub fn new(link: LinkId, client: OAuthClient, secrets: SecretStore) -> Self {
-        LinkTokens {
-            link,
-            client,
-            secrets,
-            current: Mutex::new(None),
-        }
+        LinkTokens { link, client, secrets, current: Mutex::new(None) }
     }
 
     async fn load(&self) -> Result<TokenSet, TokenError> {
-        self.secrets
-            .load_tokens(self.link.0)
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| TokenError::ReauthRequired {
-                detail: "no tokens for this link are in the OS credential store".into(),
-            })
+        self.secrets.load_tokens(self.link.0).await.map_err(unavailable)?.ok_or_else(|| TokenError::ReauthRequired {
+            detail: "no tokens for this link are in the OS credential store".into(),
+        })
     }
 
     async fn current_access_token(&self) -> Result<String, TokenError> {
@@ -51,11 +42,7 @@ impl LinkTokens {
             Some(tokens) => tokens,
             None => self.load().await?,
         };
-        let tokens = if expires_soon(&tokens) {
-            self.refresh_locked(tokens).await?
-        } else {
-            tokens
-        };
+        let tokens = if expires_soon(&tokens) { self.refresh_locked(tokens).await? } else { tokens };
         let access = tokens.access_token.clone();
         *current = Some(tokens);
         Ok(access)
@@ -87,17 +74,15 @@ impl LinkTokens {
         if stored.refresh_token != tokens.refresh_token && !expires_soon(&stored) {
             return Ok(stored);
         }
-        let refresh_token = stored.refresh_token.clone().ok_or_else(|| TokenError::ReauthRequired {
-            detail: OAuthError::NoRefreshToken.to_string(),
-        })?;
+        let refresh_token = stored
+            .refresh_token
+            .clone()
+            .ok_or_else(|| TokenError::ReauthRequired { detail: OAuthError::NoRefreshToken.to_string() })?;
         match self.client.refresh(&refresh_token).await {
             Ok(grant) => {
                 // The old refresh token is dead once rotated: keep the new one before anything
                 // uses the new access token, or a failure here would lose the link.
-                self.secrets
-                    .save_tokens(self.link.0, &grant.tokens)
-                    .await
-                    .map_err(unavailable)?;
+                self.secrets.save_tokens(self.link.0, &grant.tokens).await.map_err(unavailable)?;
                 tracing::debug!(link = %self.link, "access token refreshed");
                 Ok(grant.tokens)
             }

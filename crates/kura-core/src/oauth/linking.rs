@@ -60,10 +60,7 @@ pub async fn link(
     }
     let grant = attempt.finish(timeout).await?;
     if let Some(granted) = grant.bank_code.as_deref().filter(|g| *g != profile.bank_code) {
-        return Err(LinkError::WrongUnion {
-            requested: profile.bank_code.clone(),
-            granted: granted.to_owned(),
-        });
+        return Err(LinkError::WrongUnion { requested: profile.bank_code.clone(), granted: granted.to_owned() });
     }
     let scope = grant.tokens.scope.clone().unwrap_or_else(|| profile.scope_string());
     let link_id = store.upsert_link(
@@ -107,10 +104,7 @@ pub async fn link(
         store.upsert_account(link_id, &account, now)?;
         accounts.push(account);
     }
-    Ok(Linked {
-        link: store.link(link_id)?,
-        accounts,
-    })
+    Ok(Linked { link: store.link(link_id)?, accounts })
 }
 
 /// The [`LinkTokens`] of a stored link, for the sync engine.

@@ -79,10 +79,9 @@ impl LoopbackListener {
         // Let the winning connection finish writing its page; the rest are cut off.
         done.store(true, Ordering::SeqCst);
         drop(self.listener);
-        let _ = tokio::time::timeout(Duration::from_secs(2), async {
-            while connections.join_next().await.is_some() {}
-        })
-        .await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(2), async { while connections.join_next().await.is_some() {} })
+                .await;
         connections.abort_all();
         match outcome {
             Outcome::Code(code) => Ok(code),
@@ -140,10 +139,7 @@ fn callback_outcome(url: &Url, expected_state: &str) -> Outcome {
         }
         // The server's words, shortened: they reach the terminal.
         let description = param("error_description").map(|d| d.chars().take(200).collect());
-        return Outcome::Failed(OAuthError::Authorization {
-            error: error.chars().take(64).collect(),
-            description,
-        });
+        return Outcome::Failed(OAuthError::Authorization { error: error.chars().take(64).collect(), description });
     }
     match param("code") {
         Some(code) if !code.is_empty() => Outcome::Code(code),
@@ -225,9 +221,7 @@ mod tests {
     use super::*;
 
     async fn get(uri: &Url, path_and_query: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect((uri.host_str().unwrap(), uri.port().unwrap()))
-            .await
-            .unwrap();
+        let mut stream = TcpStream::connect((uri.host_str().unwrap(), uri.port().unwrap())).await.unwrap();
         let request = format!("GET {path_and_query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut response = String::new();
@@ -252,9 +246,7 @@ mod tests {
         let uri = listener.redirect_uri().clone();
         let waiting = tokio::spawn(async move { listener.wait("s1", Duration::from_secs(60)).await });
         // An idle connection that never sends a request must not block the others.
-        let _idle = TcpStream::connect((uri.host_str().unwrap(), uri.port().unwrap()))
-            .await
-            .unwrap();
+        let _idle = TcpStream::connect((uri.host_str().unwrap(), uri.port().unwrap())).await.unwrap();
         assert_eq!(get(&uri, "/favicon.ico").await.0, 404);
         assert_eq!(get(&uri, "/other?code=x&state=s1").await.0, 404);
         let (status, page) = get(&uri, "/callback?code=abc&state=s1").await;
@@ -262,11 +254,7 @@ mod tests {
         assert!(page.contains("Kura に戻ってください / You can return to Kura"));
         assert_eq!(waiting.await.unwrap().unwrap(), "abc");
         // The port is closed afterwards.
-        assert!(
-            TcpStream::connect((uri.host_str().unwrap(), uri.port().unwrap()))
-                .await
-                .is_err()
-        );
+        assert!(TcpStream::connect((uri.host_str().unwrap(), uri.port().unwrap())).await.is_err());
     }
 
     #[tokio::test]
@@ -280,10 +268,7 @@ mod tests {
 
     #[tokio::test]
     async fn denial_and_server_errors_are_reported() {
-        for (query, denied) in [
-            ("error=access_denied&state=s", true),
-            ("error=invalid_scope&state=s", false),
-        ] {
+        for (query, denied) in [("error=access_denied&state=s", true), ("error=invalid_scope&state=s", false)] {
             let listener = LoopbackListener::bind().await.unwrap();
             let uri = listener.redirect_uri().clone();
             let waiting = tokio::spawn(async move { listener.wait("s", Duration::from_secs(60)).await });
@@ -301,11 +286,7 @@ mod tests {
         let listener = LoopbackListener::bind().await.unwrap();
         let err = listener.wait("s", Duration::from_millis(50)).await.unwrap_err();
         assert!(matches!(err, OAuthError::TimedOut(_)));
-        assert!(
-            err.to_string()
-                .starts_with("No answer from the browser within 1 seconds"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("No answer from the browser within 1 seconds"), "{err}");
     }
 
     #[tokio::test]
