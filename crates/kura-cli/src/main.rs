@@ -26,6 +26,12 @@ pub struct Global {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Link a credit union: log in and allow access in the browser (tokens go to the OS keyring).
+    Link(cmd::link::Args),
+    /// List linked unions with their status and consent expiry.
+    Links(cmd::links::Args),
+    /// Unlink: revoke access at the union, delete the tokens, keep or purge the cached data.
+    Unlink(cmd::unlink::Args),
     /// Stored accounts with their latest balance, how current they are, and warnings.
     Accounts(cmd::accounts::Args),
     /// Stored transactions, newest first: filter by account, dates, in/out, amount; search remarks.
@@ -46,6 +52,9 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
+        Command::Link(args) => cmd::link::run(args, &cli.global).await,
+        Command::Links(args) => cmd::links::run(args, &cli.global).await,
+        Command::Unlink(args) => cmd::unlink::run(args, &cli.global).await,
         Command::Accounts(args) => cmd::accounts::run(args, &cli.global),
         Command::Tx(args) => cmd::tx::run(args, &cli.global),
         Command::Sandbox(args) => cmd::sandbox::run(args, &cli.global).await,

@@ -1,6 +1,9 @@
 //! One module per subcommand.
 
 pub mod accounts;
+pub mod link;
+pub mod links;
 pub mod sandbox;
 pub mod serve;
 pub mod tx;
+pub mod unlink;
