@@ -15,14 +15,23 @@ use thirtyfour::ChromiumLikeCapabilities;
 use thirtyfour::prelude::*;
 use tokio::process::{Child, Command};
 
-/// The `kura` binary next to this test's build output (`cargo build -p kura-cli` builds it;
+/// The CLI binary next to this test's build output (`cargo build -p kura-cli` builds it;
 /// scripts/test builds the whole workspace first).
 pub fn kura_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
-    // target/debug/deps/<test> -> target/debug/kura
-    let bin = exe.parent().and_then(Path::parent).expect("target/debug").join("kura");
-    assert!(bin.exists(), "{} is missing: run `cargo build -p kura-cli` first (scripts/test does)", bin.display());
-    bin
+    // target/debug/deps/<test> -> target/debug/
+    let dir = exe.parent().and_then(Path::parent).expect("target/debug");
+    // The package builds `kura-cli`, or `kura` once it names its binary so: take the newer, so a
+    // leftover of the other name never runs.
+    ["kura", "kura-cli"]
+        .iter()
+        .map(|name| dir.join(name))
+        .filter_map(|bin| Some((std::fs::metadata(&bin).ok()?.modified().ok()?, bin)))
+        .max()
+        .map(|(_, bin)| bin)
+        .unwrap_or_else(|| {
+            panic!("no kura binary in {}: run `cargo build -p kura-cli` first (scripts/test does)", dir.display())
+        })
 }
 
 /// A sandbox plus a fresh Kura home (data and config folders).

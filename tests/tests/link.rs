@@ -204,3 +204,24 @@ async fn without_a_credential_store_linking_stops_with_a_clear_message() {
     assert!(out.stderr.contains("No OS credential store is available"), "{}", out.stderr);
     assert!(!kura.url_file().exists(), "the browser must not open when tokens have nowhere to go");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unlink_with_purge_deletes_the_cached_data() {
+    let kura = Kura::start().await;
+    let chromium = Chromium::start().await;
+    let (out, _) = link_in_browser(&kura, &chromium).await;
+    chromium.quit().await;
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    assert!(sync(&kura).await.error.is_none());
+    // Without --keep-data or --purge and no terminal to ask on, nothing happens.
+    let refused = kura.run(&["unlink", "1"]).await;
+    assert!(!refused.success && refused.stderr.contains("--keep-data"), "{}", refused.stderr);
+    assert!(kura.secrets().load_tokens(1).await.unwrap().is_some());
+
+    let unlink = kura.run(&["unlink", "1", "--purge"]).await;
+    assert!(unlink.success, "{}\n{}", unlink.stdout, unlink.stderr);
+    assert!(kura.store().links().unwrap().is_empty());
+    assert!(kura.secrets().load_tokens(1).await.unwrap().is_none());
+    let listed = kura.run(&["links"]).await;
+    assert!(listed.stdout.contains("No unions linked yet"), "{}", listed.stdout);
+}
