@@ -12,8 +12,16 @@ echo "== ui: npm ci, Vitest, build" >&2
 (cd ui && npm ci --no-audit --no-fund && npx vitest run && npm run build)
 
 echo "== kura (with the UI embedded)" >&2
-cargo build -p kura-cli
+# The binary's path as cargo reports it (its name is set in crates/kura-cli/Cargo.toml).
+kura_bin="$(cargo build -p kura-cli --message-format=json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["kind"] == ["bin"] \
+            and m["package_id"].find("kura-cli") >= 0:
+        print(m["executable"])
+')"
 
 echo "== ui e2e: Playwright + Chromium through kura serve, against the sandbox" >&2
-SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$CARGO_TARGET_DIR/debug/kura" \
+SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
   scripts/with-keyring.sh node ui/e2e/run.mjs

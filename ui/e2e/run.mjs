@@ -8,6 +8,7 @@
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from "node:fs";
+import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,6 +65,18 @@ function stop(child) {
   });
 }
 
+/** A raw HTTP request (fetch may not set Host). Resolves to the status code. */
+function rawStatus(port, method, path, headers) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on("error", reject);
+    req.end(method === "POST" ? "{}" : undefined);
+  });
+}
+
 async function waitFor(what, fn, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -81,6 +94,8 @@ async function shot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   console.log(`screenshot ${file}`);
 }
+
+let mainPage = null;
 
 async function main() {
   const sandboxPort = await freePort();
@@ -115,14 +130,16 @@ async function main() {
   try {
     const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
     const page = await context.newPage();
+    mainPage = page;
     const consoleErrors = [];
     page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
 
     // The guard: no token → 401; a foreign Host → 403.
-    const noToken = await fetch(`http://127.0.0.1:${servePort}/api/linksList`, { method: "POST", body: "{}" });
-    assert.equal(noToken.status, 401);
-    const rebinding = await fetch(`http://127.0.0.1:${servePort}/`, { headers: { Host: `evil.example:${servePort}` } });
-    assert.equal(rebinding.status, 403);
+    const local = { Host: `127.0.0.1:${servePort}`, "Content-Type": "application/json" };
+    assert.equal(await rawStatus(servePort, "POST", "/api/linksList", local), 401);
+    assert.equal(await rawStatus(servePort, "POST", "/api/linksList", { ...local, "X-Kura-Token": "wrong" }), 401);
+    assert.equal(await rawStatus(servePort, "GET", "/", { Host: `evil.example:${servePort}` }), 403);
+    assert.equal(await rawStatus(servePort, "GET", "/", local), 200);
 
     // First run: the union picker finds 北央 by its reading.
     await page.goto(appUrl);
@@ -183,7 +200,7 @@ async function main() {
 
     // Offline: stop the sandbox, sync: cached data stays, the banner comes up.
     await stop(sandbox);
-    await page.getByRole("button", { name: "ホーム" }).click();
+    await page.getByRole("button", { name: "ホーム", exact: true }).click();
     await page.getByRole("button", { name: "今すぐ同期" }).click();
     await page.getByTestId("offline-banner").waitFor({ timeout: 90_000 });
     assert.equal(await page.getByTestId("total").innerText(), total);
@@ -208,11 +225,14 @@ async function main() {
     await again.locator('button[name="decision"][value="allow"]').click();
     await again.waitForURL(/127\.0\.0\.1:\d+\/callback/);
     await again.close();
-    await page.getByTestId("link-card").first().getByText("有効").waitFor();
+    await page.getByTestId("link-card").first().getByText("有効", { exact: true }).waitFor();
     await shot(page, "reauthenticated");
 
     assert.deepEqual(consoleErrors.filter((e) => !e.includes("502")), []);
     console.log("e2e: all steps passed");
+  } catch (e) {
+    if (mainPage) await shot(mainPage, "failure").catch(() => {});
+    throw e;
   } finally {
     await browser.close();
   }

@@ -150,6 +150,22 @@ export type SyncNowResponse = {
  */
 queued: boolean, };
 
+export type ExportRequest = { format: ExportFormat, 
+/**
+ * Local account ids; empty exports every visible account.
+ */
+accounts: Array<number>, from: string | null, to: string | null, flow: Flow | null, 
+/**
+ * Column headers in English instead of Japanese.
+ */
+english: boolean, 
+/**
+ * Where to write; absent: a new file in the Downloads folder.
+ */
+destination: string | null, };
+
+export type ExportResponse = { path: string, rows: number, accounts: number, };
+
 export type InstitutionItem = { code: string, name: string, reading: string, };
 
 export type LinkItem = { id: number, bankCode: string, bankName: string, profile: string, status: LinkState, consentExpiresAt: string | null, lastSyncAt: string | null, lastError: string | null, accountCount: number, };
@@ -222,6 +238,8 @@ responseBodyLen: number | null, };
 
 export type RunState = "running" | "ok" | "failed" | "partial";
 
+export type ExportFormat = "csv" | "csvShiftJis" | "xlsx" | "ofx" | "qif" | "ledger" | "hledger" | "beancount" | "jsonl";
+
 /** Every command: its request and response types. */
 export interface Commands {
   institutionsSearch: { request: InstitutionsSearchRequest; response: InstitutionsSearchResponse };
@@ -238,6 +256,7 @@ export interface Commands {
   syncLog: { request: SyncLogRequest; response: SyncLogResponse };
   syncRunBody: { request: SyncRunBodyRequest; response: SyncRunBodyResponse };
   syncNow: { request: SyncNowRequest; response: SyncNowResponse };
+  export: { request: ExportRequest; response: ExportResponse };
 }
 
 export type CommandName = keyof Commands;
@@ -257,4 +276,5 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "syncLog",
   "syncRunBody",
   "syncNow",
+  "export",
 ];

@@ -89,3 +89,21 @@ export const call: Call = makeCall({
   fetch: (...args) => fetch(...args),
   token: typeof window !== "undefined" ? tokenFromHash(window.location.hash) : null,
 });
+
+/** A file type offered in the OS save dialog. */
+export interface SaveFilter {
+  name: string;
+  extensions: string[];
+}
+
+/**
+ * Inside the desktop app: the OS save dialog (the shell's `pick_save_path`); the chosen path, or
+ * null when cancelled. In a browser there is no dialog for a path on disk: `undefined`, and the
+ * core writes to the Downloads folder.
+ */
+export async function pickSavePath(title: string, defaultFileName: string, filters: SaveFilter[]): Promise<string | null | undefined> {
+  const tauri = typeof window !== "undefined" ? window.__TAURI_INTERNALS__ : undefined;
+  if (!tauri) return undefined;
+  const choice = (await tauri.invoke("pick_save_path", { request: { title, defaultFileName, filters } })) as { path: string | null };
+  return choice.path;
+}

@@ -10,6 +10,7 @@ import { formatCalendarDate, formatDateTimeJst, formatYen } from "../lib/format"
 import { call } from "../lib/transport";
 import { visibleWindow } from "../lib/virtual";
 import { Charts } from "./Charts";
+import { ExportDialog } from "./ExportDialog";
 
 const PAGE = 500;
 const ROW_HEIGHT = 36;
@@ -46,6 +47,7 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
   const [tab, setTab] = useState<"history" | "charts">("history");
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
+  const [exporting, setExporting] = useState(false);
 
   useEffect(() => {
     call("overview", {}).then((o) => setCard(o.accounts.find((a) => a.id === accountId) ?? null));
@@ -77,9 +79,13 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
           <div className="right">
             <div className="amount big">{card.balance === null ? "—" : formatYen(card.balance)}</div>
             {card.asOf && <div className="small">{t("dashboard.asOf", { date: formatDateTimeJst(card.asOf) })}</div>}
+            <button type="button" className="secondary" onClick={() => setExporting(true)}>
+              {t("export.open")}
+            </button>
           </div>
         </header>
       )}
+      {exporting && <ExportDialog accountIds={[accountId]} onClose={() => setExporting(false)} />}
       <div className="tabs" role="tablist">
         <button type="button" role="tab" aria-selected={tab === "history"} onClick={() => setTab("history")}>
           {t("account.history")}

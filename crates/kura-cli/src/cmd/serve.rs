@@ -22,7 +22,7 @@ use crate::Global;
 
 /// The built UI (`npm run build` in ui/). Missing at build time gives the page below instead.
 #[derive(RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/../../ui/dist"]
+#[folder = "../../ui/dist"]
 #[allow_missing = true]
 struct Ui;
 
@@ -60,19 +60,15 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     let ctx = AppContext::open(data_dir).context("cannot open Kura's data")?;
     // The scheduler syncs every link while Kura is served, as the desktop app does.
     ctx.start_syncing().context("cannot start syncing")?;
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
-            .await
-            .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
+        .await
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     let port = listener.local_addr()?.port();
     let token = hex_token();
     let url = format!("http://127.0.0.1:{port}/#token={token}");
     let sync_ctx = ctx.clone();
-    let served = Arc::new(Served {
-        ctx,
-        token,
-        allowed_hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")],
-    });
+    let served =
+        Arc::new(Served { ctx, token, allowed_hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")] });
     let app = router(served);
 
     println!("Kura is ready at {url}");
@@ -102,53 +98,28 @@ fn router(served: Arc<Served>) -> Router {
 }
 
 fn hex_token() -> String {
-    rand::random::<[u8; 32]>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    rand::random::<[u8; 32]>().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Refuses foreign Host headers (DNS rebinding) and adds the security headers to every answer.
 async fn guard(State(served): State<Arc<Served>>, request: Request, next: Next) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let mut response = if served.allowed_hosts.iter().any(|h| h == host) {
         next.run(request).await
     } else {
-        (
-            StatusCode::FORBIDDEN,
-            "Kura answers only to 127.0.0.1 and localhost on its own port.\n",
-        )
-            .into_response()
+        (StatusCode::FORBIDDEN, "Kura answers only to 127.0.0.1 and localhost on its own port.\n").into_response()
     };
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
 
 /// Compares without leaking through timing how much of the token was right.
 fn token_matches(given: &[u8], expected: &[u8]) -> bool {
-    given.len() == expected.len()
-        && given
-            .iter()
-            .zip(expected)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 async fn api(
@@ -157,15 +128,9 @@ async fn api(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let given = headers
-        .get(TOKEN_HEADER)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
+    let given = headers.get(TOKEN_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
     if !token_matches(given, served.token.as_bytes()) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            "missing or wrong session token: open the address `kura serve` printed\n",
-        )
+        return (StatusCode::UNAUTHORIZED, "missing or wrong session token: open the address `kura serve` printed\n")
             .into_response();
     }
     let args = if body.is_empty() {
@@ -174,10 +139,7 @@ async fn api(
         match serde_json::from_slice(&body) {
             Ok(v) => v,
             Err(e) => {
-                let failure = commands::CommandError::BadRequest {
-                    command: command.clone(),
-                    detail: e.to_string(),
-                };
+                let failure = commands::CommandError::BadRequest { command: command.clone(), detail: e.to_string() };
                 return failure_response(&failure);
             }
         }
@@ -199,9 +161,7 @@ fn failure_response(e: &commands::CommandError) -> Response {
 }
 
 fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -213,12 +173,10 @@ async fn asset(uri: Uri) -> Response {
             .header(header::CONTENT_TYPE, file.metadata.mimetype())
             .body(Body::from(file.data.into_owned()))
             .expect("static headers are valid"),
-        None if path == "index.html" => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            NOT_BUILT,
-        )
-            .into_response(),
+        None if path == "index.html" => {
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], NOT_BUILT)
+                .into_response()
+        }
         None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
     }
 }

@@ -4,7 +4,7 @@
 
 use ts_rs::{Config, TS};
 
-use super::{history, institutions, links, overview, settings, sync_log};
+use super::{export, history, institutions, links, overview, settings, sync_log};
 
 /// Where the generated file lives, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings/commands.ts";
@@ -28,6 +28,7 @@ pub(super) fn supporting_declarations(cfg: &Config) -> Vec<String> {
         history::BalancePointItem::decl(cfg),
         sync_log::SyncRunItem::decl(cfg),
         sync_log::RunState::decl(cfg),
+        export::ExportFormat::decl(cfg),
     ]
 }
 
@@ -42,23 +43,18 @@ pub fn typescript() -> String {
     );
     let mut seen = std::collections::HashSet::new();
     // A type used by two commands (e.g. one response for get and set) is declared once.
-    for decl in super::declarations(&cfg)
-        .into_iter()
-        .filter(|d| seen.insert(d.clone()))
-    {
+    for decl in super::declarations(&cfg).into_iter().filter(|d| seen.insert(d.clone())) {
         out.push_str("export ");
         out.push_str(&decl);
         out.push_str("\n\n");
     }
-    out.push_str(
-        "/** Every command: its request and response types. */\nexport interface Commands {\n",
-    );
+    out.push_str("/** Every command: its request and response types. */\nexport interface Commands {\n");
     for (name, request, response) in super::command_signatures(&cfg) {
-        out.push_str(&format!(
-            "  {name}: {{ request: {request}; response: {response} }};\n"
-        ));
+        out.push_str(&format!("  {name}: {{ request: {request}; response: {response} }};\n"));
     }
-    out.push_str("}\n\nexport type CommandName = keyof Commands;\n\nexport const COMMAND_NAMES: readonly CommandName[] = [\n");
+    out.push_str(
+        "}\n\nexport type CommandName = keyof Commands;\n\nexport const COMMAND_NAMES: readonly CommandName[] = [\n",
+    );
     for name in super::COMMAND_NAMES {
         out.push_str(&format!("  \"{name}\",\n"));
     }

@@ -75,37 +75,21 @@ impl AppContext {
     pub fn start_syncing(&self) -> Result<(), CommandError> {
         let profiles = Profiles::load()?;
         let handle = super::sync::spawn_scheduler(self, profiles);
-        if let Some(old) = self
-            .inner
-            .scheduler
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .replace(handle)
-        {
+        if let Some(old) = self.inner.scheduler.lock().unwrap_or_else(|p| p.into_inner()).replace(handle) {
             old.stop();
         }
         Ok(())
     }
 
     pub fn stop_syncing(&self) {
-        if let Some(handle) = self
-            .inner
-            .scheduler
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        {
+        if let Some(handle) = self.inner.scheduler.lock().unwrap_or_else(|p| p.into_inner()).take() {
             handle.stop();
         }
     }
 
     /// The running scheduler, if syncing was started (e.g. to subscribe to its reports).
     pub fn scheduler(&self) -> Option<SchedulerHandle> {
-        self.inner
-            .scheduler
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.inner.scheduler.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub fn secrets(&self) -> &SecretStore {
@@ -113,19 +97,11 @@ impl AppContext {
     }
 
     pub fn preferences(&self) -> Preferences {
-        self.inner
-            .preferences
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.inner.preferences.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub(super) fn set_preferences(&self, preferences: Preferences) {
-        *self
-            .inner
-            .preferences
-            .write()
-            .unwrap_or_else(|p| p.into_inner()) = preferences;
+        *self.inner.preferences.write().unwrap_or_else(|p| p.into_inner()) = preferences;
     }
 
     pub(super) fn attempts(&self) -> &LinkAttempts {
@@ -154,9 +130,7 @@ impl LinkAttempts {
     pub(super) fn finish(&self, id: u64, outcome: Result<LinkId, CommandError>) {
         let status = match outcome {
             Ok(link) => LinkAttemptStatus::Linked { link_id: link.0 },
-            Err(e) => LinkAttemptStatus::Failed {
-                error: e.to_failure(),
-            },
+            Err(e) => LinkAttemptStatus::Failed { error: e.to_failure() },
         };
         self.states().insert(id, status);
     }

@@ -35,10 +35,7 @@ pub enum CommandError {
     #[error(transparent)]
     Export(#[from] ExportError),
     #[error("cannot save the settings to {path}: {source}")]
-    SettingsIo {
-        path: String,
-        source: std::io::Error,
-    },
+    SettingsIo { path: String, source: std::io::Error },
 }
 
 /// What went wrong, as a class the UI can act on.
@@ -100,12 +97,8 @@ impl CommandError {
     /// What the user can do next, where the message alone does not say it.
     fn hint(&self) -> Option<String> {
         let hint = match self.kind() {
-            ErrorKind::Network => {
-                "Kura shows the data it has cached; it syncs again once the union can be reached."
-            }
-            ErrorKind::ReauthRequired => {
-                "Open Links and choose Re-authenticate; your cached history is kept."
-            }
+            ErrorKind::Network => "Kura shows the data it has cached; it syncs again once the union can be reached.",
+            ErrorKind::ReauthRequired => "Open Links and choose Re-authenticate; your cached history is kept.",
             ErrorKind::Keyring => {
                 "Kura keeps tokens only in the OS credential store (Secret Service, Keychain, Credential Manager); unlock or install it and try again."
             }
@@ -118,19 +111,15 @@ impl CommandError {
     }
 
     pub fn to_failure(&self) -> CommandFailure {
-        CommandFailure {
-            kind: self.kind(),
-            message: self.to_string(),
-            hint: self.hint(),
-        }
+        CommandFailure { kind: self.kind(), message: self.to_string(), hint: self.hint() }
     }
 }
 
 fn store_kind(e: &StoreError) -> ErrorKind {
     match e {
-        StoreError::UnknownLink(_)
-        | StoreError::UnknownAccount(_)
-        | StoreError::UnknownSyncRun(_) => ErrorKind::NotFound,
+        StoreError::UnknownLink(_) | StoreError::UnknownAccount(_) | StoreError::UnknownSyncRun(_) => {
+            ErrorKind::NotFound
+        }
         StoreError::InvalidCursor(_) => ErrorKind::Invalid,
         _ => ErrorKind::Storage,
     }
@@ -157,8 +146,9 @@ fn oauth_kind(e: &OAuthError) -> ErrorKind {
 fn api_kind(e: &ApiError) -> ErrorKind {
     match e {
         ApiError::Network { .. } | ApiError::Timeout { .. } => ErrorKind::Network,
-        ApiError::Token(crate::api::TokenError::ReauthRequired { .. })
-        | ApiError::Unauthorized { .. } => ErrorKind::ReauthRequired,
+        ApiError::Token(crate::api::TokenError::ReauthRequired { .. }) | ApiError::Unauthorized { .. } => {
+            ErrorKind::ReauthRequired
+        }
         _ => ErrorKind::Remote,
     }
 }

@@ -39,16 +39,12 @@ impl HistoryFilter {
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from > to
         {
-            return Err(CommandError::Invalid(format!(
-                "the start date {from} is after the end date {to}"
-            )));
+            return Err(CommandError::Invalid(format!("the start date {from} is after the end date {to}")));
         }
         if let (Some(min), Some(max)) = (self.min_amount, self.max_amount)
             && min > max
         {
-            return Err(CommandError::Invalid(format!(
-                "the smallest amount ¥{min} is above the largest ¥{max}"
-            )));
+            return Err(CommandError::Invalid(format!("the smallest amount ¥{min} is above the largest ¥{max}")));
         }
         Ok(TxFilter {
             accounts: self.accounts.iter().copied().map(AccountId).collect(),
@@ -101,14 +97,8 @@ pub async fn transactions(
     req: TransactionsPageRequest,
 ) -> Result<TransactionsPageResponse, CommandError> {
     let filter = req.filter.to_query()?;
-    let cursor = req
-        .cursor
-        .as_deref()
-        .map(str::parse::<Cursor>)
-        .transpose()?;
-    let page = ctx
-        .store()
-        .transactions(&filter, cursor, req.limit.clamp(1, MAX_PAGE) as usize)?;
+    let cursor = req.cursor.as_deref().map(str::parse::<Cursor>).transpose()?;
+    let page = ctx.store().transactions(&filter, cursor, req.limit.clamp(1, MAX_PAGE) as usize)?;
     Ok(TransactionsPageResponse {
         rows: page
             .rows
@@ -152,22 +142,13 @@ pub struct MonthlyTotalsResponse {
     pub months: Vec<MonthTotalItem>,
 }
 
-pub async fn monthly(
-    ctx: &AppContext,
-    req: MonthlyTotalsRequest,
-) -> Result<MonthlyTotalsResponse, CommandError> {
+pub async fn monthly(ctx: &AppContext, req: MonthlyTotalsRequest) -> Result<MonthlyTotalsResponse, CommandError> {
     let filter = req.filter.to_query()?;
     let months = ctx
         .store()
         .monthly_totals(&filter)?
         .into_iter()
-        .map(|m| MonthTotalItem {
-            month: m.month,
-            income: m.income,
-            expense: m.expense,
-            net: m.net,
-            count: m.count,
-        })
+        .map(|m| MonthTotalItem { month: m.month, income: m.income, expense: m.expense, net: m.net, count: m.count })
         .collect();
     Ok(MonthlyTotalsResponse { months })
 }
@@ -201,18 +182,12 @@ pub async fn balance_series(
     let store = ctx.store();
     let account = AccountId(req.account_id);
     if !store.account_exists(account)? {
-        return Err(CommandError::NotFound(format!(
-            "no account with id {}",
-            req.account_id
-        )));
+        return Err(CommandError::NotFound(format!("no account with id {}", req.account_id)));
     }
     let points = store
         .balance_series(account, req.from, req.to)?
         .into_iter()
-        .map(|p| BalancePointItem {
-            date: p.date,
-            balance: p.balance,
-        })
+        .map(|p| BalancePointItem { date: p.date, balance: p.balance })
         .collect();
     Ok(BalanceSeriesResponse { points })
 }

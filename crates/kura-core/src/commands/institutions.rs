@@ -33,11 +33,7 @@ pub async fn search(
 ) -> Result<InstitutionsSearchResponse, CommandError> {
     let institutions = institutions::search(&req.query)
         .into_iter()
-        .map(|i| InstitutionItem {
-            code: i.code.clone(),
-            name: i.name.clone(),
-            reading: i.reading.clone(),
-        })
+        .map(|i| InstitutionItem { code: i.code.clone(), name: i.name.clone(), reading: i.reading.clone() })
         .collect();
     Ok(InstitutionsSearchResponse { institutions })
 }

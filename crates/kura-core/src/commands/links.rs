@@ -58,10 +58,7 @@ pub struct LinksListResponse {
     pub links: Vec<LinkItem>,
 }
 
-pub async fn list(
-    ctx: &AppContext,
-    _req: LinksListRequest,
-) -> Result<LinksListResponse, CommandError> {
+pub async fn list(ctx: &AppContext, _req: LinksListRequest) -> Result<LinksListResponse, CommandError> {
     let store = ctx.store();
     let links = store
         .links()?
@@ -107,10 +104,7 @@ pub struct LinkStartResponse {
 /// Starts a link attempt: opens the browser on the union's login page and returns its address
 /// at once; the wait for the callback, the token exchange and the account listing run in the
 /// background (see `linkStatus`).
-pub async fn start(
-    ctx: &AppContext,
-    req: LinkStartRequest,
-) -> Result<LinkStartResponse, CommandError> {
+pub async fn start(ctx: &AppContext, req: LinkStartRequest) -> Result<LinkStartResponse, CommandError> {
     let profiles = Profiles::load()?;
     let profile = profiles.resolve(req.bank_code.trim())?;
     let browser = Browser::from_env_or(profiles.browser())?;
@@ -129,17 +123,10 @@ pub async fn start(
                 let _ = tx.send(Ok(url.to_string()));
             }
         };
-        let outcome = oauth::link(
-            &mut store,
-            &secrets,
-            profile,
-            &browser,
-            DEFAULT_TIMEOUT,
-            show_url,
-        )
-        .await
-        .map(|linked| linked.link.id)
-        .map_err(CommandError::from);
+        let outcome = oauth::link(&mut store, &secrets, profile, &browser, DEFAULT_TIMEOUT, show_url)
+            .await
+            .map(|linked| linked.link.id)
+            .map_err(CommandError::from);
         // Failed before the address was shown: the caller of `start` gets the error itself.
         let early = url_tx.lock().unwrap_or_else(|p| p.into_inner()).take();
         match (early, outcome) {
@@ -157,10 +144,7 @@ pub async fn start(
         }
     });
     match url_rx.await {
-        Ok(Ok(authorization_url)) => Ok(LinkStartResponse {
-            attempt_id,
-            authorization_url,
-        }),
+        Ok(Ok(authorization_url)) => Ok(LinkStartResponse { attempt_id, authorization_url }),
         Ok(Err(e)) => Err(e),
         Err(_) => unreachable!("the link task answers before it ends"),
     }
@@ -186,16 +170,10 @@ pub enum LinkAttemptStatus {
     },
 }
 
-pub async fn status(
-    ctx: &AppContext,
-    req: LinkStatusRequest,
-) -> Result<LinkAttemptStatus, CommandError> {
-    ctx.attempts().status(req.attempt_id).ok_or_else(|| {
-        CommandError::NotFound(format!(
-            "no link attempt {}; start linking again",
-            req.attempt_id
-        ))
-    })
+pub async fn status(ctx: &AppContext, req: LinkStatusRequest) -> Result<LinkAttemptStatus, CommandError> {
+    ctx.attempts()
+        .status(req.attempt_id)
+        .ok_or_else(|| CommandError::NotFound(format!("no link attempt {}; start linking again", req.attempt_id)))
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -222,21 +200,7 @@ pub struct UnlinkResponse {
 pub async fn unlink(ctx: &AppContext, req: UnlinkRequest) -> Result<UnlinkResponse, CommandError> {
     let profiles = Profiles::load()?;
     let mut store = Store::open_file(ctx.database_file())?;
-    let data = if req.purge {
-        CachedData::Purge
-    } else {
-        CachedData::Keep
-    };
-    let done = oauth::unlink(
-        &mut store,
-        ctx.secrets(),
-        &profiles,
-        LinkId(req.link_id),
-        data,
-    )
-    .await?;
-    Ok(UnlinkResponse {
-        revoked_at_union: done.revoked,
-        revoke_error: done.revoke_error.map(|e| e.to_string()),
-    })
+    let data = if req.purge { CachedData::Purge } else { CachedData::Keep };
+    let done = oauth::unlink(&mut store, ctx.secrets(), &profiles, LinkId(req.link_id), data).await?;
+    Ok(UnlinkResponse { revoked_at_union: done.revoked, revoke_error: done.revoke_error.map(|e| e.to_string()) })
 }

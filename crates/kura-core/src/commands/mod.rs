@@ -9,6 +9,7 @@
 pub mod bindings;
 mod context;
 mod error;
+pub mod export;
 pub mod history;
 pub mod institutions;
 pub mod links;
@@ -79,4 +80,5 @@ commands! {
     "syncLog" => sync_log::log: sync_log::SyncLogRequest => sync_log::SyncLogResponse,
     "syncRunBody" => sync_log::body: sync_log::SyncRunBodyRequest => sync_log::SyncRunBodyResponse,
     "syncNow" => sync::sync_now: sync::SyncNowRequest => sync::SyncNowResponse,
+    "export" => export::export: export::ExportRequest => export::ExportResponse,
 }

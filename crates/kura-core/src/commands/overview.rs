@@ -91,11 +91,7 @@ impl From<AccountSummary> for AccountCard {
             gaps: s
                 .gaps
                 .into_iter()
-                .map(|g| GapItem {
-                    date_from: g.date_from,
-                    date_to: g.date_to,
-                    detected_at: g.detected_at,
-                })
+                .map(|g| GapItem { date_from: g.date_from, date_to: g.date_to, detected_at: g.detected_at })
                 .collect(),
         }
     }
@@ -122,36 +118,19 @@ pub struct OverviewResponse {
 /// `error_kind` values the sync log records when a union could not be reached at all.
 const UNREACHABLE_KINDS: [&str; 2] = ["network", "timeout"];
 
-pub async fn overview(
-    ctx: &AppContext,
-    _req: OverviewRequest,
-) -> Result<OverviewResponse, CommandError> {
+pub async fn overview(ctx: &AppContext, _req: OverviewRequest) -> Result<OverviewResponse, CommandError> {
     let store = ctx.store();
-    let accounts: Vec<AccountCard> = store
-        .account_summaries(Utc::now())?
-        .into_iter()
-        .filter(|a| !a.hidden)
-        .map(AccountCard::from)
-        .collect();
+    let accounts: Vec<AccountCard> =
+        store.account_summaries(Utc::now())?.into_iter().filter(|a| !a.hidden).map(AccountCard::from).collect();
     let links = store.links()?;
     let mut offline = false;
     for link in &links {
         let latest = store.sync_runs(Some(link.id), None, 1)?;
-        if latest
-            .first()
-            .and_then(|r| r.error_kind.as_deref())
-            .is_some_and(|k| UNREACHABLE_KINDS.contains(&k))
-        {
+        if latest.first().and_then(|r| r.error_kind.as_deref()).is_some_and(|k| UNREACHABLE_KINDS.contains(&k)) {
             offline = true;
         }
     }
     let total = accounts.iter().filter_map(|a| a.balance).sum();
     let total_as_of = accounts.iter().filter_map(|a| a.as_of).min();
-    Ok(OverviewResponse {
-        accounts,
-        total,
-        total_as_of,
-        offline,
-        link_count: links.len() as u32,
-    })
+    Ok(OverviewResponse { accounts, total, total_as_of, offline, link_count: links.len() as u32 })
 }

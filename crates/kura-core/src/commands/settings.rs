@@ -40,11 +40,7 @@ pub struct Preferences {
 
 impl Default for Preferences {
     fn default() -> Self {
-        Preferences {
-            poll_interval_minutes: 60,
-            language: Language::Ja,
-            theme: Theme::System,
-        }
+        Preferences { poll_interval_minutes: 60, language: Language::Ja, theme: Theme::System }
     }
 }
 
@@ -65,12 +61,9 @@ impl Preferences {
     fn save(&self, data_dir: &Path) -> Result<(), CommandError> {
         let path = data_dir.join(FILE_NAME);
         let json = serde_json::to_vec_pretty(self).expect("preferences serialise");
-        crate::export::write_atomically(&path, |w| w.write_all(&json).map_err(Into::into)).map_err(
-            |e| CommandError::SettingsIo {
-                path: path.display().to_string(),
-                source: std::io::Error::other(e),
-            },
-        )
+        crate::export::write_atomically(&path, |w| w.write_all(&json).map_err(Into::into)).map_err(|e| {
+            CommandError::SettingsIo { path: path.display().to_string(), source: std::io::Error::other(e) }
+        })
     }
 
     fn validate(&self) -> Result<(), CommandError> {
@@ -115,21 +108,14 @@ fn response(ctx: &AppContext, preferences: Preferences) -> SettingsResponse {
     }
 }
 
-pub async fn get(
-    ctx: &AppContext,
-    _req: SettingsGetRequest,
-) -> Result<SettingsResponse, CommandError> {
+pub async fn get(ctx: &AppContext, _req: SettingsGetRequest) -> Result<SettingsResponse, CommandError> {
     Ok(response(ctx, ctx.preferences()))
 }
 
-pub async fn set(
-    ctx: &AppContext,
-    req: SettingsSetRequest,
-) -> Result<SettingsResponse, CommandError> {
+pub async fn set(ctx: &AppContext, req: SettingsSetRequest) -> Result<SettingsResponse, CommandError> {
     req.preferences.validate()?;
     req.preferences.save(ctx.data_dir())?;
-    let interval_changed =
-        ctx.preferences().poll_interval_minutes != req.preferences.poll_interval_minutes;
+    let interval_changed = ctx.preferences().poll_interval_minutes != req.preferences.poll_interval_minutes;
     ctx.set_preferences(req.preferences.clone());
     if interval_changed && ctx.scheduler().is_some() {
         // The scheduler reads its interval when it starts.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -15,9 +16,7 @@ use crate::oauth::{self, LinkTokens, OAuthError};
 use crate::profile::Profiles;
 use crate::secrets::SecretStore;
 use crate::store::LinkRow;
-use crate::sync::{
-    LinkConnector, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncOptions,
-};
+use crate::sync::{LinkConnector, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncOptions};
 
 /// Reaches a link's union through its profile: one [`ApiClient`] per API host (so the host's
 /// in-flight limit holds across links) and the link's tokens from the credential store.
@@ -25,15 +24,16 @@ pub struct ProfileConnector {
     profiles: Profiles,
     secrets: SecretStore,
     clients: Mutex<HashMap<String, ApiClient>>,
+    /// Each link's tokens, kept across syncs so the OAuth client (and its discovery) is set up
+    /// once, and a sync while offline fails on the API call ("network") rather than on discovery.
+    /// Keyed by the link's `updated_at` too: a re-link writes new tokens, and the old cache must
+    /// not refresh with the revoked refresh token.
+    tokens: Mutex<HashMap<(LinkId, DateTime<Utc>), Arc<LazyTokens>>>,
 }
 
 impl ProfileConnector {
     pub fn new(profiles: Profiles, secrets: SecretStore) -> Self {
-        ProfileConnector {
-            profiles,
-            secrets,
-            clients: Mutex::default(),
-        }
+        ProfileConnector { profiles, secrets, clients: Mutex::default(), tokens: Mutex::default() }
     }
 }
 
@@ -42,10 +42,7 @@ impl LinkConnector for ProfileConnector {
         let profile = self
             .profiles
             .by_name(&link.profile, &link.bank_code)
-            .map_err(|e| ApiError::InvalidUrl {
-                url: link.profile.clone(),
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| ApiError::InvalidUrl { url: link.profile.clone(), detail: e.to_string() })?;
         let base = profile.api_base.to_string();
         let client = {
             let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
@@ -58,13 +55,22 @@ impl LinkConnector for ProfileConnector {
                 }
             }
         };
-        let tokens = LazyTokens {
-            link: link.clone(),
-            profiles: self.profiles.clone(),
-            secrets: self.secrets.clone(),
-            inner: tokio::sync::OnceCell::new(),
+        let tokens = {
+            let mut cache = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+            cache.retain(|(id, updated), _| *id != link.id || *updated == link.updated_at);
+            cache
+                .entry((link.id, link.updated_at))
+                .or_insert_with(|| {
+                    Arc::new(LazyTokens {
+                        link: link.clone(),
+                        profiles: self.profiles.clone(),
+                        secrets: self.secrets.clone(),
+                        inner: tokio::sync::OnceCell::new(),
+                    })
+                })
+                .clone()
         };
-        Ok((client, Arc::new(tokens)))
+        Ok((client, tokens))
     }
 }
 
@@ -79,19 +85,14 @@ struct LazyTokens {
 
 impl LazyTokens {
     async fn get(&self) -> Result<&LinkTokens, TokenError> {
-        self.inner
-            .get_or_try_init(|| oauth::tokens_for(&self.link, &self.profiles, &self.secrets))
-            .await
-            .map_err(|e| match e {
+        self.inner.get_or_try_init(|| oauth::tokens_for(&self.link, &self.profiles, &self.secrets)).await.map_err(|e| {
+            match e {
                 OAuthError::InvalidGrant(_) | OAuthError::NoRefreshToken => {
-                    TokenError::ReauthRequired {
-                        detail: e.to_string(),
-                    }
+                    TokenError::ReauthRequired { detail: e.to_string() }
                 }
-                _ => TokenError::Unavailable {
-                    detail: e.to_string(),
-                },
-            })
+                _ => TokenError::Unavailable { detail: e.to_string() },
+            }
+        })
     }
 }
 
@@ -132,12 +133,11 @@ pub struct SyncNowResponse {
     pub queued: bool,
 }
 
-pub async fn sync_now(
-    ctx: &AppContext,
-    req: SyncNowRequest,
-) -> Result<SyncNowResponse, CommandError> {
+pub async fn sync_now(ctx: &AppContext, req: SyncNowRequest) -> Result<SyncNowResponse, CommandError> {
     let handle = ctx.scheduler().ok_or_else(|| {
-        CommandError::Invalid("syncing is not running in this Kura process (start it with `kura serve` or the desktop app)".into())
+        CommandError::Invalid(
+            "syncing is not running in this Kura process (start it with `kura serve` or the desktop app)".into(),
+        )
     })?;
     handle.sync_now(req.link_id.map(LinkId));
     Ok(SyncNowResponse { queued: true })

@@ -63,11 +63,8 @@ pub struct SyncLogResponse {
 }
 
 pub async fn log(ctx: &AppContext, req: SyncLogRequest) -> Result<SyncLogResponse, CommandError> {
-    let rows = ctx.store().sync_runs(
-        req.link_id.map(LinkId),
-        req.before.map(SyncRunId),
-        req.limit.clamp(1, 500) as usize,
-    )?;
+    let rows =
+        ctx.store().sync_runs(req.link_id.map(LinkId), req.before.map(SyncRunId), req.limit.clamp(1, 500) as usize)?;
     Ok(SyncLogResponse {
         runs: rows
             .into_iter()
@@ -101,12 +98,7 @@ pub struct SyncRunBodyResponse {
     pub body: Option<String>,
 }
 
-pub async fn body(
-    ctx: &AppContext,
-    req: SyncRunBodyRequest,
-) -> Result<SyncRunBodyResponse, CommandError> {
+pub async fn body(ctx: &AppContext, req: SyncRunBodyRequest) -> Result<SyncRunBodyResponse, CommandError> {
     let body = ctx.store().sync_run_body(SyncRunId(req.run_id))?;
-    Ok(SyncRunBodyResponse {
-        body: body.map(|b| String::from_utf8_lossy(&b).into_owned()),
-    })
+    Ok(SyncRunBodyResponse { body: body.map(|b| String::from_utf8_lossy(&b).into_owned()) })
 }
