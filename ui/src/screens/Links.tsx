@@ -105,7 +105,7 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
         </dd>
         <dt>{t("links.lastSync")}</dt>
         <dd>{l.lastSyncAt ? formatDateTimeJst(l.lastSyncAt) : t("links.never")}</dd>
-        <dt>{t("nav.dashboard")}</dt>
+        <dt>{t("links.accountsLabel")}</dt>
         <dd>{t("links.accounts", { count: l.accountCount })}</dd>
       </dl>
       {l.lastError && <p className="warn">{l.lastError}</p>}
