@@ -36,6 +36,8 @@ enum Command {
     Accounts(cmd::accounts::Args),
     /// Stored transactions, newest first: filter by account, dates, in/out, amount; search remarks.
     Tx(cmd::tx::Args),
+    /// Export cached history for bookkeeping: CSV, XLSX, OFX, QIF, ledger, hledger, beancount, JSON Lines.
+    Export(cmd::export::Args),
     /// Run the simulated federation Open API (OAuth server + resource API) on loopback.
     Sandbox(cmd::sandbox::Args),
     /// Serve Kura's web UI on 127.0.0.1 for a browser (prints the address with its session key).
@@ -57,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Unlink(args) => cmd::unlink::run(args, &cli.global).await,
         Command::Accounts(args) => cmd::accounts::run(args, &cli.global),
         Command::Tx(args) => cmd::tx::run(args, &cli.global),
+        Command::Export(args) => cmd::export::run(args, &cli.global),
         Command::Sandbox(args) => cmd::sandbox::run(args, &cli.global).await,
         Command::Serve(args) => cmd::serve::run(args, &cli.global).await,
     }

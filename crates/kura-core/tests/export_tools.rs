@@ -118,9 +118,25 @@ fn journal_balance(tool: &str, file: &Path, account: &str) -> i64 {
     let file = file.to_str().unwrap();
     let out = match tool {
         "hledger" => run("hledger", &["-f", file, "balance", "--flat", "-N", "-O", "csv", &format!("^{account}$")]),
-        _ => run("ledger", &["-f", file, "balance", "--flat", "--no-total", "--balance-format", "%(quantity(display_total))\n", &format!("^{account}$")]),
+        _ => run(
+            "ledger",
+            &[
+                "-f",
+                file,
+                "balance",
+                "--flat",
+                "--no-total",
+                "--balance-format",
+                "%(quantity(display_total))\n",
+                &format!("^{account}$"),
+            ],
+        ),
     };
-    let last = out.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or_else(|| panic!("{tool}: no balance for {account}:\n{out}"));
+    let last = out
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .last()
+        .unwrap_or_else(|| panic!("{tool}: no balance for {account}:\n{out}"));
     let value = last.rsplit(',').next().unwrap().trim_matches(|c: char| c == '"' || c.is_whitespace());
     value.trim_start_matches('¥').replace(',', "").parse().unwrap_or_else(|e| panic!("{tool}: {last:?}: {e}"))
 }
@@ -215,10 +231,7 @@ fn ofxtools_parses_the_ofx_and_its_totals_match() {
 fn libreoffice_to_csv(input: &Path, import_filter: Option<&str>) -> Vec<String> {
     let out_dir = input.parent().unwrap().join(format!("lo-{}", input.file_stem().unwrap().to_string_lossy()));
     let profile = input.parent().unwrap().join("lo-profile");
-    let mut args = vec![
-        format!("-env:UserInstallation=file://{}", profile.display()),
-        "--headless".into(),
-    ];
+    let mut args = vec![format!("-env:UserInstallation=file://{}", profile.display()), "--headless".into()];
     if let Some(filter) = import_filter {
         args.push(format!("--infilter={filter}"));
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod accounts;
+pub mod export;
 pub mod link;
 pub mod links;
 pub mod sandbox;

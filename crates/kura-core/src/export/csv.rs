@@ -10,18 +10,38 @@ use encoding_rs::SHIFT_JIS;
 use super::ExportError;
 use super::driver::Sink;
 use super::model::{AccountTotals, Encoding, ExportAccount, ExportOptions, ExportRow, Lang, Unmappable};
+use crate::format;
 
 const HEADERS_JA: [&str; 13] = [
-    "取引日", "起算日", "金額", "入金額", "出金額", "残高", "摘要", "口座ID", "金融機関コード", "金融機関名",
-    "支店名", "科目", "口座番号",
+    "取引日",
+    "起算日",
+    "金額",
+    "入金額",
+    "出金額",
+    "残高",
+    "摘要",
+    "口座ID",
+    "金融機関コード",
+    "金融機関名",
+    "支店名",
+    "科目",
+    "口座番号",
 ];
 const HEADERS_EN: [&str; 13] = [
-    "Date", "Value date", "Amount", "Credit", "Debit", "Balance", "Remarks", "Account ID", "Bank code",
-    "Bank", "Branch", "Account type", "Account number",
+    "Date",
+    "Value date",
+    "Amount",
+    "Credit",
+    "Debit",
+    "Balance",
+    "Remarks",
+    "Account ID",
+    "Bank code",
+    "Bank",
+    "Branch",
+    "Account type",
+    "Account number",
 ];
-
-/// Date cells: `yyyy/mm/dd`, which Excel and LibreOffice in a Japanese locale read as dates.
-pub(super) const DATE_FORMAT: &str = "%Y/%m/%d";
 
 pub(super) struct CsvSink<W: Write> {
     out: W,
@@ -113,8 +133,7 @@ impl Cp932 {
                 .max_buffer_length_from_utf8_without_replacement(src.len())
                 .expect("a record is far below usize::MAX bytes");
             self.buf.reserve(needed);
-            let (result, read) =
-                self.encoder.encode_from_utf8_to_vec_without_replacement(src, &mut self.buf, true);
+            let (result, read) = self.encoder.encode_from_utf8_to_vec_without_replacement(src, &mut self.buf, true);
             src = &src[read..];
             match result {
                 encoding_rs::EncoderResult::InputEmpty => return Ok(()),
@@ -158,8 +177,8 @@ impl<W: Write> Sink for CsvSink<W> {
         let amount = row.amount.to_string();
         let (credit, debit) =
             if row.amount >= 0 { (amount.clone(), String::new()) } else { (String::new(), (-row.amount).to_string()) };
-        let date = row.transaction_date.format(DATE_FORMAT).to_string();
-        let value_date = row.value_date.map(|d| d.format(DATE_FORMAT).to_string()).unwrap_or_default();
+        let date = format::date(row.transaction_date);
+        let value_date = row.value_date.map(format::date).unwrap_or_default();
         let balance = row.balance.map(|b| b.to_string()).unwrap_or_default();
         self.record.write_record([
             date.as_str(),

@@ -21,13 +21,8 @@ where
     let mut summary = ExportSummary::default();
     for account in &input.accounts {
         sink.account_start(account)?;
-        let mut totals = AccountTotals {
-            account_id: account.id.clone(),
-            rows: 0,
-            credits: 0,
-            debits: 0,
-            closing_balance: None,
-        };
+        let mut totals =
+            AccountTotals { account_id: account.id.clone(), rows: 0, credits: 0, debits: 0, closing_balance: None };
         let mut last_date = None;
         while let Some(next) = rows.next_if(|r| r.as_ref().map_or(true, |r| r.account_id == account.id)) {
             let row = next?;

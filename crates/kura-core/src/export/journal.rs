@@ -145,7 +145,13 @@ impl<W: Write> JournalSink<W> {
         if self.beancount { format!("{yen} JPY") } else { format!("¥{yen}") }
     }
 
-    fn transaction(&mut self, date: NaiveDate, code: Option<&str>, text: &str, postings: [(&str, Option<i64>); 2]) -> Result<(), ExportError> {
+    fn transaction(
+        &mut self,
+        date: NaiveDate,
+        code: Option<&str>,
+        text: &str,
+        postings: [(&str, Option<i64>); 2],
+    ) -> Result<(), ExportError> {
         self.earliest = Some(self.earliest.map_or(date, |e| e.min(date)));
         if self.beancount {
             writeln!(self.out, "{date} * \"{}\"", description(text, true))?;
@@ -188,7 +194,7 @@ impl<W: Write> JournalSink<W> {
             if snapshot.date < opened || !self.assertions {
                 continue;
             }
-            let as_of = snapshot.as_of.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"));
+            let as_of = snapshot.as_of.with_timezone(&crate::format::jst());
             if running != snapshot.balance {
                 writeln!(
                     self.out,
@@ -261,8 +267,14 @@ impl<W: Write> Sink for JournalSink<W> {
         }
         let current = self.current.as_mut().expect("rows come inside an account");
         current.running = current.running.map(|r| r + row.amount);
-        let counter = if row.amount >= 0 { self.options.journal.income.clone() } else { self.options.journal.expense.clone() };
-        self.transaction(row.transaction_date, Some(&row.uid), &row.remarks, [(&name, Some(row.amount)), (&counter, None)])
+        let counter =
+            if row.amount >= 0 { self.options.journal.income.clone() } else { self.options.journal.expense.clone() };
+        self.transaction(
+            row.transaction_date,
+            Some(&row.uid),
+            &row.remarks,
+            [(&name, Some(row.amount)), (&counter, None)],
+        )
     }
 
     fn account_end(&mut self, _: &ExportAccount, _: &AccountTotals) -> Result<(), ExportError> {

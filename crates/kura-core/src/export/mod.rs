@@ -14,6 +14,7 @@ mod file;
 mod journal;
 mod jsonl;
 mod model;
+pub mod monthly;
 mod ofx;
 mod qif;
 pub mod store;

@@ -4,12 +4,13 @@
 
 use std::io::Write;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use quick_xml::escape::escape;
 
 use super::ExportError;
 use super::driver::Sink;
 use super::model::{AccountTotals, BalanceSnapshot, ExportAccount, ExportRow};
+use crate::format::jst;
 
 /// OFX limits NAME to 32 characters and MEMO to 255 (ofxtools enforces them).
 const NAME_MAX: usize = 32;
@@ -21,10 +22,6 @@ pub(super) struct OfxSink<W: Write> {
     statements: u32,
     /// Date and balance of the current account's last row.
     last_row: Option<(NaiveDate, Option<i64>)>,
-}
-
-fn jst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
 }
 
 /// A moment in OFX's `YYYYMMDDHHMMSS.XXX[+9:JST]` form.
@@ -105,11 +102,7 @@ impl<W: Write> Sink for OfxSink<W> {
             self.open_transaction_list(row.transaction_date, end)?;
         }
         let kind = if row.amount >= 0 { "CREDIT" } else { "DEBIT" };
-        write!(
-            self.out,
-            "<STMTTRN><TRNTYPE>{kind}</TRNTYPE><DTPOSTED>{}</DTPOSTED>",
-            ofx_date(row.transaction_date)
-        )?;
+        write!(self.out, "<STMTTRN><TRNTYPE>{kind}</TRNTYPE><DTPOSTED>{}</DTPOSTED>", ofx_date(row.transaction_date))?;
         if let Some(value_date) = row.value_date {
             write!(self.out, "<DTUSER>{}</DTUSER>", ofx_date(value_date))?;
         }
@@ -143,7 +136,10 @@ impl<W: Write> Sink for OfxSink<W> {
                 ofx_date(account.period.map(|p| p.1).or(last.map(|l| l.0)).unwrap_or_default()),
             ),
         };
-        write!(self.out, "<LEDGERBAL><BALAMT>{amount}</BALAMT><DTASOF>{as_of}</DTASOF></LEDGERBAL>\n</STMTRS></STMTTRNRS>\n")?;
+        write!(
+            self.out,
+            "<LEDGERBAL><BALAMT>{amount}</BALAMT><DTASOF>{as_of}</DTASOF></LEDGERBAL>\n</STMTRS></STMTTRNRS>\n"
+        )?;
         Ok(())
     }
 

@@ -28,7 +28,9 @@ impl<W: Write> Sink for QifSink<W> {
     fn account_start(&mut self, account: &ExportAccount) -> Result<(), ExportError> {
         let description = match self.lang {
             Lang::Ja => format!("{} {} {}", account.bank_name, account.branch_name, account.account_type_name),
-            Lang::En => format!("Bank {} branch {} type {}", account.bank_code, account.branch_code, account.account_type_code),
+            Lang::En => {
+                format!("Bank {} branch {} type {}", account.bank_code, account.branch_code, account.account_type_code)
+            }
         };
         write!(
             self.out,

@@ -130,16 +130,11 @@ fn describe(store: &Store, filter: &ExportFilter, id: i64, account: &mut ExportA
         .query_map(
             rusqlite::params![
                 id,
-                filter.from.unwrap_or(NaiveDate::MIN).to_string(),
-                filter.to.unwrap_or(NaiveDate::MAX).to_string()
+                // Dates are stored as ISO text, so the open ends compare as text too.
+                filter.from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string()),
+                filter.to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string())
             ],
-            |r| {
-                Ok(BalanceSnapshot {
-                    date: r.get(0)?,
-                    as_of: r.get::<_, DateTime<Utc>>(1)?,
-                    balance: r.get(2)?,
-                })
-            },
+            |r| Ok(BalanceSnapshot { date: r.get(0)?, as_of: r.get::<_, DateTime<Utc>>(1)?, balance: r.get(2)? }),
         )?
         .collect::<Result<_, _>>()?;
     let last_snapshot = account.snapshots.last().map(|s| s.date);
