@@ -113,11 +113,7 @@ pub(super) struct Conditions {
 
 impl Conditions {
     fn push(&mut self, sql: &str, params: impl IntoIterator<Item = Value>) {
-        self.sql.push_str(if self.sql.is_empty() {
-            " WHERE "
-        } else {
-            " AND "
-        });
+        self.sql.push_str(if self.sql.is_empty() { " WHERE " } else { " AND " });
         self.sql.push_str(sql);
         self.params.extend(params);
     }
@@ -134,21 +130,15 @@ fn fts_phrase(term: &str) -> String {
 
 impl TxFilter {
     pub(super) fn conditions(&self) -> Conditions {
-        let mut c = Conditions {
-            sql: String::new(),
-            params: Vec::new(),
-        };
+        let mut c = Conditions { sql: String::new(), params: Vec::new() };
         if self.accounts.is_empty() {
-            c.push(
-                "t.account_id IN (SELECT id FROM accounts WHERE hidden = 0)",
-                [],
-            );
+            // Unary + keeps SQLite off the account index (which would sort every row of the
+            // accounts): it walks the date index newest first and stops after a page.
+            c.push("+t.account_id IN (SELECT id FROM accounts WHERE hidden = 0)", []);
         } else {
             let marks = vec!["?"; self.accounts.len()].join(", ");
-            c.push(
-                &format!("t.account_id IN ({marks})"),
-                self.accounts.iter().map(|a| Value::Integer(a.0)),
-            );
+            let column = if self.accounts.len() == 1 { "t.account_id" } else { "+t.account_id" };
+            c.push(&format!("{column} IN ({marks})"), self.accounts.iter().map(|a| Value::Integer(a.0)));
         }
         if let Some(from) = self.from {
             c.push("t.transaction_date >= ?", [date_value(from)]);
@@ -167,30 +157,15 @@ impl TxFilter {
         if let Some(max) = self.max_amount {
             c.push("abs(t.amount) <= ?", [Value::Integer(max)]);
         }
-        let folded = self
-            .search
-            .as_deref()
-            .map(fold_for_search)
-            .unwrap_or_default();
-        let (long, short): (Vec<&str>, Vec<&str>) = folded
-            .split_whitespace()
-            .partition(|w| w.chars().count() >= TRIGRAM);
+        let folded = self.search.as_deref().map(fold_for_search).unwrap_or_default();
+        let (long, short): (Vec<&str>, Vec<&str>) =
+            folded.split_whitespace().partition(|w| w.chars().count() >= TRIGRAM);
         if !long.is_empty() {
-            let expr = long
-                .iter()
-                .map(|w| fts_phrase(w))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            c.push(
-                "t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?)",
-                [Value::Text(expr)],
-            );
+            let expr = long.iter().map(|w| fts_phrase(w)).collect::<Vec<_>>().join(" AND ");
+            c.push("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?)", [Value::Text(expr)]);
         }
         for w in short {
-            c.push(
-                "instr(t.remarks_folded, ?) > 0",
-                [Value::Text(w.to_owned())],
-            );
+            c.push("instr(t.remarks_folded, ?) > 0", [Value::Text(w.to_owned())]);
         }
         c
     }
@@ -199,18 +174,10 @@ impl TxFilter {
 impl Store {
     /// Up to `limit` transactions matching `filter`, newest first (by date, then by when Kura
     /// stored them), starting after `after`. Pages are stable while new rows arrive.
-    pub fn transactions(
-        &self,
-        filter: &TxFilter,
-        after: Option<Cursor>,
-        limit: usize,
-    ) -> Result<TxPage, StoreError> {
+    pub fn transactions(&self, filter: &TxFilter, after: Option<Cursor>, limit: usize) -> Result<TxPage, StoreError> {
         let mut c = filter.conditions();
         if let Some(cur) = after {
-            c.push(
-                "(t.transaction_date, t.id) < (?, ?)",
-                [date_value(cur.date), Value::Integer(cur.id)],
-            );
+            c.push("(t.transaction_date, t.id) < (?, ?)", [date_value(cur.date), Value::Integer(cur.id)]);
         }
         let limit = limit.max(1);
         let sql = format!(
@@ -240,10 +207,7 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let next_cursor = if rows.len() > limit {
             rows.truncate(limit);
-            rows.last().map(|r| Cursor {
-                date: r.transaction_date,
-                id: r.id,
-            })
+            rows.last().map(|r| Cursor { date: r.transaction_date, id: r.id })
         } else {
             None
         };
@@ -257,10 +221,7 @@ mod tests {
 
     #[test]
     fn cursor_round_trips_and_rejects_garbage() {
-        let c = Cursor {
-            date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-            id: 42,
-        };
+        let c = Cursor { date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(), id: 42 };
         assert_eq!(c.to_string(), "2026-11-20.42");
         assert_eq!("2026-11-20.42".parse::<Cursor>().unwrap(), c);
         assert!("2026-11-20".parse::<Cursor>().is_err());
@@ -270,19 +231,11 @@ mod tests {
 
     #[test]
     fn search_splits_long_words_to_fts_and_short_ones_to_a_scan() {
-        let f = TxFilter {
-            search: Some("ｶｰﾄﾞ ATM  ｼ \"x".into()),
-            ..TxFilter::default()
-        };
+        let f = TxFilter { search: Some("ｶｰﾄﾞ ATM  ｼ \"x".into()), ..TxFilter::default() };
         let c = f.conditions();
         assert!(c.sql.contains("MATCH ?"));
         assert_eq!(c.sql.matches("instr(").count(), 2, "{}", c.sql);
-        assert!(
-            c.params
-                .contains(&Value::Text("\"かーど\" AND \"atm\"".into())),
-            "{:?}",
-            c.params
-        );
+        assert!(c.params.contains(&Value::Text("\"かーど\" AND \"atm\"".into())), "{:?}", c.params);
         assert!(c.params.contains(&Value::Text("し".into())));
         assert!(c.params.contains(&Value::Text("\"x".into())));
     }
