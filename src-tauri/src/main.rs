@@ -29,7 +29,6 @@ fn main() -> anyhow::Result<()> {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_opener::init())
         .manage(ctx)
         .manage(watch::Watcher::default())
         .invoke_handler(tauri::generate_handler![ipc::invoke_command, ipc::pick_save_path])
