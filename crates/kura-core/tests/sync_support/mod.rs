@@ -1,10 +1,7 @@
 //! Shared helpers of the client and sync tests: an in-process sandbox on 127.0.0.1:0, tokens from
 //! its admin API, a [`TokenSource`] that refreshes over the sandbox's real token endpoint, and
 //! fault switches through the admin API.
-#![allow(
-    dead_code,
-    reason = "each test binary uses a different subset of these helpers"
-)]
+#![allow(dead_code, reason = "each test binary uses a different subset of these helpers")]
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -20,17 +17,11 @@ pub fn today() -> NaiveDate {
 }
 
 pub async fn start() -> Sandbox {
-    start_with(SandboxConfig {
-        today: Some(today()),
-        ..SandboxConfig::default()
-    })
-    .await
+    start_with(SandboxConfig { today: Some(today()), ..SandboxConfig::default() }).await
 }
 
 pub async fn start_with(config: SandboxConfig) -> Sandbox {
-    kura_sandbox::start(config)
-        .await
-        .expect("sandbox starts on 127.0.0.1:0")
+    kura_sandbox::start(config).await.expect("sandbox starts on 127.0.0.1:0")
 }
 
 pub fn admin() -> reqwest::Client {
@@ -56,17 +47,8 @@ pub fn client(sandbox: &Sandbox) -> ApiClient {
 
 /// PUT /admin/faults (fields left out are off).
 pub async fn faults(sandbox: &Sandbox, faults: Value) {
-    let response = admin()
-        .put(format!("{}/admin/faults", sandbox.base_url))
-        .json(&faults)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{}",
-        response.text().await.unwrap()
-    );
+    let response = admin().put(format!("{}/admin/faults", sandbox.base_url)).json(&faults).send().await.unwrap();
+    assert!(response.status().is_success(), "{}", response.text().await.unwrap());
 }
 
 pub async fn advance_days(sandbox: &Sandbox, days: i64) {
@@ -76,11 +58,7 @@ pub async fn advance_days(sandbox: &Sandbox, days: i64) {
         .send()
         .await
         .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{}",
-        response.text().await.unwrap()
-    );
+    assert!(response.status().is_success(), "{}", response.text().await.unwrap());
 }
 
 /// A token pair for `username` at `bank_code`, refreshed like Kura does: over the real token
@@ -94,9 +72,7 @@ pub struct SandboxTokens {
 pub async fn tokens(sandbox: &Sandbox, username: &str, bank_code: &str) -> SandboxTokens {
     let body: Value = admin()
         .post(format!("{}/admin/tokens", sandbox.base_url))
-        .json(
-            &json!({"username": username, "bankCode": bank_code, "scope": "balance transactions"}),
-        )
+        .json(&json!({"username": username, "bankCode": bank_code, "scope": "balance transactions"}))
         .send()
         .await
         .unwrap()
@@ -131,35 +107,20 @@ impl TokenSource for SandboxTokens {
             let refresh = self.pair.lock().unwrap().1.clone();
             let response = admin()
                 .post(&self.token_url)
-                .form(&[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", &refresh),
-                    ("client_id", "kura-desktop"),
-                ])
+                .form(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", "kura-desktop")])
                 .send()
                 .await
-                .map_err(|e| TokenError::Unavailable {
-                    detail: e.to_string(),
-                })?;
+                .map_err(|e| TokenError::Unavailable { detail: e.to_string() })?;
             let status = response.status();
-            let body: Value = response.json().await.map_err(|e| TokenError::Unavailable {
-                detail: e.to_string(),
-            })?;
+            let body: Value = response.json().await.map_err(|e| TokenError::Unavailable { detail: e.to_string() })?;
             if body["error"] == "invalid_grant" {
-                return Err(TokenError::ReauthRequired {
-                    detail: body["error_description"].to_string(),
-                });
+                return Err(TokenError::ReauthRequired { detail: body["error_description"].to_string() });
             }
             if !status.is_success() {
-                return Err(TokenError::Unavailable {
-                    detail: body.to_string(),
-                });
+                return Err(TokenError::Unavailable { detail: body.to_string() });
             }
             let access = body["access_token"].as_str().unwrap().to_owned();
-            *self.pair.lock().unwrap() = (
-                access.clone(),
-                body["refresh_token"].as_str().unwrap().to_owned(),
-            );
+            *self.pair.lock().unwrap() = (access.clone(), body["refresh_token"].as_str().unwrap().to_owned());
             Ok(access)
         })
     }
