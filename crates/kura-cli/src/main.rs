@@ -32,6 +32,8 @@ enum Command {
     Links(cmd::links::Args),
     /// Unlink: revoke access at the union, delete the tokens, keep or purge the cached data.
     Unlink(cmd::unlink::Args),
+    /// Fetch new balances and history from every linked union (or one link).
+    Sync(cmd::sync::Args),
     /// Stored accounts with their latest balance, how current they are, and warnings.
     Accounts(cmd::accounts::Args),
     /// Stored transactions, newest first: filter by account, dates, in/out, amount; search remarks.
@@ -57,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Link(args) => cmd::link::run(args, &cli.global).await,
         Command::Links(args) => cmd::links::run(args, &cli.global).await,
         Command::Unlink(args) => cmd::unlink::run(args, &cli.global).await,
+        Command::Sync(args) => cmd::sync::run(args, &cli.global).await,
         Command::Accounts(args) => cmd::accounts::run(args, &cli.global),
         Command::Tx(args) => cmd::tx::run(args, &cli.global),
         Command::Export(args) => cmd::export::run(args, &cli.global),

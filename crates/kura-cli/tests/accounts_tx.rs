@@ -62,7 +62,7 @@ fn seed(dir: &std::path::Path) {
 }
 
 fn kura(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_kura-cli"))
+    let out = Command::new(env!("CARGO_BIN_EXE_kura"))
         .args(args)
         .env("KURA_DATA_DIR", dir)
         .output()

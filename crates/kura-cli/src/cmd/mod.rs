@@ -6,5 +6,6 @@ pub mod link;
 pub mod links;
 pub mod sandbox;
 pub mod serve;
+pub mod sync;
 pub mod tx;
 pub mod unlink;
