@@ -391,6 +391,47 @@ fn search_matches_across_widths_and_kana_and_short_words() {
     assert_eq!(search("   ").len(), 4);
 }
 
+/// Searches read the newest 20,000 rows directly and ask the trigram index only when those hold
+/// less than a page; both ways must return the same rows in the same order, page after page.
+#[test]
+fn search_pages_agree_whether_found_by_scan_or_by_index() {
+    let mut f = fixture();
+    let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    // 30,000 lines, ten a day: every 10th is a card payment, and only the 25 oldest 定期 lines
+    // (beyond the newest 20,000) say ﾃｲｷ.
+    let lines: Vec<Transaction> = (0..30_000i64)
+        .map(|i| {
+            let remarks = match i {
+                _ if i % 10 == 0 => "ｶｰﾄﾞ ﾗｸﾃﾝｶｰﾄﾞ",
+                _ if i < 250 && i % 10 == 1 => "ﾃｲｷ ﾏﾝｷ",
+                _ => "ATM ｼﾊﾗｲ",
+            };
+            tx(start + chrono::Duration::days(i / 10), -1_000 - i, None, remarks, Some(&format!("k{i:05}")))
+        })
+        .collect();
+    apply(&mut f.store, f.account, &lines);
+    let pages = |q: &str, size: usize| {
+        let filter = TxFilter { search: Some(q.into()), ..TxFilter::default() };
+        let (mut seen, mut after) = (Vec::new(), None);
+        loop {
+            let page = f.store.transactions(&filter, after, size).unwrap();
+            seen.extend(page.rows.into_iter().map(|r| r.amount));
+            match page.next_cursor {
+                Some(c) => after = Some(c),
+                None => return seen,
+            }
+        }
+    };
+    // Newest first: amounts grow more negative with i, so newest = most negative.
+    let expected = |pred: &dyn Fn(i64) -> bool| -> Vec<i64> {
+        (0..30_000i64).rev().filter(|i| pred(*i)).map(|i| -1_000 - i).collect()
+    };
+    assert_eq!(pages("ｶｰﾄﾞ", 200), expected(&|i| i % 10 == 0), "common word, found by scanning");
+    assert_eq!(pages("ていき", 10), expected(&|i| i < 250 && i % 10 == 1), "rare old word, found by the index");
+    assert_eq!(pages("ﾃｲｷ ﾏﾝｷ", 7), expected(&|i| i < 250 && i % 10 == 1), "all words, by the index");
+    assert!(pages("ｿﾝｻﾞｲｼﾅｲ", 50).is_empty());
+}
+
 #[test]
 fn keyset_paging_is_stable_and_filters_combine() {
     let mut f = fixture();

@@ -105,6 +105,44 @@ pub struct TxPage {
 /// The shortest search word the trigram index can look up; shorter words are scanned for.
 const TRIGRAM: usize = 3;
 
+/// How many of the newest rows a search reads directly before it asks the trigram index.
+const SCAN_BUDGET: usize = 20_000;
+
+const TX_COLUMNS: &str = "t.id, t.account_id, t.transaction_date, t.value_date, t.amount, t.balance_after, \
+     t.remarks, t.item_key, t.first_seen_at";
+const NEWEST_FIRST: &str = "ORDER BY t.transaction_date DESC, t.id DESC";
+
+fn tx_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxRow> {
+    Ok(TxRow {
+        id: r.get(0)?,
+        account_id: AccountId(r.get(1)?),
+        transaction_date: r.get(2)?,
+        value_date: r.get(3)?,
+        amount: r.get(4)?,
+        balance_after: r.get(5)?,
+        remarks: r.get(6)?,
+        item_key: r.get(7)?,
+        first_seen_at: r.get(8)?,
+    })
+}
+
+fn push_cursor(c: &mut Conditions, after: Option<Cursor>) {
+    if let Some(cur) = after {
+        c.push("(t.transaction_date, t.id) < (?, ?)", [date_value(cur.date), Value::Integer(cur.id)]);
+    }
+}
+
+/// The first `limit` of `rows` (fetched one beyond the page to learn whether more follow).
+fn page(mut rows: Vec<TxRow>, limit: usize) -> TxPage {
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| Cursor { date: r.transaction_date, id: r.id })
+    } else {
+        None
+    };
+    TxPage { rows, next_cursor }
+}
+
 /// A WHERE clause over `transactions t` and its parameters.
 pub(super) struct Conditions {
     pub sql: String,
@@ -130,6 +168,25 @@ fn fts_phrase(term: &str) -> String {
 
 impl TxFilter {
     pub(super) fn conditions(&self) -> Conditions {
+        let mut c = self.conditions_without_search();
+        let (long, short) = self.search_words();
+        if !long.is_empty() {
+            let expr = long.iter().map(|w| fts_phrase(w)).collect::<Vec<_>>().join(" AND ");
+            c.push("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?)", [Value::Text(expr)]);
+        }
+        for w in short {
+            c.push("instr(t.remarks_folded, ?) > 0", [Value::Text(w)]);
+        }
+        c
+    }
+
+    /// The folded search words: those the trigram index can look up, and shorter ones.
+    fn search_words(&self) -> (Vec<String>, Vec<String>) {
+        let folded = self.search.as_deref().map(fold_for_search).unwrap_or_default();
+        folded.split_whitespace().map(str::to_owned).partition(|w| w.chars().count() >= TRIGRAM)
+    }
+
+    fn conditions_without_search(&self) -> Conditions {
         let mut c = Conditions { sql: String::new(), params: Vec::new() };
         if self.accounts.is_empty() {
             // Unary + keeps SQLite off the account index (which would sort every row of the
@@ -157,16 +214,6 @@ impl TxFilter {
         if let Some(max) = self.max_amount {
             c.push("abs(t.amount) <= ?", [Value::Integer(max)]);
         }
-        let folded = self.search.as_deref().map(fold_for_search).unwrap_or_default();
-        let (long, short): (Vec<&str>, Vec<&str>) =
-            folded.split_whitespace().partition(|w| w.chars().count() >= TRIGRAM);
-        if !long.is_empty() {
-            let expr = long.iter().map(|w| fts_phrase(w)).collect::<Vec<_>>().join(" AND ");
-            c.push("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?)", [Value::Text(expr)]);
-        }
-        for w in short {
-            c.push("instr(t.remarks_folded, ?) > 0", [Value::Text(w.to_owned())]);
-        }
         c
     }
 }
@@ -175,43 +222,54 @@ impl Store {
     /// Up to `limit` transactions matching `filter`, newest first (by date, then by when Kura
     /// stored them), starting after `after`. Pages are stable while new rows arrive.
     pub fn transactions(&self, filter: &TxFilter, after: Option<Cursor>, limit: usize) -> Result<TxPage, StoreError> {
-        let mut c = filter.conditions();
-        if let Some(cur) = after {
-            c.push("(t.transaction_date, t.id) < (?, ?)", [date_value(cur.date), Value::Integer(cur.id)]);
-        }
         let limit = limit.max(1);
+        let (long, short) = filter.search_words();
+        if !long.is_empty() {
+            let words: Vec<String> = long.into_iter().chain(short).collect();
+            if let Some(page) = self.scan_newest(filter, after, limit, &words)? {
+                return Ok(page);
+            }
+        }
+        let mut c = filter.conditions();
+        push_cursor(&mut c, after);
+        let sql = format!("SELECT {TX_COLUMNS} FROM transactions t{} {NEWEST_FIRST} LIMIT {}", c.sql, limit + 1);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(c.params), tx_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(page(rows, limit))
+    }
+
+    /// A search page found by reading the newest [`SCAN_BUDGET`] rows and matching their folded
+    /// remarks directly, or `None` when they hold less than a page and older rows remain. A common
+    /// word fills its page within the first rows, where the trigram index would first collect
+    /// every one of its (possibly hundreds of thousands of) matches to sort them by date; a rare
+    /// word falls through to the index, whose few matches sort at once.
+    fn scan_newest(
+        &self,
+        filter: &TxFilter,
+        after: Option<Cursor>,
+        limit: usize,
+        words: &[String],
+    ) -> Result<Option<TxPage>, StoreError> {
+        let mut c = filter.conditions_without_search();
+        push_cursor(&mut c, after);
         let sql = format!(
-            "SELECT t.id, t.account_id, t.transaction_date, t.value_date, t.amount, t.balance_after, t.remarks,
-                 t.item_key, t.first_seen_at
-             FROM transactions t{}
-             ORDER BY t.transaction_date DESC, t.id DESC
-             LIMIT {}",
-            c.sql,
-            limit + 1
+            "SELECT {TX_COLUMNS}, t.remarks_folded FROM transactions t{} {NEWEST_FIRST} LIMIT {SCAN_BUDGET}",
+            c.sql
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let mut rows = stmt
-            .query_map(rusqlite::params_from_iter(c.params), |r| {
-                Ok(TxRow {
-                    id: r.get(0)?,
-                    account_id: AccountId(r.get(1)?),
-                    transaction_date: r.get(2)?,
-                    value_date: r.get(3)?,
-                    amount: r.get(4)?,
-                    balance_after: r.get(5)?,
-                    remarks: r.get(6)?,
-                    item_key: r.get(7)?,
-                    first_seen_at: r.get(8)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let next_cursor = if rows.len() > limit {
-            rows.truncate(limit);
-            rows.last().map(|r| Cursor { date: r.transaction_date, id: r.id })
-        } else {
-            None
-        };
-        Ok(TxPage { rows, next_cursor })
+        let mut scan = stmt.query(rusqlite::params_from_iter(c.params))?;
+        let (mut rows, mut scanned) = (Vec::new(), 0);
+        while let Some(r) = scan.next()? {
+            scanned += 1;
+            let folded: String = r.get(9)?;
+            if words.iter().all(|w| folded.contains(w.as_str())) {
+                rows.push(tx_row(r)?);
+                if rows.len() > limit {
+                    break;
+                }
+            }
+        }
+        Ok((rows.len() > limit || scanned < SCAN_BUDGET).then(|| page(rows, limit)))
     }
 }
 
