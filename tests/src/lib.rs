@@ -190,17 +190,26 @@ impl Chromium {
     /// Logs in as demo/demo on the sandbox page at `url` and reaches the consent page.
     pub async fn log_in(&self, url: &str) {
         self.driver.goto(url).await.expect("the login page loads");
-        self.driver.find(By::Id("username")).await.unwrap().send_keys("demo").await.unwrap();
-        self.driver.find(By::Id("password")).await.unwrap().send_keys("demo").await.unwrap();
-        self.driver.find(By::Css("button[value='sign_in']")).await.unwrap().click().await.unwrap();
-        self.driver.find(By::Css("button[value='deny']")).await.expect("the consent page");
+        self.element(By::Id("username")).await.send_keys("demo").await.unwrap();
+        self.element(By::Id("password")).await.send_keys("demo").await.unwrap();
+        self.element(By::Css("button[value='sign_in']")).await.click().await.unwrap();
+        self.element(By::Css("button[value='deny']")).await;
+    }
+
+    /// The element `by` once the page shows it: a click that submits a form returns before the
+    /// next page has loaded, and a busy machine may take seconds to get there.
+    async fn element(&self, by: By) -> WebElement {
+        let what = format!("{by:?}");
+        self.driver.query(by).wait(Duration::from_secs(60), Duration::from_millis(100)).first().await.unwrap_or_else(
+            |e| panic!("the page never showed {what}: {e}"),
+        )
     }
 
     /// Chooses Allow or Deny on the consent page; returns the URL the browser ended on (the
     /// loopback callback, code and state included).
     pub async fn decide(&self, allow: bool) -> String {
         let button = if allow { "allow" } else { "deny" };
-        self.driver.find(By::Css(&format!("button[value='{button}']"))).await.unwrap().click().await.unwrap();
+        self.element(By::Css(&format!("button[value='{button}']"))).await.click().await.unwrap();
         for _ in 0..300 {
             let url = self.driver.current_url().await.unwrap();
             if url.path() == "/callback" {
