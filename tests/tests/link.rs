@@ -63,6 +63,15 @@ async fn links_in_the_browser_syncs_and_unlinks_with_revocation() {
     assert!(report.error.is_none(), "{:?}", report.error);
     assert!(report.new_transactions() > 0);
 
+    // `kura sync` with the same stored tokens: everything is already there, so nothing is new.
+    let cli_sync = kura.run(&["sync"]).await;
+    assert!(cli_sync.success, "{}\n{}", cli_sync.stdout, cli_sync.stderr);
+    assert!(cli_sync.stdout.contains("北央信用組合 (link 1)"), "{}", cli_sync.stdout);
+    assert!(cli_sync.stdout.contains(" 0 new  balance ¥"), "{}", cli_sync.stdout);
+    assert!(!cli_sync.stdout.contains("error"), "{}", cli_sync.stdout);
+    let found = kura.run(&["tx", "--search", "カード", "--limit", "5"]).await;
+    assert!(found.success && found.stdout.contains("ｶｰﾄﾞ"), "{}\n{}", found.stdout, found.stderr);
+
     let links = kura.run(&["links"]).await;
     assert!(links.success && links.stdout.contains("active"), "{}", links.stdout);
     assert!(
@@ -71,7 +80,7 @@ async fn links_in_the_browser_syncs_and_unlinks_with_revocation() {
         links.stdout
     );
 
-    let mut logs = format!("{}{}{}{}", out.stdout, out.stderr, links.stdout, links.stderr);
+    let mut logs = format!("{}{}{}{}{}{}", out.stdout, out.stderr, cli_sync.stdout, cli_sync.stderr, links.stdout, links.stderr);
     let unlink = kura.run(&["unlink", "1", "--keep-data"]).await;
     assert!(unlink.success, "{}\n{}", unlink.stdout, unlink.stderr);
     assert!(unlink.stdout.contains("The union revoked Kura's access"), "{}", unlink.stdout);
