@@ -391,14 +391,14 @@ fn search_matches_across_widths_and_kana_and_short_words() {
     assert_eq!(search("   ").len(), 4);
 }
 
-/// Searches read the newest 20,000 rows directly and ask the trigram index only when those hold
+/// Searches read the newest 10,000 rows directly and ask the trigram index only when those hold
 /// less than a page; both ways must return the same rows in the same order, page after page.
 #[test]
 fn search_pages_agree_whether_found_by_scan_or_by_index() {
     let mut f = fixture();
     let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     // 30,000 lines, ten a day: every 10th is a card payment, and only the 25 oldest 定期 lines
-    // (beyond the newest 20,000) say ﾃｲｷ.
+    // (beyond the newest 10,000) say ﾃｲｷ.
     let lines: Vec<Transaction> = (0..30_000i64)
         .map(|i| {
             let remarks = match i {

@@ -106,7 +106,7 @@ pub struct TxPage {
 const TRIGRAM: usize = 3;
 
 /// How many of the newest rows a search reads directly before it asks the trigram index.
-const SCAN_BUDGET: usize = 20_000;
+const SCAN_BUDGET: usize = 10_000;
 
 const TX_COLUMNS: &str = "t.id, t.account_id, t.transaction_date, t.value_date, t.amount, t.balance_after, \
      t.remarks, t.item_key, t.first_seen_at";
