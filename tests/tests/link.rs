@@ -234,3 +234,30 @@ async fn unlink_with_purge_deletes_the_cached_data() {
     let listed = kura.run(&["links"]).await;
     assert!(listed.stdout.contains("No unions linked yet"), "{}", listed.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_access_token_is_refreshed_and_the_rotated_refresh_token_is_kept() {
+    let kura = Kura::start().await;
+    let chromium = Chromium::start().await;
+    let (out, _) = link_in_browser(&kura, &chromium).await;
+    chromium.quit().await;
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    let before = kura.secrets().load_tokens(1).await.unwrap().expect("tokens in the keyring");
+
+    // Two simulated hours later the one-hour access token has expired; `kura sync` refreshes it.
+    kura.sandbox.state.clock.advance(chrono::Duration::hours(2));
+    let synced = kura.run(&["sync"]).await;
+    assert!(synced.success, "{}\n{}", synced.stdout, synced.stderr);
+    assert!(!synced.stdout.contains("error"), "{}", synced.stdout);
+    assert_eq!(kura.store().link(LinkId(1)).unwrap().status, LinkStatus::Active);
+
+    // The union rotated the refresh token and Kura kept the new one in the keyring.
+    let after = kura.secrets().load_tokens(1).await.unwrap().expect("tokens in the keyring");
+    assert_ne!(after.access_token, before.access_token);
+    assert_ne!(after.refresh_token, before.refresh_token);
+    assert_eq!(bearer_status(&kura, &after.access_token).await, 200);
+    // And it works again later: the kept refresh token is the live one.
+    kura.sandbox.state.clock.advance(chrono::Duration::hours(2));
+    let again = kura.run(&["sync"]).await;
+    assert!(again.success && !again.stdout.contains("error"), "{}\n{}", again.stdout, again.stderr);
+}
