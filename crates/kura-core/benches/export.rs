@@ -3,40 +3,20 @@
 //! query (the limit an export cannot beat). One timed run per format after a warm-up read; peak
 //! memory (VmHWM) is reset before each run. Run: `cargo bench -p kura-core --bench export`.
 
+mod common;
+
 use std::io::{BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate, Utc};
 use kura_core::export::store::{ExportFilter, export_from_store};
 use kura_core::export::{Encoding, ExportOptions, Format};
-use kura_core::model::{AsOf, BalanceReading, NewLink, RemoteAccount, Transaction};
+use kura_core::model::{AsOf, BalanceReading, Transaction};
 use kura_core::store::{AccountSyncBatch, Store};
 
 fn fill(store: &mut Store, rows: usize) {
     let now = Utc::now();
-    let link = store
-        .upsert_link(
-            &NewLink {
-                bank_code: "2011".into(),
-                profile: "bench".into(),
-                scope: "transactions".into(),
-                consent_expires_at: None,
-            },
-            now,
-        )
-        .unwrap();
-    let account = RemoteAccount {
-        account_id: "2011-001-1-1234567".into(),
-        bank_code: "2011".into(),
-        branch_code: "001".into(),
-        branch_name: "本店営業部".into(),
-        account_type_code: "01".into(),
-        account_type_name: "普通".into(),
-        account_number: "1234567".into(),
-        account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
-        currency_code: "JPY".into(),
-    };
-    let id = store.upsert_account(link, &account, now).unwrap();
+    let id = common::bench_account(store, now);
     let start = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
     let per_day = 300;
     let mut balance = 1_000_000i64;

@@ -4,13 +4,15 @@
 //!   triggers included), and into a table without any index;
 //! - the latest 200 rows and remarks searches over 1,000,000 stored rows.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use kura_core::model::{AccountId, NewLink, RemoteAccount, Transaction};
+use kura_core::model::{AccountId, Transaction};
 use kura_core::query::TxFilter;
 use kura_core::store::{AccountSyncBatch, Store};
 use rusqlite::params;
@@ -49,30 +51,7 @@ fn lines(n: usize) -> Vec<Transaction> {
 
 fn new_store(dir: &Path) -> (Store, AccountId) {
     let mut store = Store::open(Some(dir)).unwrap();
-    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    let link = store
-        .upsert_link(
-            &NewLink {
-                bank_code: "2011".into(),
-                profile: "bench".into(),
-                scope: "transactions".into(),
-                consent_expires_at: None,
-            },
-            now,
-        )
-        .unwrap();
-    let account = RemoteAccount {
-        account_id: "2011-001-1-1234567".into(),
-        bank_code: "2011".into(),
-        branch_code: "001".into(),
-        branch_name: "本店営業部".into(),
-        account_type_code: "01".into(),
-        account_type_name: "普通".into(),
-        account_number: "1234567".into(),
-        account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
-        currency_code: "JPY".into(),
-    };
-    let id = store.upsert_account(link, &account, now).unwrap();
+    let id = common::bench_account(&mut store, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
     (store, id)
 }
 
