@@ -77,6 +77,17 @@ function rawStatus(port, method, path, headers) {
   });
 }
 
+/** Calls a command of `kura serve`'s API the way the UI does. */
+async function api(servePort, token, name, body) {
+  const res = await fetch(`http://127.0.0.1:${servePort}/api/${name}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Kura-Token": token },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200, `${name}: ${await res.clone().text()}`);
+  return res.json();
+}
+
 async function waitFor(what, fn, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -115,6 +126,7 @@ async function main() {
   };
   const { match } = await start("serve", ["serve"], env, /(http:\/\/127\.0\.0\.1:(\d+)\/#token=[0-9a-f]+)/);
   const [, appUrl, servePort] = match;
+  const token = new URL(appUrl).hash.replace(/^#token=/, "");
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -172,7 +184,20 @@ async function main() {
     await page.getByText("総残高").waitFor({ timeout: 60_000 });
     const card = page.getByTestId("account-card").first();
     await card.waitFor();
-    await waitFor("a synced balance", async () => !(await page.getByTestId("account-card").first().innerText()).includes("残高未取得"));
+    // Accounts appear one by one as the first sync stores them; the total is final once it ends.
+    await waitFor(
+      "the first sync to finish",
+      async () => {
+        const { runs } = await api(servePort, token, "syncLog", { linkId: null, before: null, limit: 10 });
+        return runs.length > 0 && runs.every((r) => r.state !== "running") && runs[0].state === "ok";
+      },
+      90_000,
+    );
+    await waitFor("every balance on the dashboard", async () => {
+      const cards = await page.getByTestId("account-card").allInnerTexts();
+      const { accounts } = await api(servePort, token, "overview", {});
+      return cards.length === accounts.length && cards.every((c) => !c.includes("残高未取得"));
+    });
     const total = await page.getByTestId("total").innerText();
     assert.match(total, /^¥[\d,]+$/);
     await shot(page, "dashboard");
