@@ -6,6 +6,7 @@ import type { Route } from "../App";
 import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
 import { formatCalendarDate, formatDateTimeJst, formatYen } from "../lib/format";
+import { markPainted } from "../lib/perf";
 import { call } from "../lib/transport";
 
 /** Matches the core's at-risk threshold (query::AT_RISK_AFTER_DAYS). */
@@ -40,6 +41,10 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
       window.clearTimeout(timer);
     };
   }, []);
+
+  useEffect(() => {
+    if (data) markPainted("kura:dashboard-total"); // for ui/e2e/bench.mjs
+  }, [data]);
 
   const syncNow = () => {
     setSyncError(null);
