@@ -14,8 +14,6 @@ pub enum ExportError {
     Unmappable { row: u64, date: NaiveDate, account: String, field: &'static str, ch: char },
     #[error("the substitute {0:?} cannot itself be written in Shift_JIS (CP932); use '?' or '〓'")]
     BadReplacement(char),
-    #[error("could not write a CSV record: {0}")]
-    Csv(#[from] csv::Error),
     #[error("could not write the XLSX workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error(
