@@ -80,7 +80,8 @@ async fn links_in_the_browser_syncs_and_unlinks_with_revocation() {
         links.stdout
     );
 
-    let mut logs = format!("{}{}{}{}{}{}", out.stdout, out.stderr, cli_sync.stdout, cli_sync.stderr, links.stdout, links.stderr);
+    let mut logs =
+        format!("{}{}{}{}{}{}", out.stdout, out.stderr, cli_sync.stdout, cli_sync.stderr, links.stdout, links.stderr);
     let unlink = kura.run(&["unlink", "1", "--keep-data"]).await;
     assert!(unlink.success, "{}\n{}", unlink.stdout, unlink.stderr);
     assert!(unlink.stdout.contains("The union revoked Kura's access"), "{}", unlink.stdout);
@@ -260,4 +261,162 @@ async fn an_expired_access_token_is_refreshed_and_the_rotated_refresh_token_is_k
     kura.sandbox.state.clock.advance(chrono::Duration::hours(2));
     let again = kura.run(&["sync"]).await;
     assert!(again.success && !again.stdout.contains("error"), "{}\n{}", again.stdout, again.stderr);
+}
+
+/// The sandbox's confidential native client, as a contracted intermediary deploys Kura: a
+/// profile in profiles.toml with its client id, serving 2011 and 2254.
+fn write_intermediary_profile(kura: &Kura) {
+    let base = &kura.sandbox.base_url;
+    let profile = format!(
+        "[profiles.agent]\nbanks = [\"2011\", \"2254\"]\nissuer = \"{base}\"\napi_base = \"{base}\"\nclient_id = \"{}\"\nconfidential = true\n",
+        kura_sandbox::oauth::INTERMEDIARY_NATIVE
+    );
+    std::fs::write(kura.home.path().join("config/profiles.toml"), profile).unwrap();
+}
+
+fn intermediary_profiles(kura: &Kura) -> kura_core::profile::Profiles {
+    let path = kura.home.path().join("config/profiles.toml");
+    kura_core::profile::Profiles::load_from(Some(&path), Some(&kura.sandbox.base_url)).expect("profiles")
+}
+
+/// `kura link CODE`, given `secret` on standard input with `--client-secret-stdin` when it is
+/// `Some`, through login and consent in Chromium.
+async fn link_confidential(kura: &Kura, chromium: &Chromium, code: &str, secret: Option<&str>) -> kura_e2e::Output {
+    use tokio::io::AsyncWriteExt;
+    let _ = std::fs::remove_file(kura.url_file());
+    let mut args = vec!["link", code, "--timeout-minutes", "3"];
+    if secret.is_some() {
+        args.push("--client-secret-stdin");
+    }
+    let mut child = kura
+        .command(&args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kura link starts");
+    let mut stdin = child.stdin.take().unwrap();
+    if let Some(secret) = secret {
+        stdin.write_all(format!("{secret}\n").as_bytes()).await.unwrap();
+    }
+    drop(stdin);
+    chromium.log_in(&kura.browser_url().await).await;
+    chromium.decide(true).await;
+    finish(child).await
+}
+
+/// Syncs link `id` in this process with the tokens and client secret in the keyring.
+async fn sync_confidential(kura: &Kura, id: i64) -> kura_core::sync::LinkReport {
+    let store = Arc::new(Mutex::new(kura.store()));
+    let link = store.lock().unwrap().link(LinkId(id)).unwrap();
+    let tokens = oauth::tokens_for(&link, &intermediary_profiles(kura), &kura.secrets()).await.unwrap();
+    let api = ApiClient::new(ClientConfig::new(kura.sandbox.base_url.clone())).unwrap();
+    SyncEngine::new(store, SyncOptions::default()).sync_link(link.id, &api, &tokens).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_confidential_client_links_refreshes_and_revokes_with_its_secret_from_the_keyring() {
+    const SECRET: &str = kura_sandbox::oauth::INTERMEDIARY_NATIVE_SECRET;
+    let kura = Kura::start().await;
+    write_intermediary_profile(&kura);
+    let chromium = Chromium::start().await;
+    let out = link_confidential(&kura, &chromium, "2011", Some(SECRET)).await;
+    assert!(out.success, "kura link failed:\n{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("Stored the client secret of profile `agent`"), "{}", out.stdout);
+    assert!(out.stdout.contains("Linked 北央信用組合 (2011)"), "{}", out.stdout);
+    let link = kura.store().link(LinkId(1)).unwrap();
+    assert_eq!((link.profile.as_str(), link.status), ("agent", LinkStatus::Active));
+    assert_eq!(kura.secrets().client_secret("agent").await.unwrap().as_deref(), Some(SECRET));
+    let first_tokens = kura.secrets().load_tokens(1).await.unwrap().expect("tokens in the keyring");
+    assert!(sync_confidential(&kura, 1).await.error.is_none());
+
+    // A second union of the same profile links with the stored secret.
+    let second = link_confidential(&kura, &chromium, "2254", None).await;
+    chromium.quit().await;
+    assert!(second.success, "{}\n{}", second.stdout, second.stderr);
+    assert_eq!(kura.store().link(LinkId(2)).unwrap().profile, "agent");
+
+    // Two simulated hours later both access tokens have expired: `kura sync` refreshes them,
+    // which the union only grants this client with HTTP Basic (client_secret_basic).
+    kura.sandbox.state.clock.advance(chrono::Duration::hours(2));
+    let synced = kura.run(&["sync"]).await;
+    assert!(synced.success && !synced.stdout.contains("error"), "{}\n{}", synced.stdout, synced.stderr);
+    let tokens = kura.secrets().load_tokens(1).await.unwrap().expect("tokens in the keyring");
+    assert_ne!(tokens.refresh_token, first_tokens.refresh_token, "the refresh token rotated");
+    assert_eq!(bearer_status(&kura, &tokens.access_token).await, 200);
+
+    // A wrong secret in the keyring fails the refresh with the union's reason, and keeps the
+    // link and its tokens for when the right secret is back.
+    kura.secrets().set_client_secret("agent", "not-the-secret").await.unwrap();
+    kura.sandbox.state.clock.advance(chrono::Duration::hours(2));
+    let refused = kura.run(&["sync"]).await;
+    assert!(
+        format!("{}{}", refused.stdout, refused.stderr).contains("invalid_client"),
+        "{}\n{}",
+        refused.stdout,
+        refused.stderr
+    );
+    assert_eq!(kura.store().link(LinkId(1)).unwrap().status, LinkStatus::Active);
+    assert_eq!(kura.secrets().load_tokens(1).await.unwrap().as_ref(), Some(&tokens));
+    kura.secrets().set_client_secret("agent", SECRET).await.unwrap();
+    let synced_again = kura.run(&["sync"]).await;
+    assert!(
+        synced_again.success && !synced_again.stdout.contains("error"),
+        "{}\n{}",
+        synced_again.stdout,
+        synced_again.stderr
+    );
+    let tokens = kura.secrets().load_tokens(1).await.unwrap().expect("tokens in the keyring");
+
+    // Unlinking one union revokes with the client's authentication; the other link still
+    // needs the secret.
+    let unlink = kura.run(&["unlink", "1", "--keep-data"]).await;
+    assert!(unlink.success, "{}\n{}", unlink.stdout, unlink.stderr);
+    assert!(unlink.stdout.contains("The union revoked Kura's access"), "{}", unlink.stdout);
+    assert!(!unlink.stdout.contains("client secret"), "{}", unlink.stdout);
+    assert_eq!(bearer_status(&kura, &tokens.access_token).await, 401);
+    assert!(kura.secrets().load_tokens(1).await.unwrap().is_none());
+    assert_eq!(kura.secrets().client_secret("agent").await.unwrap().as_deref(), Some(SECRET));
+
+    // The last link of the profile takes the secret with it.
+    let second_tokens = kura.secrets().load_tokens(2).await.unwrap().expect("tokens in the keyring");
+    let last = kura.run(&["unlink", "2", "--purge"]).await;
+    assert!(last.success, "{}\n{}", last.stdout, last.stderr);
+    assert!(last.stdout.contains("The union revoked Kura's access"), "{}", last.stdout);
+    assert!(last.stdout.contains("Deleted the client secret of profile `agent`"), "{}", last.stdout);
+    assert_eq!(bearer_status(&kura, &second_tokens.access_token).await, 401);
+    assert!(kura.secrets().client_secret("agent").await.unwrap().is_none());
+
+    // The secret and the tokens are nowhere in Kura's folders (database, WAL, config) or output.
+    let output = [&out, &second, &synced, &refused, &synced_again, &unlink, &last]
+        .iter()
+        .map(|o| format!("{}{}", o.stdout, o.stderr))
+        .collect::<String>();
+    let refresh = tokens.refresh_token.clone().expect("a refresh token");
+    for secret in [SECRET, &tokens.access_token, &refresh, &first_tokens.access_token] {
+        assert!(files_containing(kura.home.path(), secret).is_empty(), "a secret is in Kura's folders");
+        assert!(!output.contains(secret), "a secret is in Kura's output");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_client_secret_links_nothing_and_is_not_kept() {
+    let kura = Kura::start().await;
+    write_intermediary_profile(&kura);
+    let chromium = Chromium::start().await;
+    let out = link_confidential(&kura, &chromium, "2011", Some("not-the-secret")).await;
+    chromium.quit().await;
+    assert!(!out.success, "{}", out.stdout);
+    assert!(out.stderr.contains("refused the client credentials of profile `agent` (invalid_client"), "{}", out.stderr);
+    assert!(out.stderr.contains("--client-secret-stdin"), "{}", out.stderr);
+    assert!(!out.stderr.contains("not-the-secret") && !out.stdout.contains("not-the-secret"));
+    assert!(kura.store().links().unwrap().is_empty());
+    assert!(kura.secrets().client_secret("agent").await.unwrap().is_none());
+
+    // Without a secret stored, linking stops before the browser opens and says how to give one.
+    std::fs::remove_file(kura.url_file()).unwrap();
+    let missing = kura.run(&["link", "2011"]).await;
+    assert!(!missing.success);
+    assert!(missing.stderr.contains("--client-secret-stdin"), "{}", missing.stderr);
+    assert!(!kura.url_file().exists(), "{}", missing.stdout);
 }

@@ -121,20 +121,33 @@ impl SecretStore {
         .await
     }
 
-    /// Saves the client secret of the confidential profile `profile`.
+    /// Saves the client secret of the confidential profile `profile`, replacing an earlier one.
+    ///
+    /// Kept per data folder like the tokens: unlinking the last link of a profile deletes it,
+    /// which must not break another data folder's links.
     pub async fn set_client_secret(&self, profile: &str, secret: &str) -> Result<(), SecretsError> {
-        // Client secrets belong to the installation, not to one data folder.
-        let name = format!("client-secret:{profile}");
+        let name = self.entry_name(&client_secret_key(profile));
         let secret = secret.to_owned();
         blocking(move || entry(&name)?.set_password(&secret).map_err(|e| map_err(&name, e))).await
     }
 
     /// The client secret of profile `profile`, `None` when none is stored.
     pub async fn client_secret(&self, profile: &str) -> Result<Option<String>, SecretsError> {
-        let name = format!("client-secret:{profile}");
+        let name = self.entry_name(&client_secret_key(profile));
         blocking(move || match entry(&name)?.get_password() {
             Ok(secret) => Ok(Some(secret)),
             Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(&name, e)),
+        })
+        .await
+    }
+
+    /// Removes the client secret of profile `profile`; `false` when none was stored.
+    pub async fn delete_client_secret(&self, profile: &str) -> Result<bool, SecretsError> {
+        let name = self.entry_name(&client_secret_key(profile));
+        blocking(move || match entry(&name)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(map_err(&name, e)),
         })
         .await
@@ -147,6 +160,10 @@ impl SecretStore {
 
 fn link_key(link_id: i64) -> String {
     format!("link-{link_id}")
+}
+
+fn client_secret_key(profile: &str) -> String {
+    format!("client-secret-{profile}")
 }
 
 fn entry(name: &str) -> Result<keyring::Entry, SecretsError> {

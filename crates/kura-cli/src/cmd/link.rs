@@ -1,12 +1,12 @@
 //! `kura link <union code>`: log in at the union in the browser and link its accounts.
 
-use std::io::Read;
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
 use kura_core::institutions;
-use kura_core::oauth::{self, Browser, consent};
+use kura_core::oauth::{self, Browser, LinkError, OAuthError, consent};
 use kura_core::profile::Profiles;
 use kura_core::secrets::SecretStore;
 use kura_core::store::{self, Store};
@@ -37,14 +37,21 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     let data_dir = store::data_dir(global.data_dir.as_deref())?;
     let mut store = Store::open(Some(&data_dir))?;
     let secrets = SecretStore::for_data_dir(&data_dir)?;
-    if args.client_secret_stdin {
-        let mut secret = String::new();
-        std::io::stdin().read_to_string(&mut secret).context("cannot read the client secret from standard input")?;
-        let secret = secret.trim();
-        anyhow::ensure!(!secret.is_empty(), "standard input held no client secret");
-        secrets.set_client_secret(&profile.name, secret).await?;
+    // The secret this attempt replaces, put back if the union refuses the new one.
+    let replaced_secret = if args.client_secret_stdin {
+        anyhow::ensure!(
+            profile.confidential,
+            "profile `{}` is not a confidential client (`confidential = true` in profiles.toml), so it has no client secret",
+            profile.name
+        );
+        let secret = read_client_secret()?;
+        let replaced = secrets.client_secret(&profile.name).await?;
+        secrets.set_client_secret(&profile.name, &secret).await?;
         println!("Stored the client secret of profile `{}` in the OS credential store.", profile.name);
-    }
+        Some(replaced)
+    } else {
+        None
+    };
     let browser = if args.no_browser { Browser::Manual } else { Browser::from_env_or(profiles.browser())? };
     let timeout = Duration::from_secs(args.timeout_minutes * 60);
     let show_url = |url: &dyn std::fmt::Display| {
@@ -59,7 +66,31 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
             args.timeout_minutes
         );
     };
-    let linked = oauth::link(&mut store, &secrets, profile, &browser, timeout, |url| show_url(url)).await?;
+    let profile_name = profile.name.clone();
+    let linked = match oauth::link(&mut store, &secrets, profile, &browser, timeout, |url| show_url(url)).await {
+        Ok(linked) => linked,
+        Err(LinkError::OAuth(OAuthError::TokenEndpoint { error, description }))
+            if matches!(error.as_str(), "invalid_client" | "unauthorized_client") =>
+        {
+            // A secret the union refused must not stay to fail every sync.
+            let kept = match replaced_secret {
+                Some(Some(previous)) => {
+                    secrets.set_client_secret(&profile_name, &previous).await?;
+                    "the previously stored secret is kept"
+                }
+                Some(None) => {
+                    secrets.delete_client_secret(&profile_name).await?;
+                    "the secret just given was not kept"
+                }
+                None => "the stored secret is unchanged",
+            };
+            let description = description.map(|d| format!(": {d}")).unwrap_or_default();
+            anyhow::bail!(
+                "The union refused the client credentials of profile `{profile_name}` ({error}{description}); nothing was linked and {kept}. Check `client_id` in profiles.toml, then run `kura link {code} --client-secret-stdin` with the secret your intermediary issued."
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
     println!("Linked {union}: {} account(s).", linked.accounts.len());
     for a in &linked.accounts {
         println!(
@@ -73,4 +104,22 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     }
     println!("Next: run `kura sync` to fetch balances and history.");
     Ok(())
+}
+
+/// The client secret from standard input: one line when a person types or pastes it, else
+/// everything piped in.
+fn read_client_secret() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let mut secret = String::new();
+    if stdin.is_terminal() {
+        eprint!("Client secret (ends with Enter): ");
+        std::io::stderr().flush()?;
+        stdin.lock().read_line(&mut secret)
+    } else {
+        stdin.lock().read_to_string(&mut secret)
+    }
+    .context("cannot read the client secret from standard input")?;
+    let secret = secret.trim();
+    anyhow::ensure!(!secret.is_empty(), "standard input held no client secret");
+    Ok(secret.to_owned())
 }

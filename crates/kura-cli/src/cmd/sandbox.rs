@@ -165,6 +165,18 @@ pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
     println!("  OAuth metadata: {base}/.well-known/oauth-authorization-server");
     println!("  Admin (loopback only): {base}/admin/faults, {base}/admin/clock, POST {base}/admin/tokens");
     println!();
+    println!("A confidential client, as a contracted intermediary would deploy Kura (client_secret_basic):");
+    let id = kura_sandbox::oauth::INTERMEDIARY_NATIVE;
+    let secret = kura_sandbox::oauth::INTERMEDIARY_NATIVE_SECRET;
+    println!("  client id {id}, secret {secret}, loopback redirects on any port. In profiles.toml:");
+    println!("    [profiles.agent]");
+    println!("    banks = [\"2011\"]");
+    println!("    issuer = \"{base}\"");
+    println!("    api_base = \"{base}\"");
+    println!("    client_id = \"{id}\"");
+    println!("    confidential = true");
+    println!("  then `kura link 2011 --client-secret-stdin` and paste the secret when it asks.");
+    println!();
     println!("Serving until Ctrl-C.");
     shutdown_signal().await?;
     sandbox.shutdown().await;

@@ -49,6 +49,12 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
         (false, None) => println!("The union offers no revocation; Kura's access lapses when the consent expires."),
     }
     println!("Deleted the tokens from the OS credential store.");
+    if unlinked.client_secret_deleted {
+        println!(
+            "Deleted the client secret of profile `{}` too: no other link uses it. `kura link --client-secret-stdin` stores it again.",
+            link.profile
+        );
+    }
     match data {
         CachedData::Keep => {
             println!("Kept the cached accounts and history; `kura link {}` continues them.", link.bank_code)

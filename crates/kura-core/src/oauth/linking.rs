@@ -129,10 +129,15 @@ pub struct Unlinked {
     pub revoked: bool,
     /// Why revocation failed, when it did.
     pub revoke_error: Option<OAuthError>,
+    /// Whether the profile's client secret was deleted: it was stored and no other link that is
+    /// still in use (active or waiting for a re-link) needs it.
+    pub client_secret_deleted: bool,
 }
 
-/// Revokes the link's tokens at the bank, deletes them from the credential store, and keeps
-/// (detached, for reading and a later re-link) or purges its accounts and history.
+/// Revokes the link's tokens at the bank (with the client's authentication, so before any secret
+/// goes), deletes them and, when no other link still uses its profile, the profile's client
+/// secret from the credential store, and keeps (detached, for reading and a later re-link) or
+/// purges its accounts and history.
 pub async fn unlink(
     store: &mut Store,
     secrets: &SecretStore,
@@ -162,7 +167,10 @@ pub async fn unlink(
         CachedData::Keep => store.set_link_status(id, LinkStatus::Revoked, None, Utc::now())?,
         CachedData::Purge => purge(store, id)?,
     }
-    Ok(Unlinked { revoked, revoke_error })
+    let profile_in_use = store.links()?.iter().any(|l| l.profile == link.profile && l.status != LinkStatus::Revoked);
+    let client_secret_deleted =
+        !profile_in_use && secrets.delete_client_secret(&link.profile).await.map_err(OAuthError::from)?;
+    Ok(Unlinked { revoked, revoke_error, client_secret_deleted })
 }
 
 /// Deletes a link's accounts (their balances, history and gaps cascade) and the link itself.

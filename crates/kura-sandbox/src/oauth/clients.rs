@@ -17,6 +17,12 @@ pub const KURA_DESKTOP: &str = "kura-desktop";
 /// A confidential client for tests of `client_secret_basic`.
 pub const TEST_CONFIDENTIAL: &str = "kura-test-confidential";
 const TEST_CONFIDENTIAL_SECRET: &str = "kura-test-secret";
+/// Kura as a contracted intermediary (電子決済等代行業者) deploys it: a confidential client whose
+/// secret the intermediary hands to its users' installations, registered like the desktop client
+/// for loopback redirects on any port. A profile in `profiles.toml` names it (see README).
+pub const INTERMEDIARY_NATIVE: &str = "kura-intermediary-native";
+/// Its secret. Public on purpose: this is the sandbox, and `kura sandbox` prints it.
+pub const INTERMEDIARY_NATIVE_SECRET: &str = "kura-sandbox-intermediary-secret";
 
 pub struct Client {
     pub id: &'static str,
@@ -77,6 +83,13 @@ impl Clients {
                 secret: Some(digest(TEST_CONFIDENTIAL_SECRET)),
                 native: false,
                 redirect_uris: &["https://client.example.test/callback"],
+            },
+            Client {
+                id: INTERMEDIARY_NATIVE,
+                name: "Kura (電子決済等代行業者 / intermediary)",
+                secret: Some(digest(INTERMEDIARY_NATIVE_SECRET)),
+                native: true,
+                redirect_uris: &["http://127.0.0.1/callback", "http://[::1]/callback"],
             },
         ])
     }
@@ -168,6 +181,17 @@ mod tests {
         assert!(c.accepts_redirect("https://client.example.test/callback"));
         assert!(!c.accepts_redirect("https://client.example.test:8443/callback"));
         assert!(!c.accepts_redirect("https://client.example.test/callback/"));
+    }
+
+    #[test]
+    fn the_intermediary_client_is_confidential_and_native() {
+        let clients = Clients::registered();
+        let c = clients.find(INTERMEDIARY_NATIVE).unwrap();
+        assert!(!c.is_public());
+        assert!(c.accepts_redirect("http://127.0.0.1:49152/callback"));
+        assert!(c.accepts_redirect("http://[::1]:8080/callback"));
+        assert!(!c.accepts_redirect("http://localhost:49152/callback"));
+        assert!(!c.accepts_redirect("https://client.example.test/callback"));
     }
 
     #[test]

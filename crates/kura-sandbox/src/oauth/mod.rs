@@ -20,7 +20,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 
-pub use clients::{KURA_DESKTOP, TEST_CONFIDENTIAL};
+pub use clients::{INTERMEDIARY_NATIVE, INTERMEDIARY_NATIVE_SECRET, KURA_DESKTOP, TEST_CONFIDENTIAL};
 pub use scopes::{Scope, UnknownScope};
 pub use tokens::TokenResponse;
 
