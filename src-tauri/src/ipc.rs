@@ -73,9 +73,7 @@ pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<Save
     let path = match chosen {
         None => None,
         Some(p) => Some(p.into_path().map_err(|e| {
-            CommandError::Invalid(format!(
-                "選ばれた保存先を使えません / The chosen location cannot be used: {e}"
-            ))
+            CommandError::Invalid(format!("選ばれた保存先を使えません / The chosen location cannot be used: {e}"))
         })?),
     };
     Ok(SaveChoice { path })

@@ -5,6 +5,7 @@
 // Release builds on Windows get no console window.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod consent;
 mod ipc;
 mod sync;
 mod tray;
@@ -14,7 +15,9 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use kura_core::commands::AppContext;
+use kura_core::oauth::{Browser, Opener};
 use tauri::{Manager, WindowEvent};
+use tauri_plugin_opener::OpenerExt;
 
 fn main() -> anyhow::Result<()> {
     let data_dir = data_dir()?;
@@ -23,16 +26,23 @@ fn main() -> anyhow::Result<()> {
 
     tauri::Builder::default()
         // First, so a second launch hands over to the running app before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            tray::show_main_window(app)
-        }))
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| tray::show_main_window(app)))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
+        // Only the shell opens URLs (the union's login page, for linking); the UI's links are
+        // not handed to the opener, and the webview has no opener permission.
+        .plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
+        .manage(consent::Reminders::load(&ctx))
         .manage(ctx)
         .manage(watch::Watcher::default())
         .invoke_handler(tauri::generate_handler![ipc::invoke_command, ipc::pick_save_path])
         .setup(|app| {
+            let opener = app.handle().clone();
+            app.state::<AppContext>()
+                .set_system_browser(Browser::Opener(Opener::new("the desktop's default browser", move |url: &str| {
+                    opener.opener().open_url(url, None::<&str>).map_err(|e| e.to_string())
+                })));
             tray::install(app.handle())?;
             sync::start(app.handle().clone());
             watch::start(app.handle().clone());
@@ -54,8 +64,6 @@ fn main() -> anyhow::Result<()> {
 /// `KURA_DATA_DIR` when set (the CLI honours it too, so both share one database), else the
 /// platform's data folder.
 fn data_dir() -> anyhow::Result<PathBuf> {
-    let explicit = std::env::var_os("KURA_DATA_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
+    let explicit = std::env::var_os("KURA_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from);
     kura_core::store::data_dir(explicit.as_deref()).context("cannot find a folder for Kura's data")
 }

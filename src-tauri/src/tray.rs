@@ -17,10 +17,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     let separator = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&sync_now, &last_sync, &separator, &open, &quit])?;
 
-    let mut tray = TrayIconBuilder::with_id("kura")
-        .tooltip("Kura")
-        .menu(&menu)
-        .show_menu_on_left_click(true);
+    let mut tray = TrayIconBuilder::with_id("kura").tooltip("Kura").menu(&menu).show_menu_on_left_click(true);
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
     }
@@ -63,9 +60,7 @@ mod tests {
     #[test]
     fn labels_the_last_sync_in_jst() {
         assert_eq!(last_sync_label(None), "最終同期: まだありません / Last sync: never");
-        let at = chrono::DateTime::parse_from_rfc3339("2026-11-24T15:30:00Z")
-            .unwrap()
-            .to_utc();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-24T15:30:00Z").unwrap().to_utc();
         assert_eq!(last_sync_label(Some(at)), "最終同期 / Last sync: 2026/11/25 00:30");
     }
 }

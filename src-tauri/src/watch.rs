@@ -1,5 +1,6 @@
 //! Watches the store for what the person should hear about outside the window: the last sync
-//! time (tray) and links that need re-authentication or keep failing (OS notifications).
+//! time (tray), and links that need re-authentication, keep failing or whose consent lapses
+//! soon (OS notifications).
 //! It runs after every sync this app makes, and on a timer so syncs by the CLI (or
 //! `kura serve`) against the same database are seen too.
 
@@ -68,7 +69,9 @@ pub async fn check_now(app: &AppHandle) {
             return;
         }
     };
-    let found = assess(&links, Utc::now());
+    let now = Utc::now();
+    crate::consent::remind(app, &links, now);
+    let found = assess(&links, now);
     if let Some(item) = app.try_state::<LastSyncItem>()
         && let Err(e) = item.0.set_text(last_sync_label(found.last_sync))
     {
@@ -77,10 +80,7 @@ pub async fn check_now(app: &AppHandle) {
     let watcher = app.state::<Watcher>();
     let (reauth, failing) = {
         let mut told = watcher.told.lock().unwrap_or_else(|p| p.into_inner());
-        (
-            newly(&mut told.reauth, &found.reauth),
-            newly(&mut told.failing, &found.failing),
-        )
+        (newly(&mut told.reauth, &found.reauth), newly(&mut told.failing, &found.failing))
     };
     for id in reauth {
         notify(
@@ -104,11 +104,7 @@ pub async fn check_now(app: &AppHandle) {
 
 fn assess(links: &[LinkRow], now: DateTime<Utc>) -> Findings {
     let last_sync = links.iter().filter_map(|l| l.last_sync_at).max();
-    let reauth = links
-        .iter()
-        .filter(|l| l.status == LinkStatus::ReauthRequired)
-        .map(|l| l.id)
-        .collect();
+    let reauth = links.iter().filter(|l| l.status == LinkStatus::ReauthRequired).map(|l| l.id).collect();
     let failing = links
         .iter()
         .filter(|l| {
@@ -118,11 +114,7 @@ fn assess(links: &[LinkRow], now: DateTime<Utc>) -> Findings {
         })
         .map(|l| l.id)
         .collect();
-    Findings {
-        last_sync,
-        reauth,
-        failing,
-    }
+    Findings { last_sync, reauth, failing }
 }
 
 /// The ids in `current` not told before; forgets the ones no longer current.
@@ -139,13 +131,7 @@ fn notify(app: &AppHandle, links: &[LinkRow], id: LinkId, title: &str, body: &st
             kura_core::institutions::by_code(&l.bank_code).map_or_else(|| l.bank_code.clone(), |i| i.name.to_string())
         })
         .unwrap_or_default();
-    if let Err(e) = app
-        .notification()
-        .builder()
-        .title(title)
-        .body(format!("{union}{body}"))
-        .show()
-    {
+    if let Err(e) = app.notification().builder().title(title).body(format!("{union}{body}")).show() {
         tracing::warn!(error = %e, "cannot show a notification");
     }
 }
@@ -175,19 +161,9 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z").unwrap().to_utc();
         let links = [
             link(1, LinkStatus::Active, Some("2026-11-24T11:00:00Z"), None),
-            link(
-                2,
-                LinkStatus::ReauthRequired,
-                Some("2026-11-20T00:00:00Z"),
-                Some("invalid_grant"),
-            ),
+            link(2, LinkStatus::ReauthRequired, Some("2026-11-20T00:00:00Z"), Some("invalid_grant")),
             link(3, LinkStatus::Active, Some("2026-11-24T01:00:00Z"), Some("network")),
-            link(
-                4,
-                LinkStatus::Active,
-                Some("2026-11-24T10:00:00Z"),
-                Some("rate limited"),
-            ),
+            link(4, LinkStatus::Active, Some("2026-11-24T10:00:00Z"), Some("rate limited")),
             link(5, LinkStatus::Revoked, None, Some("revoked")),
         ];
         let found = assess(&links, now);

@@ -9,6 +9,7 @@ use super::CommandError;
 use super::links::LinkAttemptStatus;
 use super::settings::Preferences;
 use crate::model::LinkId;
+use crate::oauth::Browser;
 use crate::profile::Profiles;
 use crate::secrets::SecretStore;
 use crate::store::Store;
@@ -29,6 +30,7 @@ struct Inner {
     preferences: RwLock<Preferences>,
     attempts: LinkAttempts,
     scheduler: Mutex<Option<SchedulerHandle>>,
+    system_browser: RwLock<Browser>,
 }
 
 impl AppContext {
@@ -46,6 +48,7 @@ impl AppContext {
                 preferences: RwLock::new(preferences),
                 attempts: LinkAttempts::default(),
                 scheduler: Mutex::new(None),
+                system_browser: RwLock::new(Browser::System),
             }),
         })
     }
@@ -102,6 +105,16 @@ impl AppContext {
 
     pub(super) fn set_preferences(&self, preferences: Preferences) {
         *self.inner.preferences.write().unwrap_or_else(|p| p.into_inner()) = preferences;
+    }
+
+    /// How linking opens the default browser when neither `KURA_BROWSER` nor profiles.toml
+    /// names one: [`Browser::System`] unless the host supplied its own (the desktop's opener).
+    pub fn system_browser(&self) -> Browser {
+        self.inner.system_browser.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set_system_browser(&self, browser: Browser) {
+        *self.inner.system_browser.write().unwrap_or_else(|p| p.into_inner()) = browser;
     }
 
     pub(super) fn attempts(&self) -> &LinkAttempts {

@@ -107,7 +107,7 @@ pub struct LinkStartResponse {
 pub async fn start(ctx: &AppContext, req: LinkStartRequest) -> Result<LinkStartResponse, CommandError> {
     let profiles = Profiles::load()?;
     let profile = profiles.resolve(req.bank_code.trim())?;
-    let browser = Browser::from_env_or(profiles.browser())?;
+    let browser = Browser::from_env_or_else(profiles.browser(), ctx.system_browser())?;
     // Its own connection: the attempt waits minutes for the browser and must not hold the
     // shared one (WAL lets both write in turn).
     let mut store = Store::open_file(ctx.database_file())?;

@@ -1,5 +1,9 @@
-//! Opening the authorization URL: the system default browser, or a command the user (or a test
-//! harness) chose through `KURA_BROWSER` or `browser` in profiles.toml.
+//! Opening the authorization URL: the system default browser (or the opener the desktop shell
+//! supplies), or a command the user (or a test harness) chose through `KURA_BROWSER` or
+//! `browser` in profiles.toml.
+
+use std::fmt;
+use std::sync::Arc;
 
 use super::error::OAuthError;
 
@@ -8,6 +12,9 @@ use super::error::OAuthError;
 pub enum Browser {
     /// The desktop's default browser.
     System,
+    /// The host application's own way to reach the default browser (the desktop app's
+    /// tauri-plugin-opener), used where [`Browser::System`] would be.
+    Opener(Opener),
     /// A program and its arguments; the URL is appended as the last argument.
     Command(Vec<String>),
     /// Open nothing: the user opens the printed address (e.g. on a machine without a desktop).
@@ -17,13 +24,25 @@ pub enum Browser {
 impl Browser {
     /// `KURA_BROWSER` if set, else the config's `browser`, else the system browser.
     pub fn from_env_or(config: Option<&str>) -> Result<Self, OAuthError> {
-        match std::env::var("KURA_BROWSER").ok().filter(|s| !s.trim().is_empty()) {
-            Some(command) => Self::parse(&command),
+        Self::from_env_or_else(config, Browser::System)
+    }
+
+    /// `KURA_BROWSER` if set, else the config's `browser`, else `system`: how the host opens
+    /// the default browser. The overrides win so tests and users can pick a browser anywhere.
+    pub fn from_env_or_else(config: Option<&str>, system: Browser) -> Result<Self, OAuthError> {
+        Self::choose(std::env::var("KURA_BROWSER").ok().as_deref(), config, system)
+    }
+
+    /// The override in `env` (`KURA_BROWSER`), else `config`, else `system`.
+    fn choose(env: Option<&str>, config: Option<&str>, system: Browser) -> Result<Self, OAuthError> {
+        let chosen = match env.filter(|s| !s.trim().is_empty()) {
+            Some(command) => Self::parse(command)?,
             None => match config {
-                Some(command) => Self::parse(command),
-                None => Ok(Browser::System),
+                Some(command) => Self::parse(command)?,
+                None => Browser::System,
             },
-        }
+        };
+        Ok(if chosen == Browser::System { system } else { chosen })
     }
 
     /// A command line split as a POSIX shell would (quotes allowed).
@@ -44,6 +63,9 @@ impl Browser {
             Browser::Manual => Ok(()),
             Browser::System => webbrowser::open(url)
                 .map_err(|e| OAuthError::Browser { command: "the system browser".into(), detail: e.to_string() }),
+            Browser::Opener(opener) => {
+                (opener.open)(url).map_err(|detail| OAuthError::Browser { command: opener.name.clone(), detail })
+            }
             Browser::Command(words) => {
                 let mut child = std::process::Command::new(&words[0])
                     .args(&words[1..])
@@ -64,6 +86,36 @@ impl Browser {
         }
     }
 }
+
+/// A function that opens a URL in the default browser, supplied by the host application; it
+/// returns why it could not.
+#[derive(Clone)]
+pub struct Opener {
+    name: String,
+    open: Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>,
+}
+
+impl Opener {
+    /// `name` says what opens the URL, for error messages (e.g. "the desktop's default browser").
+    pub fn new(name: impl Into<String>, open: impl Fn(&str) -> Result<(), String> + Send + Sync + 'static) -> Self {
+        Opener { name: name.into(), open: Arc::new(open) }
+    }
+}
+
+impl fmt::Debug for Opener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Opener").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// The same opener: one function, shared.
+impl PartialEq for Opener {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.open, &other.open)
+    }
+}
+
+impl Eq for Opener {}
 
 #[cfg(test)]
 mod tests {
@@ -93,5 +145,31 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "first http://x/?a=1&b=2");
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(Browser::Command(vec!["/nonexistent/browser".into()]).open("http://x/").is_err());
+    }
+
+    #[test]
+    fn the_host_opener_stands_in_for_the_system_browser_only() {
+        let opened = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let seen = opened.clone();
+        let opener = Browser::Opener(Opener::new("the test opener", move |url: &str| {
+            seen.lock().unwrap().push(url.to_owned());
+            Ok(())
+        }));
+        assert_eq!(Browser::choose(None, None, opener.clone()).unwrap(), opener);
+        assert_eq!(Browser::choose(Some(""), Some(" "), opener.clone()).unwrap(), opener);
+        assert_eq!(
+            Browser::choose(None, Some("firefox --new-window"), opener.clone()).unwrap(),
+            Browser::Command(vec!["firefox".into(), "--new-window".into()])
+        );
+        assert_eq!(
+            Browser::choose(Some("chromium"), Some("firefox"), opener.clone()).unwrap(),
+            Browser::Command(vec!["chromium".into()])
+        );
+        opener.open("http://127.0.0.1:9/authorize").unwrap();
+        assert_eq!(*opened.lock().unwrap(), ["http://127.0.0.1:9/authorize"]);
+
+        let failing = Browser::Opener(Opener::new("the desktop's default browser", |_: &str| Err("no handler".into())));
+        let e = failing.open("http://x/").unwrap_err().to_string();
+        assert!(e.contains("the desktop's default browser") && e.contains("no handler"), "{e}");
     }
 }

@@ -13,7 +13,7 @@ pub mod lifecycle;
 pub mod linking;
 pub mod loopback;
 
-pub use browser::Browser;
+pub use browser::{Browser, Opener};
 pub use client::{OAuthClient, TokenGrant};
 pub use error::OAuthError;
 pub use flow::{AuthorizationAttempt, DEFAULT_TIMEOUT};
