@@ -3,7 +3,7 @@
 
 export type CommandFailure = { kind: ErrorKind, message: string, hint: string | null, };
 
-export type ErrorKind = "unknownCommand" | "badRequest" | "invalid" | "notFound" | "network" | "reauthRequired" | "accessDenied" | "timedOut" | "keyring" | "config" | "storage" | "remote" | "export";
+export type ErrorKind = "unknownCommand" | "badRequest" | "invalid" | "notFound" | "network" | "reauthRequired" | "accessDenied" | "timedOut" | "browser" | "loopback" | "keyring" | "config" | "storage" | "remote" | "export";
 
 export type InstitutionsSearchRequest = { 
 /**
@@ -63,7 +63,7 @@ revokedAtUnion: boolean,
 /**
  * Why the union could not be told, when it could not.
  */
-revokeError: string | null, };
+revokeError: CommandFailure | null, };
 
 export type OverviewRequest = Record<symbol, never>;
 
@@ -168,7 +168,11 @@ export type ExportResponse = { path: string, rows: number, accounts: number, };
 
 export type InstitutionItem = { code: string, name: string, reading: string, };
 
-export type LinkItem = { id: number, bankCode: string, bankName: string, profile: string, status: LinkState, consentExpiresAt: string | null, lastSyncAt: string | null, lastError: string | null, accountCount: number, };
+export type LinkItem = { id: number, bankCode: string, bankName: string, profile: string, status: LinkState, consentExpiresAt: string | null, lastSyncAt: string | null, 
+/**
+ * Why the link's last sync failed (or why it needs re-authentication), until a sync succeeds.
+ */
+lastError: SyncProblem | null, accountCount: number, };
 
 export type LinkState = "active" | "reauthRequired" | "revoked";
 
@@ -230,13 +234,25 @@ expense: number, net: number, count: number, };
 
 export type BalancePointItem = { date: string, balance: number, };
 
-export type SyncRunItem = { id: number, linkId: number | null, bankCode: string | null, startedAt: string, finishedAt: string | null, state: RunState, newTransactions: number, errorKind: string | null, errorMessage: string | null, httpStatus: number | null, 
+export type SyncRunItem = { id: number, linkId: number | null, bankCode: string | null, startedAt: string, finishedAt: string | null, state: RunState, newTransactions: number, 
+/**
+ * Why the run failed, when it did.
+ */
+error: SyncProblem | null, 
 /**
  * Size of the kept response body of a failed request (fetch it with `syncRunBody`).
  */
 responseBodyLen: number | null, };
 
 export type RunState = "running" | "ok" | "failed" | "partial";
+
+export type SyncProblem = { kind: SyncErrorKind, httpStatus: number | null, 
+/**
+ * In English, from the core; for reports, not for the headline.
+ */
+message: string, };
+
+export type SyncErrorKind = "network" | "timeout" | "reauthRequired" | "unauthorized" | "tokenUnavailable" | "rateLimited" | "maintenance" | "http" | "incompatibleVersion" | "malformed" | "tooLarge" | "paging" | "insecureUrl" | "invalidUrl" | "tls" | "store" | "inactiveLink" | "other";
 
 export type ExportFormat = "csv" | "csvShiftJis" | "xlsx" | "ofx" | "qif" | "ledger" | "hledger" | "beancount" | "jsonl";
 

@@ -12,6 +12,12 @@ pub enum TokenError {
     /// The token could not be read or refreshed for a reason that may pass (network, keyring).
     #[error("could not obtain an access token: {detail}")]
     Unavailable { detail: String },
+    /// The authorization server could not be reached to renew the token (offline, union down):
+    /// a network failure like an API call's, not a problem with the consent.
+    #[error(
+        "could not reach the union's authorization server to renew the access token: {detail} (check the network connection; Kura will retry on the next sync)"
+    )]
+    Unreachable { detail: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +123,7 @@ impl ApiError {
             ApiError::Unauthorized { .. } => "unauthorized",
             ApiError::Token(TokenError::ReauthRequired { .. }) => "reauth_required",
             ApiError::Token(TokenError::Unavailable { .. }) => "token_unavailable",
+            ApiError::Token(TokenError::Unreachable { .. }) => "network",
             ApiError::IncompatibleVersion { .. } => "incompatible_version",
             ApiError::Malformed { .. } => "malformed",
             ApiError::TooLarge { .. } => "too_large",

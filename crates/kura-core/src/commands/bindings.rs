@@ -28,6 +28,8 @@ pub(super) fn supporting_declarations(cfg: &Config) -> Vec<String> {
         history::BalancePointItem::decl(cfg),
         sync_log::SyncRunItem::decl(cfg),
         sync_log::RunState::decl(cfg),
+        sync_log::SyncProblem::decl(cfg),
+        sync_log::SyncErrorKind::decl(cfg),
         export::ExportFormat::decl(cfg),
     ]
 }

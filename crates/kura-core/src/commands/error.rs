@@ -56,6 +56,10 @@ pub enum ErrorKind {
     AccessDenied,
     /// The browser never came back.
     TimedOut,
+    /// The browser could not be opened: the user opens the login page's address themselves.
+    Browser,
+    /// Kura could not listen on 127.0.0.1 for the browser's redirect.
+    Loopback,
     /// The OS credential store is missing or locked.
     Keyring,
     /// profiles.toml or the union's configuration is wrong.
@@ -134,7 +138,8 @@ fn oauth_kind(e: &OAuthError) -> ErrorKind {
         O::Network(_) => ErrorKind::Network,
         O::Secrets(_) | O::MissingClientSecret(_) => ErrorKind::Keyring,
         O::Profile(_) | O::Discovery { .. } => ErrorKind::Config,
-        O::Listen(_) | O::Browser { .. } => ErrorKind::Storage,
+        O::Browser { .. } => ErrorKind::Browser,
+        O::Listen(_) => ErrorKind::Loopback,
         O::Authorization { .. }
         | O::StateMismatch
         | O::MalformedCallback
@@ -145,7 +150,9 @@ fn oauth_kind(e: &OAuthError) -> ErrorKind {
 
 fn api_kind(e: &ApiError) -> ErrorKind {
     match e {
-        ApiError::Network { .. } | ApiError::Timeout { .. } => ErrorKind::Network,
+        ApiError::Network { .. }
+        | ApiError::Timeout { .. }
+        | ApiError::Token(crate::api::TokenError::Unreachable { .. }) => ErrorKind::Network,
         ApiError::Token(crate::api::TokenError::ReauthRequired { .. }) | ApiError::Unauthorized { .. } => {
             ErrorKind::ReauthRequired
         }

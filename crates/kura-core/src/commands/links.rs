@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use std::sync::{Arc, Mutex};
 
+use super::sync_log::{SyncErrorKind, SyncProblem, latest_finished_run};
 use super::{AppContext, CommandError, CommandFailure};
 use crate::institutions;
 use crate::model::{LinkId, LinkStatus};
@@ -48,7 +49,8 @@ pub struct LinkItem {
     pub status: LinkState,
     pub consent_expires_at: Option<DateTime<Utc>>,
     pub last_sync_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
+    /// Why the link's last sync failed (or why it needs re-authentication), until a sync succeeds.
+    pub last_error: Option<SyncProblem>,
     pub account_count: u32,
 }
 
@@ -65,6 +67,22 @@ pub async fn list(ctx: &AppContext, _req: LinksListRequest) -> Result<LinksListR
         .into_iter()
         .map(|l| {
             let account_count = store.accounts_of_link(l.id)?.len() as u32;
+            let last_error = match (l.status, l.last_error) {
+                (_, None) => None,
+                // Whatever refused the consent (the sync's 401, a keyring failure when linking),
+                // re-authenticating is the way out.
+                (LinkStatus::ReauthRequired, Some(message)) => {
+                    Some(SyncProblem { kind: SyncErrorKind::ReauthRequired, http_status: None, message })
+                }
+                // Otherwise the message is the last finished run's (the store keeps them together).
+                (_, Some(message)) => Some(
+                    latest_finished_run(&store, l.id)?.as_ref().and_then(SyncProblem::of_run).unwrap_or(SyncProblem {
+                        kind: SyncErrorKind::Other,
+                        http_status: None,
+                        message,
+                    }),
+                ),
+            };
             Ok(LinkItem {
                 id: l.id.0,
                 bank_name: bank_name(&l.bank_code),
@@ -73,7 +91,7 @@ pub async fn list(ctx: &AppContext, _req: LinksListRequest) -> Result<LinksListR
                 status: l.status.into(),
                 consent_expires_at: l.consent_expires_at,
                 last_sync_at: l.last_sync_at,
-                last_error: l.last_error,
+                last_error,
                 account_count,
             })
         })
@@ -192,7 +210,7 @@ pub struct UnlinkResponse {
     /// no revocation) the consent lapses at its expiry date; Kura has forgotten the tokens.
     pub revoked_at_union: bool,
     /// Why the union could not be told, when it could not.
-    pub revoke_error: Option<String>,
+    pub revoke_error: Option<CommandFailure>,
 }
 
 /// Revokes the tokens at the union (RFC 7009), deletes them from the credential store, and
@@ -202,5 +220,8 @@ pub async fn unlink(ctx: &AppContext, req: UnlinkRequest) -> Result<UnlinkRespon
     let mut store = Store::open_file(ctx.database_file())?;
     let data = if req.purge { CachedData::Purge } else { CachedData::Keep };
     let done = oauth::unlink(&mut store, ctx.secrets(), &profiles, LinkId(req.link_id), data).await?;
-    Ok(UnlinkResponse { revoked_at_union: done.revoked, revoke_error: done.revoke_error.map(|e| e.to_string()) })
+    Ok(UnlinkResponse {
+        revoked_at_union: done.revoked,
+        revoke_error: done.revoke_error.map(|e| CommandError::from(e).to_failure()),
+    })
 }

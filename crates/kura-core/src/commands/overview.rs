@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::links::LinkState;
+use super::sync_log::{SyncProblem, latest_finished_run};
 use super::{AppContext, CommandError};
 use crate::query::{AccountSummary, Staleness};
 
@@ -115,9 +116,6 @@ pub struct OverviewResponse {
     pub link_count: u32,
 }
 
-/// `error_kind` values the sync log records when a union could not be reached at all.
-const UNREACHABLE_KINDS: [&str; 2] = ["network", "timeout"];
-
 pub async fn overview(ctx: &AppContext, _req: OverviewRequest) -> Result<OverviewResponse, CommandError> {
     let store = ctx.store();
     let accounts: Vec<AccountCard> =
@@ -125,8 +123,9 @@ pub async fn overview(ctx: &AppContext, _req: OverviewRequest) -> Result<Overvie
     let links = store.links()?;
     let mut offline = false;
     for link in &links {
-        let latest = store.sync_runs(Some(link.id), None, 1)?;
-        if latest.first().and_then(|r| r.error_kind.as_deref()).is_some_and(|k| UNREACHABLE_KINDS.contains(&k)) {
+        // The last run that ended: a sync under way must not hide the banner.
+        let latest = latest_finished_run(&store, link.id)?;
+        if latest.as_ref().and_then(SyncProblem::of_run).is_some_and(|p| p.kind.is_unreachable()) {
             offline = true;
         }
     }

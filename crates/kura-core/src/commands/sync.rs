@@ -12,7 +12,7 @@ use ts_rs::TS;
 use super::{AppContext, CommandError};
 use crate::api::{ApiClient, ApiError, ClientConfig, TokenError, TokenFuture, TokenSource};
 use crate::model::LinkId;
-use crate::oauth::{self, LinkTokens, OAuthError};
+use crate::oauth::{self, LinkTokens};
 use crate::profile::Profiles;
 use crate::secrets::SecretStore;
 use crate::store::LinkRow;
@@ -85,14 +85,10 @@ struct LazyTokens {
 
 impl LazyTokens {
     async fn get(&self) -> Result<&LinkTokens, TokenError> {
-        self.inner.get_or_try_init(|| oauth::tokens_for(&self.link, &self.profiles, &self.secrets)).await.map_err(|e| {
-            match e {
-                OAuthError::InvalidGrant(_) | OAuthError::NoRefreshToken => {
-                    TokenError::ReauthRequired { detail: e.to_string() }
-                }
-                _ => TokenError::Unavailable { detail: e.to_string() },
-            }
-        })
+        self.inner
+            .get_or_try_init(|| oauth::tokens_for(&self.link, &self.profiles, &self.secrets))
+            .await
+            .map_err(oauth::lifecycle::token_error)
     }
 }
 

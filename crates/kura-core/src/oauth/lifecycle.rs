@@ -93,8 +93,21 @@ impl LinkTokens {
                 }
                 Err(TokenError::ReauthRequired { detail: e.to_string() })
             }
-            Err(e) => Err(TokenError::Unavailable { detail: e.to_string() }),
+            Err(e) => Err(token_error(e)),
         }
+    }
+}
+
+/// What a failed OAuth call means for getting a token: only a refused grant needs a new link; an
+/// unreachable authorization server is a network failure like an unreachable API (offline at
+/// start, when discovery or the first refresh is the first request).
+pub(crate) fn token_error(e: OAuthError) -> TokenError {
+    match e {
+        OAuthError::InvalidGrant(_) | OAuthError::NoRefreshToken => {
+            TokenError::ReauthRequired { detail: e.to_string() }
+        }
+        OAuthError::Network(detail) => TokenError::Unreachable { detail },
+        e => TokenError::Unavailable { detail: e.to_string() },
     }
 }
 
