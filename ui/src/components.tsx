@@ -1,33 +1,48 @@
-// Small shared pieces: error panel.
+// Small shared pieces: how an error is shown (what happened, what to do, the details for a report).
 
-import type { CommandFailure } from "./bindings/commands";
+import type { SyncProblem } from "./bindings/commands";
 import { useLocale } from "./context";
-import type { MessageKey } from "./lib/i18n";
-import { CommandError } from "./lib/transport";
+import { explainFailure, explainSyncProblem, type Explanation } from "./lib/errors";
+import { CommandError, type Failure } from "./lib/transport";
 
-const HEADLINES: Partial<Record<CommandFailure["kind"], MessageKey>> = {
-  network: "error.network",
-  reauthRequired: "error.reauthRequired",
-  accessDenied: "error.accessDenied",
-  timedOut: "error.timedOut",
-  keyring: "error.keyring",
-  config: "error.config",
-  storage: "error.storage",
-  remote: "error.remote",
-};
-
-export function toFailure(e: unknown): CommandFailure {
+export function toFailure(e: unknown): Failure {
   if (e instanceof CommandError) return e.failure;
-  return { kind: "remote", message: String(e), hint: null };
+  // Not from the core: a fault in the UI itself.
+  return { kind: "badRequest", message: String(e), hint: null };
 }
 
-export function ErrorPanel({ failure, title }: { failure: CommandFailure; title?: string }) {
+/** The localized headline and advice, with the core's own message folded away as the detail. */
+function Explained({ explanation: e, title }: { explanation: Explanation; title?: string }) {
   const { t } = useLocale();
   return (
+    <>
+      <strong>{title ?? t(e.title, e.vars)}</strong>
+      {title && <p>{t(e.title, e.vars)}</p>}
+      <p className="hint">{t(e.action, e.vars)}</p>
+      {e.detail && (
+        <details className="detail">
+          <summary>{t("error.detail")}</summary>
+          <pre>{e.detail}</pre>
+        </details>
+      )}
+    </>
+  );
+}
+
+/** A command that failed just now. */
+export function ErrorPanel({ failure, title }: { failure: Failure; title?: string }) {
+  return (
     <div className="error-panel" role="alert">
-      <strong>{title ?? t(HEADLINES[failure.kind] ?? "error.generic")}</strong>
-      <p>{failure.message}</p>
-      {failure.hint && <p className="hint">{failure.hint}</p>}
+      <Explained explanation={explainFailure(failure)} title={title} />
+    </div>
+  );
+}
+
+/** A sync that failed earlier (a link's last error, a sync-log entry): not an alert. */
+export function SyncProblemNote({ problem }: { problem: SyncProblem }) {
+  return (
+    <div className="problem-note" data-testid="sync-problem">
+      <Explained explanation={explainSyncProblem(problem)} />
     </div>
   );
 }

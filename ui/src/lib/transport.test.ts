@@ -32,7 +32,7 @@ describe("transport", () => {
     expect(err.failure).toEqual(failure);
   });
 
-  it("reports an unreachable server as a network failure", async () => {
+  it("reports an unreachable kura serve as its own kind, not as the union's network", async () => {
     const call = makeCall({
       fetch: (async () => {
         throw new TypeError("Failed to fetch");
@@ -40,7 +40,7 @@ describe("transport", () => {
       token: "t",
     });
     const err = await call("linksList", {}).catch((e) => e);
-    expect(err.failure.kind).toBe("network");
+    expect(err.failure.kind).toBe("kuraUnreachable");
   });
 
   it("uses Tauri's invoke when inside the desktop app", async () => {

@@ -1,12 +1,17 @@
 // One `call()` for both shells: Tauri IPC inside the desktop app, HTTP to `kura serve` in a
 // browser. Request and response types come from the generated bindings.
 
-import type { CommandFailure, CommandName, Commands } from "../bindings/commands";
+import type { CommandFailure, CommandName, Commands, ErrorKind } from "../bindings/commands";
+
+/** The core's error kinds, plus the one only the browser sees: `kura serve` itself is gone. */
+export type FailureKind = ErrorKind | "kuraUnreachable";
+
+export type Failure = Omit<CommandFailure, "kind"> & { kind: FailureKind };
 
 /** A command's failure, carrying the typed `{kind, message, hint}` from the core. */
 export class CommandError extends Error {
-  readonly failure: CommandFailure;
-  constructor(failure: CommandFailure) {
+  readonly failure: Failure;
+  constructor(failure: Failure) {
     super(failure.message);
     this.name = "CommandError";
     this.failure = failure;
@@ -58,7 +63,7 @@ export function makeCall(deps: TransportDeps) {
       try {
         return (await deps.tauri.invoke("invoke_command", { name, args: request })) as Commands[K]["response"];
       } catch (e) {
-        throw isFailure(e) ? new CommandError(e) : new CommandError({ kind: "remote", message: String(e), hint: null });
+        throw isFailure(e) ? new CommandError(e) : new CommandError({ kind: "badRequest", message: String(e), hint: null });
       }
     }
     let response: Response;
@@ -70,7 +75,7 @@ export function makeCall(deps: TransportDeps) {
       });
     } catch (e) {
       throw new CommandError({
-        kind: "network",
+        kind: "kuraUnreachable",
         message: `Kura (kura serve) is not reachable: ${String(e)}`,
         hint: "Start `kura serve` again and reload this page.",
       });
@@ -78,7 +83,7 @@ export function makeCall(deps: TransportDeps) {
     const body: unknown = await response.json().catch(() => null);
     if (response.ok) return body as Commands[K]["response"];
     if (isFailure(body)) throw new CommandError(body);
-    throw new CommandError({ kind: "remote", message: `HTTP ${response.status} from kura serve`, hint: null });
+    throw new CommandError({ kind: "badRequest", message: `HTTP ${response.status} from kura serve`, hint: null });
   };
 }
 

@@ -2,16 +2,15 @@
 // consent to come back through the loopback redirect.
 
 import { useEffect, useRef, useState } from "react";
-import type { CommandFailure } from "../bindings/commands";
 import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
-import { call } from "../lib/transport";
+import { call, type Failure } from "../lib/transport";
 
 type Phase =
   | { name: "starting" }
   | { name: "waiting"; url: string }
   | { name: "linked" }
-  | { name: "failed"; failure: CommandFailure };
+  | { name: "failed"; failure: Failure };
 
 /** How often the UI asks whether the browser came back. */
 const POLL_MS = 800;

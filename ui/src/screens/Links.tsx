@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { LinkItem, SyncRunItem } from "../bindings/commands";
 import type { Route } from "../App";
-import { ErrorPanel, toFailure } from "../components";
+import { ErrorPanel, SyncProblemNote, toFailure } from "../components";
 import { useLocale } from "../context";
 import { daysUntil, formatDateJst, formatDateTimeJst } from "../lib/format";
 import { call } from "../lib/transport";
@@ -77,7 +77,7 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
   const unlink = async () => {
     try {
       const r = await call("unlink", { linkId: l.id, purge });
-      onUnlinked(r.revokedAtUnion || !r.revokeError ? t("links.unlinked") : t("links.unlinkedNotRevoked", { why: r.revokeError }));
+      onUnlinked(r.revokedAtUnion || !r.revokeError ? t("links.unlinked") : t("links.unlinkedNotRevoked"));
     } catch (e) {
       setError(e);
     }
@@ -108,7 +108,7 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
         <dt>{t("links.accountsLabel")}</dt>
         <dd>{t("links.accounts", { count: l.accountCount })}</dd>
       </dl>
-      {l.lastError && <p className="warn">{l.lastError}</p>}
+      {l.lastError && <SyncProblemNote problem={l.lastError} />}
       {error ? <ErrorPanel failure={toFailure(error)} /> : null}
       <div className="row">
         <button type="button" className={l.status === "active" ? "secondary" : "primary"} onClick={onReauth}>
@@ -154,12 +154,7 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
                 {t(`links.run.${r.state}`)}
               </span>
               <span>{t("links.run.new", { count: r.newTransactions })}</span>
-              {r.errorMessage && (
-                <span className="warn">
-                  {r.errorMessage}
-                  {r.httpStatus !== null && ` (HTTP ${r.httpStatus})`}
-                </span>
-              )}
+              {r.error && <SyncProblemNote problem={r.error} />}
               {r.responseBodyLen !== null && (
                 <button
                   type="button"
