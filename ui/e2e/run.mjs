@@ -124,9 +124,12 @@ async function main() {
     KURA_SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
     KURA_BROWSER: opener,
   };
-  const { match } = await start("serve", ["serve"], env, /(http:\/\/127\.0\.0\.1:(\d+)\/#token=[0-9a-f]+)/);
-  const [, appUrl, servePort] = match;
-  const token = new URL(appUrl).hash.replace(/^#token=/, "");
+  const startServe = async () => {
+    const { child, match } = await start("serve", ["serve"], env, /(http:\/\/127\.0\.0\.1:(\d+)\/#token=[0-9a-f]+)/);
+    const [, appUrl, servePort] = match;
+    return { serve: child, appUrl, servePort, token: new URL(appUrl).hash.replace(/^#token=/, "") };
+  };
+  let { serve, appUrl, servePort, token } = await startServe();
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -230,6 +233,31 @@ async function main() {
     await page.getByTestId("offline-banner").waitFor({ timeout: 90_000 });
     assert.equal(await page.getByTestId("total").innerText(), total);
     await shot(page, "offline");
+
+    // Started while offline: the first sync fails renewing the token (discovery, refresh) before
+    // any API call; that is still a network failure, so the banner is up and the link stays active.
+    const runsBefore = (await api(servePort, token, "syncLog", { linkId: null, before: null, limit: 500 })).runs.length;
+    await page.goto("about:blank"); // no polling of the stopped server (console errors)
+    await stop(serve);
+    ({ serve, appUrl, servePort, token } = await startServe());
+    await page.goto(appUrl);
+    const startRun = await waitFor("the first sync after the restart", async () => {
+      const { runs } = await api(servePort, token, "syncLog", { linkId: null, before: null, limit: 500 });
+      return runs.length > runsBefore && runs[0].state !== "running" ? runs[0] : null;
+    });
+    assert.equal(startRun.error?.kind, "network", JSON.stringify(startRun));
+    await page.getByTestId("offline-banner").waitFor();
+    assert.equal(await page.getByTestId("total").innerText(), total);
+    // Links explains it in Japanese with what to do; the core's English message is the detail.
+    await page.getByRole("button", { name: "連携", exact: true }).click();
+    const linkCard = page.getByTestId("link-card").first();
+    await linkCard.getByText("有効", { exact: true }).waitFor();
+    const problem = linkCard.getByTestId("sync-problem");
+    await problem.getByText("組合のサーバーに接続できませんでした").waitFor();
+    await problem.getByText("ネットワーク接続を確かめてください", { exact: false }).waitFor();
+    await problem.getByText("詳細（報告用）").click();
+    await problem.getByText(/could not reach/).waitFor();
+    await shot(page, "offline-links");
 
     // Back online: re-authenticate from Links through the same OAuth flow.
     ({ child: sandbox } = await start("sandbox", sandboxArgs, {}, /127\.0\.0\.1:\d+/));
