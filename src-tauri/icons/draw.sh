@@ -11,9 +11,9 @@ convert -size 1024x1024 xc:none \
 for s in 32 64 128 256 512; do
   convert icon.png -resize ${s}x${s} -depth 8 -define png:color-type=6 "tmp-$s.png"
 done
-mv tmp-32.png 32x32.png
-cp tmp-128.png 128x128.png
-cp tmp-256.png 128x128@2x.png
+# Plain sizes only: Tauri installs an "@2x" file into hicolor/<2*size>x<2*size>@2, a folder no
+# icon theme has, so the desktop would never find it.
+for s in 32 64 128 256 512; do cp "tmp-$s.png" "${s}x${s}.png"; done
 convert icon.png -define icon:auto-resize=256,128,64,48,32,16 icon.ico
 # ICNS is a header and typed PNG entries (ic07..ic10 = 128..1024 px); ImageMagick cannot write it.
 python3 - <<'PY'
