@@ -1,0 +1,143 @@
+// Process and polling helpers for the scripts in ui/e2e that start Kura's binaries.
+
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/**
+ * Starts `command` and resolves once a line of its stdout matches `ready`, with the child, the
+ * match and the wall-clock time (ms since the epoch) just before the spawn.
+ */
+export function start(name, command, args, env, ready, { quiet = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const spawnedAt = performance.timeOrigin + performance.now();
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${out}`)), 60_000);
+    child.stdout.on("data", (d) => {
+      out += d.toString();
+      if (!quiet) process.stderr.write(`[${name}] ${d}`);
+      const m = out.match(ready);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, match: m, spawnedAt });
+      }
+    });
+    child.stderr.on("data", (d) => quiet || process.stderr.write(`[${name}] ${d}`));
+    child.on("exit", (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));
+  });
+}
+
+/** Ends a child with SIGTERM and waits for it. */
+export function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.removeAllListeners("exit");
+    child.on("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** Polls `fn` every `everyMs` until it returns something truthy. */
+export async function waitFor(what, fn, timeoutMs = 60_000, everyMs = 200) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** `pid` and every process below it (Linux /proc). */
+export function processTree(pid) {
+  const parents = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name may hold spaces and parentheses: the fields start after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
+}
+
+function kib(text, field) {
+  const m = text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Memory of each process in `pids`: its name, VmRSS and VmHWM (peak RSS) from /proc/PID/status
+ * and PSS (shared pages split among their users) from /proc/PID/smaps_rollup, in MiB.
+ */
+export function memory(pids) {
+  const out = [];
+  for (const pid of pids) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+      out.push({
+        pid,
+        name: status.match(/^Name:\s+(.*)$/m)[1],
+        rssMiB: kib(status, "VmRSS") / 1024,
+        hwmMiB: kib(status, "VmHWM") / 1024,
+        pssMiB: kib(rollup, "Pss") / 1024,
+      });
+    } catch {
+      // Gone, or a kernel thread without smaps.
+    }
+  }
+  return out;
+}
+
+/** Where a process's PSS goes: the `n` largest mappings by PSS (summed per file; anonymous memory as "[anon]"), in MiB. */
+export function largestMappings(pid, n = 6) {
+  let smaps;
+  try {
+    smaps = readFileSync(`/proc/${pid}/smaps`, "utf8");
+  } catch {
+    return [];
+  }
+  const byName = new Map();
+  let name = "";
+  for (const line of smaps.split("\n")) {
+    const header = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+    if (header) {
+      name = header[1] || "[anon]";
+      continue;
+    }
+    const pss = line.match(/^Pss:\s+(\d+) kB/);
+    if (pss) byName.set(name, (byName.get(name) ?? 0) + Number(pss[1]) / 1024);
+  }
+  return [...byName].sort((a, b) => b[1] - a[1]).slice(0, n).map(([file, mib]) => ({ file, pssMiB: mib }));
+}
+
+/** When process `pid` started, in ms since the epoch (to the kernel's clock tick, 10 ms). */
+export function startedAt(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+  const uptimeS = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  const bootedAt = performance.timeOrigin + performance.now() - uptimeS * 1000;
+  return bootedAt + ticks * 10; // USER_HZ is 100 on Linux
+}
