@@ -5,4 +5,4 @@ mod engine;
 mod scheduler;
 
 pub use engine::{AccountReport, LinkReport, SyncEngine, SyncError, SyncOptions, Warning};
-pub use scheduler::{LinkConnector, Scheduler, SchedulerConfig, SchedulerHandle};
+pub use scheduler::{Clock, LinkConnector, Scheduler, SchedulerConfig, SchedulerHandle, TokioClock};

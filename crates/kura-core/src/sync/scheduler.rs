@@ -1,9 +1,12 @@
 //! Runs the sync engine for every active link: at start, on an interval with jitter, and on
 //! demand. Waits out maintenance and rate limits (`Retry-After`) and backs off exponentially
-//! after failures, per link. The engine keeps two syncs of one link from overlapping; the
-//! shared [`ApiClient`] of a host caps the requests in flight to it.
+//! after failures, per link. A link is never synced twice at once (the scheduler starts no
+//! second sync while one runs, and the engine serialises any other caller); the shared
+//! [`ApiClient`] of a host caps the requests in flight to it.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,13 +17,40 @@ use tokio::time::Instant;
 
 use super::engine::{LinkReport, SyncEngine, SyncError};
 use crate::api::{ApiClient, ApiError, TokenSource};
-use crate::model::{LinkId, LinkStatus};
+use crate::model::{LinkId, LinkStatus, SyncRunStatus};
 use crate::store::LinkRow;
+
+/// The longest `Retry-After` obeyed: a bank asking for more than a day is more likely sending a
+/// broken header than a real window, and the link would otherwise go quiet for good.
+const MAX_ASKED_WAIT: Duration = Duration::from_secs(24 * 3600);
 
 /// Gives the scheduler what it needs to reach a link's bank. Implementations hand out one
 /// [`ApiClient`] per host (clones share its in-flight limit).
 pub trait LinkConnector: Send + Sync {
     fn connect(&self, link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), ApiError>;
+}
+
+/// Where the scheduler's time comes from: tokio's clock in the app ([`TokioClock`]). Tests
+/// drive their own, so hours of backoff pass at once while the syncs still talk real HTTP
+/// (tokio's paused time cannot serve there: it jumps to the next timer whenever the runtime
+/// waits on a socket, which fires request timeouts).
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Instant;
+    /// Completes once `now()` reaches `deadline`.
+    fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+}
+
+/// Tokio's clock.
+pub struct TokioClock;
+
+impl Clock for TokioClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
+        Box::pin(tokio::time::sleep_until(deadline))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -57,7 +87,8 @@ pub struct SchedulerHandle {
 }
 
 impl SchedulerHandle {
-    /// Syncs every active link (or just `link`) now, whatever its schedule or backoff.
+    /// Syncs every active link (or just `link`) now, whatever its schedule or backoff. A link
+    /// that is syncing already is not synced again: the running sync answers the request.
     pub fn sync_now(&self, link: Option<LinkId>) {
         let _ = self.commands.send(Command::SyncNow(link));
     }
@@ -76,38 +107,42 @@ pub struct Scheduler {
     engine: SyncEngine,
     connector: Arc<dyn LinkConnector>,
     config: SchedulerConfig,
+    clock: Arc<dyn Clock>,
+    /// When each active link that is not syncing is next due; absent: due now.
     due: HashMap<LinkId, Instant>,
     failures: HashMap<LinkId, u32>,
     reports: broadcast::Sender<Arc<LinkReport>>,
 }
 
 impl Scheduler {
-    /// Starts polling; the first round runs at once.
+    /// Starts polling on tokio's clock; the first round runs at once.
     pub fn spawn(
         engine: SyncEngine,
         connector: Arc<dyn LinkConnector>,
         config: SchedulerConfig,
     ) -> (SchedulerHandle, JoinHandle<()>) {
+        Self::spawn_with_clock(engine, connector, config, Arc::new(TokioClock))
+    }
+
+    /// Starts polling on `clock`; the first round runs at once.
+    pub fn spawn_with_clock(
+        engine: SyncEngine,
+        connector: Arc<dyn LinkConnector>,
+        config: SchedulerConfig,
+        clock: Arc<dyn Clock>,
+    ) -> (SchedulerHandle, JoinHandle<()>) {
         let (commands, rx) = mpsc::unbounded_channel();
         let (reports, _) = broadcast::channel(64);
-        let handle = SchedulerHandle {
-            commands,
-            reports: reports.clone(),
-        };
-        let scheduler = Scheduler {
-            engine,
-            connector,
-            config,
-            due: HashMap::new(),
-            failures: HashMap::new(),
-            reports,
-        };
+        let handle = SchedulerHandle { commands, reports: reports.clone() };
+        let scheduler =
+            Scheduler { engine, connector, config, clock, due: HashMap::new(), failures: HashMap::new(), reports };
         (handle, tokio::spawn(scheduler.run(rx)))
     }
 
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
-        let mut syncing: JoinSet<(LinkId, Arc<LinkReport>)> = JoinSet::new();
-        let mut in_progress: HashMap<LinkId, ()> = HashMap::new();
+        let mut syncing: JoinSet<Arc<LinkReport>> = JoinSet::new();
+        // The link each running sync task belongs to.
+        let mut running: HashMap<tokio::task::Id, LinkId> = HashMap::new();
         let mut forced: Option<Option<LinkId>> = Some(None);
         loop {
             let links = match self.engine.store().lock().expect("store lock").links() {
@@ -117,91 +152,95 @@ impl Scheduler {
                     Vec::new()
                 }
             };
-            let now = Instant::now();
-            for link in links.iter().filter(|l| l.status == LinkStatus::Active) {
+            let active: Vec<&LinkRow> = links.iter().filter(|l| l.status == LinkStatus::Active).collect();
+            // Unlinked links and links waiting for a re-link keep no schedule: a stale due time
+            // would wake this loop over and over.
+            self.due.retain(|id, _| active.iter().any(|l| l.id == *id));
+            self.failures.retain(|id, _| active.iter().any(|l| l.id == *id));
+            let now = self.clock.now();
+            for link in active {
+                if running.values().any(|id| *id == link.id) {
+                    continue;
+                }
+                let is_due = self.due.get(&link.id).is_none_or(|d| *d <= now);
                 let wanted = match forced {
                     Some(None) => true,
-                    Some(Some(id)) => {
-                        id == link.id || self.due.get(&link.id).is_none_or(|d| *d <= now)
-                    }
-                    None => self.due.get(&link.id).is_none_or(|d| *d <= now),
+                    Some(Some(id)) => id == link.id || is_due,
+                    None => is_due,
                 };
-                if wanted && !in_progress.contains_key(&link.id) {
-                    in_progress.insert(link.id, ());
-                    self.due.insert(link.id, now + self.config.max_backoff);
-                    let engine = self.engine.clone();
-                    let connector = self.connector.clone();
-                    let link = link.clone();
-                    syncing.spawn(async move {
-                        let report = match connector.connect(&link) {
-                            Ok((client, tokens)) => {
-                                engine.sync_link(link.id, &client, tokens.as_ref()).await
-                            }
-                            Err(e) => LinkReport {
-                                link: link.id,
-                                run: None,
-                                status: crate::model::SyncRunStatus::Failed,
-                                accounts: Vec::new(),
-                                error: Some(e.into()),
-                            },
-                        };
-                        (link.id, Arc::new(report))
-                    });
+                if wanted {
+                    self.due.remove(&link.id);
+                    let task = syncing.spawn(sync_one(self.engine.clone(), self.connector.clone(), link.clone()));
+                    running.insert(task.id(), link.id);
                 }
             }
             forced = None;
-            let next_due = self
-                .due
-                .values()
-                .min()
-                .copied()
-                .unwrap_or(now + self.config.interval);
+            // A running sync wakes the loop when it ends; with none running, look for new links
+            // at the interval.
+            let next_due =
+                self.due.values().min().copied().or_else(|| running.is_empty().then(|| now + self.config.interval));
+            let sleep = next_due.map(|at| self.clock.sleep_until(at));
             tokio::select! {
                 command = commands.recv() => match command {
                     Some(Command::SyncNow(link)) => forced = Some(link),
                     Some(Command::Stop) | None => break,
                 },
-                Some(Ok((link, report))) = syncing.join_next(), if !syncing.is_empty() => {
-                    in_progress.remove(&link);
-                    self.schedule_after(link, &report);
-                    let _ = self.reports.send(report);
+                Some(joined) = syncing.join_next_with_id(), if !syncing.is_empty() => {
+                    let (task, report) = match joined {
+                        Ok((task, report)) => (task, Some(report)),
+                        Err(e) => {
+                            tracing::error!(error = %e, "a sync task ended without a report");
+                            (e.id(), None)
+                        }
+                    };
+                    if let Some(link) = running.remove(&task) {
+                        self.schedule_after(link, report.as_deref().and_then(LinkReport::first_error), report.is_none());
+                        if let Some(report) = report {
+                            let _ = self.reports.send(report);
+                        }
+                    }
                 }
-                _ = tokio::time::sleep_until(next_due) => {}
+                () = async { match sleep { Some(sleep) => sleep.await, None => std::future::pending().await } } => {}
             }
         }
         syncing.abort_all();
     }
 
-    fn schedule_after(&mut self, link: LinkId, report: &LinkReport) {
-        let wait = match report.first_error() {
-            None => {
-                self.failures.remove(&link);
-                self.config.interval + self.jitter()
-            }
-            Some(error) => {
-                let n = self.failures.entry(link).or_default();
-                *n += 1;
-                let backoff = self
-                    .config
-                    .base_backoff
-                    .saturating_mul(1 << (*n - 1).min(16))
-                    .min(self.config.max_backoff);
-                let asked = match error {
-                    SyncError::Api(e) => e.retry_after().unwrap_or_default(),
-                    _ => Duration::ZERO,
-                };
-                backoff.max(asked) + self.jitter()
-            }
+    /// Sets when `link` is next due after a sync that ended with `error` (or `crashed`).
+    fn schedule_after(&mut self, link: LinkId, error: Option<&SyncError>, crashed: bool) {
+        let wait = if error.is_none() && !crashed {
+            self.failures.remove(&link);
+            self.config.interval
+        } else {
+            let n = self.failures.entry(link).or_default();
+            *n += 1;
+            let backoff = self.config.base_backoff.saturating_mul(1 << (*n - 1).min(16)).min(self.config.max_backoff);
+            let asked = match error {
+                Some(SyncError::Api(e)) => e.retry_after().unwrap_or_default().min(MAX_ASKED_WAIT),
+                _ => Duration::ZERO,
+            };
+            backoff.max(asked)
         };
-        self.due.insert(link, Instant::now() + wait);
+        self.due.insert(link, self.clock.now() + wait + self.jitter());
     }
 
     fn jitter(&self) -> Duration {
         let max = self.config.jitter.as_millis() as u64;
-        Duration::from_millis(if max == 0 {
-            0
-        } else {
-            rand::rng().random_range(0..=max)
-        })
+        Duration::from_millis(if max == 0 { 0 } else { rand::rng().random_range(0..=max) })
     }
+}
+
+/// One sync of `link`, reported even when its bank cannot be reached.
+async fn sync_one(engine: SyncEngine, connector: Arc<dyn LinkConnector>, link: LinkRow) -> Arc<LinkReport> {
+    let report = match connector.connect(&link) {
+        Ok((client, tokens)) => engine.sync_link(link.id, &client, tokens.as_ref()).await,
+        Err(e) => LinkReport {
+            link: link.id,
+            run: None,
+            status: SyncRunStatus::Failed,
+            accounts: Vec::new(),
+            error: Some(e.into()),
+        },
+    };
+    Arc::new(report)
 }

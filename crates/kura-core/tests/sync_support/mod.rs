@@ -70,8 +70,13 @@ pub struct SandboxTokens {
 }
 
 pub async fn tokens(sandbox: &Sandbox, username: &str, bank_code: &str) -> SandboxTokens {
+    tokens_at(&sandbox.base_url, username, bank_code).await
+}
+
+/// [`tokens`] from the sandbox at `base_url` (one served by the test itself).
+pub async fn tokens_at(base_url: &str, username: &str, bank_code: &str) -> SandboxTokens {
     let body: Value = admin()
-        .post(format!("{}/admin/tokens", sandbox.base_url))
+        .post(format!("{base_url}/admin/tokens"))
         .json(&json!({"username": username, "bankCode": bank_code, "scope": "balance transactions"}))
         .send()
         .await
@@ -80,7 +85,7 @@ pub async fn tokens(sandbox: &Sandbox, username: &str, bank_code: &str) -> Sandb
         .await
         .unwrap();
     SandboxTokens {
-        token_url: format!("{}/oauth/token", sandbox.base_url),
+        token_url: format!("{base_url}/oauth/token"),
         pair: Mutex::new((
             body["access_token"].as_str().unwrap().to_owned(),
             body["refresh_token"].as_str().unwrap().to_owned(),
