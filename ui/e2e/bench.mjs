@@ -346,16 +346,22 @@ async function benchDesktop() {
       await setScriptTimeout(wd, 15 * 60_000);
       const paintedAt = await waitFor("the dashboard's total", () => wd.run(paintedAtInPage, [MARK]), 60_000, 20);
       const timeline = await wd.run(pageTimelineInPage, []);
-      const app = memory(appPids()).find((p) => p.name === "kura-desktop");
+      const procs = memory(appPids());
+      const app = procs.find((p) => p.name === "kura-desktop");
+      const web = procs.find((p) => p.name.startsWith("WebKitWebProces"));
       // The driver's own share: from asking for the session to the app's exec.
       const execAt = startedAt(app.pid);
+      const webAt = startedAt(web.pid);
       result.coldStart.push(paintedAt - t0);
       result.execToPaint.push(paintedAt - execAt);
       result.sessionReady.push(sessionAt - t0);
+      result.webProcessAfterExec = [...(result.webProcessAfterExec ?? []), webAt - execAt];
+      result.navigationAfterExec = [...(result.navigationAfterExec ?? []), timeline.navigationStart - execAt];
       result.navigationToPaint.push(paintedAt - timeline.navigationStart);
       console.log(
         `  run ${run}: new session → painted total ${ms(paintedAt - t0)}; kura-desktop's exec → painted ${ms(paintedAt - execAt)} ` +
-          `(exec at ${ms(execAt - t0)}, session ready ${ms(sessionAt - t0)}; page navigation → paint ${ms(paintedAt - timeline.navigationStart)}: ${timeline.summary})`,
+          `(exec at ${ms(execAt - t0)}, web process at ${ms(webAt - t0)}, session ready ${ms(sessionAt - t0)}, ` +
+          `navigation at ${ms(timeline.navigationStart - t0)}; navigation → paint ${ms(paintedAt - timeline.navigationStart)}: ${timeline.summary})`,
       );
       if (run === RUNS) {
         // Let the first overview refresh and the start-up sync attempt settle.
