@@ -13,4 +13,6 @@ pub mod query;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod text;

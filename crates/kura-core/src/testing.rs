@@ -1,0 +1,90 @@
+//! Seeding a store through its public write API, shared by the tests and benchmarks of every
+//! crate (cargo feature `test-support`, enabled only as a dev-dependency). Helpers panic on
+//! failure: a seed that cannot be written is a broken test, not an error to handle.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::model::{AccountId, AsOf, BalanceReading, LinkId, NewLink, RemoteAccount, Transaction};
+use crate::store::{AccountSyncBatch, Store, SyncCounts};
+
+/// The union every seed links to unless a test needs another.
+pub const BANK_CODE: &str = "2011";
+
+/// A consent at `bank_code` through `profile`, for balances and history, without an expiry.
+pub fn new_link(bank_code: &str, profile: &str) -> NewLink {
+    NewLink {
+        bank_code: bank_code.into(),
+        profile: profile.into(),
+        scope: "balance transactions".into(),
+        consent_expires_at: None,
+    }
+}
+
+/// An account of [`BANK_CODE`]'s 本店営業部 as the API lists it: `type_code` "01" (普通) or
+/// "02" (当座), and its number.
+pub fn remote_account(type_code: &str, number: &str) -> RemoteAccount {
+    let type_name = match type_code {
+        "01" => "普通",
+        "02" => "当座",
+        other => panic!("no seed for account type {other:?}; use 01 (普通) or 02 (当座)"),
+    };
+    RemoteAccount {
+        account_id: format!("{BANK_CODE}-001-{}-{number}", &type_code[1..]),
+        bank_code: BANK_CODE.into(),
+        branch_code: "001".into(),
+        branch_name: "本店営業部".into(),
+        account_type_code: type_code.into(),
+        account_type_name: type_name.into(),
+        account_number: number.into(),
+        account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
+        currency_code: "JPY".into(),
+    }
+}
+
+/// A history line valued the day it was booked.
+pub fn line(date: NaiveDate, amount: i64, balance: Option<i64>, remarks: &str, item_key: Option<&str>) -> Transaction {
+    Transaction {
+        transaction_date: date,
+        value_date: Some(date),
+        amount,
+        balance,
+        remarks: remarks.into(),
+        item_key: item_key.map(Into::into),
+    }
+}
+
+/// A balance of which all is withdrawable.
+pub fn reading(balance: i64, as_of: AsOf) -> BalanceReading {
+    BalanceReading { balance, withdrawable: balance, as_of }
+}
+
+/// Links [`BANK_CODE`] through `profile` and adds its 普通 account 1234567.
+pub fn link_with_account(store: &mut Store, profile: &str, now: DateTime<Utc>) -> (LinkId, AccountId) {
+    let link = store.upsert_link(&new_link(BANK_CODE, profile), now).expect("seed the link");
+    let account = store.upsert_account(link, &remote_account("01", "1234567"), now).expect("seed the account");
+    (link, account)
+}
+
+/// Stores `lines` as one sync of `account` fetched at `fetched_at`, with the balance read then
+/// and the date the history is complete through, when given.
+pub fn store_sync(
+    store: &mut Store,
+    account: AccountId,
+    lines: &[Transaction],
+    balance: Option<BalanceReading>,
+    synced_through: Option<NaiveDate>,
+    fetched_at: DateTime<Utc>,
+) -> SyncCounts {
+    let batch = AccountSyncBatch { run: None, transactions: lines, balance, synced_through, fetched_at };
+    store.apply_account_sync(account, &batch).expect("seed the history")
+}
+
+/// Stores `lines` as one sync of `account` without a balance.
+pub fn store_lines(
+    store: &mut Store,
+    account: AccountId,
+    lines: &[Transaction],
+    fetched_at: DateTime<Utc>,
+) -> SyncCounts {
+    store_sync(store, account, lines, None, None, fetched_at)
+}
