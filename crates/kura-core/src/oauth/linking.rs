@@ -165,19 +165,10 @@ pub async fn unlink(
     match data {
         // The row stays, marked revoked: `kura links` shows it and a re-link reactivates it.
         CachedData::Keep => store.set_link_status(id, LinkStatus::Revoked, None, Utc::now())?,
-        CachedData::Purge => purge(store, id)?,
+        CachedData::Purge => store.purge_link(id)?,
     }
     let profile_in_use = store.links()?.iter().any(|l| l.profile == link.profile && l.status != LinkStatus::Revoked);
     let client_secret_deleted =
         !profile_in_use && secrets.delete_client_secret(&link.profile).await.map_err(OAuthError::from)?;
     Ok(Unlinked { revoked, revoke_error, client_secret_deleted })
-}
-
-/// Deletes a link's accounts (their balances, history and gaps cascade) and the link itself.
-fn purge(store: &mut Store, id: LinkId) -> Result<(), StoreError> {
-    let tx = store.conn().unchecked_transaction()?;
-    tx.execute("DELETE FROM accounts WHERE link_id = ?1", [id.0])?;
-    tx.execute("DELETE FROM links WHERE id = ?1", [id.0])?;
-    tx.commit()?;
-    Ok(())
 }

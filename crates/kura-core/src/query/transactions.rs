@@ -105,12 +105,20 @@ pub struct TxPage {
 /// The shortest search word the trigram index can look up; shorter words are scanned for.
 const TRIGRAM: usize = 3;
 
-/// How many of the newest rows a search reads directly before it asks the trigram index.
-const SCAN_BUDGET: usize = 10_000;
+/// The trigram index's rowid is a row's search key: its date as days since 1970-01-01 times
+/// this, plus its id (migration 002 computes the same in SQL). Descending key order is the
+/// newest-first order below, and the low 40 bits are the id.
+const ID_SPAN: i64 = 1 << 40;
 
 const TX_COLUMNS: &str = "t.id, t.account_id, t.transaction_date, t.value_date, t.amount, t.balance_after, \
      t.remarks, t.item_key, t.first_seen_at";
 const NEWEST_FIRST: &str = "ORDER BY t.transaction_date DESC, t.id DESC";
+
+/// The search key of the row `(date, id)`; the first key of `date` when `id` is 0.
+fn search_key(date: NaiveDate, id: i64) -> i64 {
+    let days = date.signed_duration_since(DateTime::UNIX_EPOCH.date_naive()).num_days();
+    days * ID_SPAN + id
+}
 
 fn tx_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxRow> {
     Ok(TxRow {
@@ -124,12 +132,6 @@ fn tx_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxRow> {
         item_key: r.get(7)?,
         first_seen_at: r.get(8)?,
     })
-}
-
-fn push_cursor(c: &mut Conditions, after: Option<Cursor>) {
-    if let Some(cur) = after {
-        c.push("(t.transaction_date, t.id) < (?, ?)", [date_value(cur.date), Value::Integer(cur.id)]);
-    }
 }
 
 /// The first `limit` of `rows` (fetched one beyond the page to learn whether more follow).
@@ -150,6 +152,10 @@ pub(super) struct Conditions {
 }
 
 impl Conditions {
+    fn new() -> Conditions {
+        Conditions { sql: String::new(), params: Vec::new() }
+    }
+
     fn push(&mut self, sql: &str, params: impl IntoIterator<Item = Value>) {
         self.sql.push_str(if self.sql.is_empty() { " WHERE " } else { " AND " });
         self.sql.push_str(sql);
@@ -166,17 +172,27 @@ fn fts_phrase(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 
+/// The FTS5 query that all of `words` (folded, trigram-long) must match.
+fn fts_query(words: &[String]) -> Value {
+    Value::Text(words.iter().map(|w| fts_phrase(w)).collect::<Vec<_>>().join(" AND "))
+}
+
 impl TxFilter {
+    /// Every condition of the filter, the search included, for a query that reads all the
+    /// rows it selects (totals).
     pub(super) fn conditions(&self) -> Conditions {
-        let mut c = self.conditions_without_search();
+        let mut c = Conditions::new();
         let (long, short) = self.search_words();
         if !long.is_empty() {
-            let expr = long.iter().map(|w| fts_phrase(w)).collect::<Vec<_>>().join(" AND ");
-            c.push("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?)", [Value::Text(expr)]);
+            c.push(
+                &format!(
+                    "t.id IN (SELECT rowid & {} FROM transactions_fts WHERE transactions_fts MATCH ?)",
+                    ID_SPAN - 1
+                ),
+                [fts_query(&long)],
+            );
         }
-        for w in short {
-            c.push("instr(t.remarks_folded, ?) > 0", [Value::Text(w)]);
-        }
+        self.push_plain(&mut c, &short);
         c
     }
 
@@ -186,8 +202,9 @@ impl TxFilter {
         folded.split_whitespace().map(str::to_owned).partition(|w| w.chars().count() >= TRIGRAM)
     }
 
-    fn conditions_without_search(&self) -> Conditions {
-        let mut c = Conditions { sql: String::new(), params: Vec::new() };
+    /// The conditions that need no index: accounts, dates, direction, amounts, and the short
+    /// search words (matched in the folded remarks).
+    fn push_plain(&self, c: &mut Conditions, short_words: &[String]) {
         if self.accounts.is_empty() {
             // Unary + keeps SQLite off the account index (which would sort every row of the
             // accounts): it walks the date index newest first and stops after a page.
@@ -214,7 +231,47 @@ impl TxFilter {
         if let Some(max) = self.max_amount {
             c.push("abs(t.amount) <= ?", [Value::Integer(max)]);
         }
-        c
+        for w in short_words {
+            c.push("instr(t.remarks_folded, ?) > 0", [Value::Text(w.clone())]);
+        }
+    }
+
+    /// The SQL and parameters of one page: without trigram-long words, the date indexes walked
+    /// newest first; with them, the trigram index's matches walked in descending search-key
+    /// order (newest first too), so either way SQLite stops after `limit + 1` rows instead of
+    /// sorting every match.
+    fn page_query(&self, after: Option<Cursor>, limit: usize) -> (String, Vec<Value>) {
+        let (long, short) = self.search_words();
+        let mut c = Conditions::new();
+        let sql = if long.is_empty() {
+            self.push_plain(&mut c, &short);
+            if let Some(cur) = after {
+                c.push("(t.transaction_date, t.id) < (?, ?)", [date_value(cur.date), Value::Integer(cur.id)]);
+            }
+            format!("SELECT {TX_COLUMNS} FROM transactions t{} {NEWEST_FIRST} LIMIT {}", c.sql, limit + 1)
+        } else {
+            c.push("f.transactions_fts MATCH ?", [fts_query(&long)]);
+            // Date bounds and the cursor become key bounds the index applies itself.
+            if let Some(from) = self.from {
+                c.push("f.rowid >= ?", [Value::Integer(search_key(from, 0))]);
+            }
+            if let Some(to) = self.to.and_then(|d| d.succ_opt()) {
+                c.push("f.rowid < ?", [Value::Integer(search_key(to, 0))]);
+            }
+            if let Some(cur) = after {
+                c.push("f.rowid < ?", [Value::Integer(search_key(cur.date, cur.id))]);
+            }
+            self.push_plain(&mut c, &short);
+            // CROSS JOIN keeps the index as the outer loop: each match costs one lookup by id.
+            format!(
+                "SELECT {TX_COLUMNS} FROM transactions_fts f CROSS JOIN transactions t ON t.id = f.rowid & {}{} \
+                 ORDER BY f.rowid DESC LIMIT {}",
+                ID_SPAN - 1,
+                c.sql,
+                limit + 1
+            )
+        };
+        (sql, c.params)
     }
 }
 
@@ -223,53 +280,10 @@ impl Store {
     /// stored them), starting after `after`. Pages are stable while new rows arrive.
     pub fn transactions(&self, filter: &TxFilter, after: Option<Cursor>, limit: usize) -> Result<TxPage, StoreError> {
         let limit = limit.max(1);
-        let (long, short) = filter.search_words();
-        if !long.is_empty() {
-            let words: Vec<String> = long.into_iter().chain(short).collect();
-            if let Some(page) = self.scan_newest(filter, after, limit, &words)? {
-                return Ok(page);
-            }
-        }
-        let mut c = filter.conditions();
-        push_cursor(&mut c, after);
-        let sql = format!("SELECT {TX_COLUMNS} FROM transactions t{} {NEWEST_FIRST} LIMIT {}", c.sql, limit + 1);
+        let (sql, params) = filter.page_query(after, limit);
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(c.params), tx_row)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), tx_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(page(rows, limit))
-    }
-
-    /// A search page found by reading the newest [`SCAN_BUDGET`] rows and matching their folded
-    /// remarks directly, or `None` when they hold less than a page and older rows remain. A common
-    /// word fills its page within the first rows, where the trigram index would first collect
-    /// every one of its (possibly hundreds of thousands of) matches to sort them by date; a rare
-    /// word falls through to the index, whose few matches sort at once.
-    fn scan_newest(
-        &self,
-        filter: &TxFilter,
-        after: Option<Cursor>,
-        limit: usize,
-        words: &[String],
-    ) -> Result<Option<TxPage>, StoreError> {
-        let mut c = filter.conditions_without_search();
-        push_cursor(&mut c, after);
-        let sql = format!(
-            "SELECT {TX_COLUMNS}, t.remarks_folded FROM transactions t{} {NEWEST_FIRST} LIMIT {SCAN_BUDGET}",
-            c.sql
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let mut scan = stmt.query(rusqlite::params_from_iter(c.params))?;
-        let (mut rows, mut scanned) = (Vec::new(), 0);
-        while let Some(r) = scan.next()? {
-            scanned += 1;
-            let folded: String = r.get(9)?;
-            if words.iter().all(|w| folded.contains(w.as_str())) {
-                rows.push(tx_row(r)?);
-                if rows.len() > limit {
-                    break;
-                }
-            }
-        }
-        Ok((rows.len() > limit || scanned < SCAN_BUDGET).then(|| page(rows, limit)))
     }
 }
 
@@ -285,6 +299,60 @@ mod tests {
         assert!("2026-11-20".parse::<Cursor>().is_err());
         assert!("x.1".parse::<Cursor>().is_err());
         assert_eq!(serde_json::to_string(&c).unwrap(), "\"2026-11-20.42\"");
+    }
+
+    #[test]
+    fn search_keys_agree_with_the_migration_and_sort_newest_first() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let dates = [day(1969, 12, 31), day(1970, 1, 1), day(2016, 2, 29), day(2026, 11, 24)];
+        for date in dates {
+            for id in [1, 42, ID_SPAN - 1] {
+                // The expression of migrations/002_search_key.sql.
+                let sql: i64 = conn
+                    .query_row("SELECT unixepoch(?1) / 86400 * 1099511627776 + ?2", (date, id), |r| r.get(0))
+                    .unwrap();
+                assert_eq!(search_key(date, id), sql, "{date} {id}");
+                assert_eq!(search_key(date, id) & (ID_SPAN - 1), id);
+            }
+        }
+        assert!(search_key(day(2026, 11, 24), 1) > search_key(day(2026, 11, 23), ID_SPAN - 1));
+        assert!(search_key(day(2026, 11, 24), 2) > search_key(day(2026, 11, 24), 1));
+        assert!(search_key(day(1970, 1, 1), 1) > search_key(day(1969, 12, 31), 2));
+    }
+
+    /// A page must come from walking an index newest first, never from sorting every match
+    /// (that is what made a common search word slow).
+    #[test]
+    fn pages_are_read_in_index_order_without_sorting() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open(Some(dir.path())).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let filters = [
+            TxFilter::default(),
+            TxFilter { accounts: vec![AccountId(1)], ..TxFilter::default() },
+            TxFilter { accounts: vec![AccountId(1), AccountId(2)], ..TxFilter::default() },
+            TxFilter { search: Some("ｶｰﾄﾞ".into()), ..TxFilter::default() },
+            TxFilter { search: Some("ｶｰﾄﾞ ｼ".into()), accounts: vec![AccountId(1)], ..TxFilter::default() },
+            TxFilter {
+                search: Some("ｶｰﾄﾞ".into()),
+                from: Some(day),
+                to: Some(day),
+                direction: Some(Direction::Out),
+                min_amount: Some(1),
+                ..TxFilter::default()
+            },
+        ];
+        for filter in filters {
+            let (sql, params) = filter.page_query(Some(Cursor { date: day, id: 9 }), 200);
+            let mut stmt = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let plan: Vec<String> = stmt
+                .query_map(rusqlite::params_from_iter(params), |r| r.get(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{filter:?}: {plan:?}");
+        }
     }
 
     #[test]

@@ -12,8 +12,12 @@ use super::StoreError;
 /// The database file's name inside the data folder.
 pub const DB_FILE_NAME: &str = "kura.sqlite3";
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("migrations/001_initial.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_initial.sql")),
+        M::up(include_str!("migrations/002_search_key.sql")),
+    ])
+});
 
 /// The folder Kura keeps its data in: `explicit` when given, else the platform's data folder
 /// (e.g. `~/.local/share/kura` on Linux).
@@ -126,7 +130,7 @@ pub(super) fn connect(path: &Path) -> Result<Connection, StoreError> {
 }
 
 /// How many migrations this build knows; the schema version of a fully migrated database.
-const MIGRATIONS_COUNT: usize = 1;
+const MIGRATIONS_COUNT: usize = 2;
 
 #[cfg(test)]
 mod tests {

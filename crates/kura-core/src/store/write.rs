@@ -232,6 +232,20 @@ impl Store {
         }
     }
 
+    /// Forgets a link and everything stored through it: its accounts with their balances,
+    /// history and gaps (which cascade), then the link itself, in one transaction. Sync-run rows
+    /// stay, detached, so the log still shows what happened.
+    pub fn purge_link(&mut self, id: LinkId) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM accounts WHERE link_id = ?1", [id.0])?;
+        if tx.execute("DELETE FROM links WHERE id = ?1", [id.0])? == 0 {
+            // Dropping the transaction rolls back: nothing is deleted for an unknown link.
+            return Err(StoreError::UnknownLink(id));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Records an account the API listed under `link` and returns its local id. An account seen
     /// before (same union, branch, type and number), even through an earlier link, keeps its id
     /// and history.
