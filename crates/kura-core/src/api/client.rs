@@ -14,7 +14,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use super::error::ApiError;
-use super::types::{self, AccountList, FieldError, TransactionPage};
+use super::types::{self, AccountList, FieldError, TransactionPage, ValueError};
 use super::{API_MAJOR_VERSION, TokenSource};
 use crate::model::{BalanceReading, Transaction};
 
@@ -213,15 +213,16 @@ impl ApiClient {
         if let Some((i, t)) = page.transactions.iter().enumerate().find(|(_, t)| {
             t.transaction_date < date_from || t.transaction_date > page.as_of.date.max(date_to)
         }) {
-            let detail = format!(
-                "{} is outside the requested {from}..{to}",
-                t.transaction_date
-            );
+            let problem = ValueError::OutsideWindow {
+                date: t.transaction_date,
+                from: date_from,
+                to: date_to,
+            };
             return Err(malformed(
                 &url,
                 FieldError {
                     field: format!("transactions[{i}].transactionDate"),
-                    detail,
+                    problem,
                 },
                 raw,
             ));
@@ -501,8 +502,8 @@ fn status_error(status: StatusCode, headers: &HeaderMap, body: String, url: Stri
 fn malformed(url: &Url, e: FieldError, body: String) -> ApiError {
     ApiError::Malformed {
         url: strip_query(url),
+        detail: e.problem.to_string(),
         field: e.field,
-        detail: e.detail,
         body,
     }
 }

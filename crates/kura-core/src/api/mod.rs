@@ -10,7 +10,7 @@ use std::pin::Pin;
 
 pub use client::{ApiClient, ClientConfig, RetryPolicy, TransactionPager};
 pub use error::{ApiError, TokenError};
-pub use types::{AccountList, TransactionPage, parse_amount, parse_date};
+pub use types::{AccountList, FieldError, TransactionPage, ValueError, parse_amount, parse_date};
 
 /// The API major version this client speaks.
 pub const API_MAJOR_VERSION: u64 = 1;

@@ -27,29 +27,65 @@ pub struct TransactionPage {
     pub next_item_key: Option<String>,
 }
 
-/// Why a value was refused: the field path and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What is wrong with one value of a response. The messages quote the value the bank sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("missing")]
+    Missing,
+    #[error("expected {expected}, got {got}")]
+    WrongType { expected: &'static str, got: String },
+    #[error("{0:?} is not a whole number of yen (expected digits with an optional leading minus)")]
+    NotWholeYen(String),
+    #[error("{0:?} is out of range for an amount of yen")]
+    AmountOutOfRange(String),
+    #[error("{0} is negative; amounts are magnitudes and transactionType gives the direction")]
+    NegativeMagnitude(i64),
+    #[error("{0:?} is neither \"1\" (入金, credit) nor \"2\" (出金, debit)")]
+    UnknownTransactionType(String),
+    #[error("{0:?} is not a date of the form YYYY-MM-DD")]
+    DateShape(String),
+    #[error("{0:?} is not a valid calendar date")]
+    NoSuchDate(String),
+    #[error("{0:?} is not a time of the form HH:MM:SS+09:00")]
+    TimeShape(String),
+    #[error("{0:?} is not in JST (+09:00)")]
+    NotJst(String),
+    #[error("{0:?} is not a valid time")]
+    NoSuchTime(String),
+    #[error("{0:?}: Kura handles yen (JPY) accounts only")]
+    NotYen(String),
+    #[error("{0:?} is not a usable account id")]
+    UnusableAccountId(String),
+    #[error("the bank answered for {got:?} instead of {asked:?}")]
+    OtherAccount { got: String, asked: String },
+    #[error("missing although hasNext is true")]
+    MissingNextKey,
+    #[error("{date} is outside the requested {from}..{to}")]
+    OutsideWindow { date: NaiveDate, from: NaiveDate, to: NaiveDate },
+}
+
+/// A refused value and the field it came in: the path in the body (`transactions[3].amount`,
+/// with the line's item key when it has one) and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
 pub struct FieldError {
     pub field: String,
-    pub detail: String,
+    pub problem: ValueError,
 }
 
 type Parsed<T> = Result<T, FieldError>;
 
-fn err<T>(field: impl Into<String>, detail: impl Into<String>) -> Parsed<T> {
-    Err(FieldError {
-        field: field.into(),
-        detail: detail.into(),
-    })
+fn err<T>(field: impl Into<String>, problem: ValueError) -> Parsed<T> {
+    Err(FieldError { field: field.into(), problem })
+}
+
+fn wrong_type(expected: &'static str, v: &Value) -> ValueError {
+    ValueError::WrongType { expected, got: describe(v) }
 }
 
 fn describe(v: &Value) -> String {
     let s = v.to_string();
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s
-    }
+    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
 }
 
 struct Obj<'a> {
@@ -62,23 +98,12 @@ impl<'a> Obj<'a> {
         let path = path.into();
         match v.as_object() {
             Some(map) => Ok(Obj { map, path }),
-            None => err(
-                if path.is_empty() {
-                    "(body)".to_owned()
-                } else {
-                    path
-                },
-                format!("expected an object, got {}", describe(v)),
-            ),
+            None => err(if path.is_empty() { "(body)".to_owned() } else { path }, wrong_type("an object", v)),
         }
     }
 
     fn field(&self, name: &str) -> String {
-        if self.path.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{}.{name}", self.path)
-        }
+        if self.path.is_empty() { name.to_owned() } else { format!("{}.{name}", self.path) }
     }
 
     fn opt(&self, name: &str) -> Option<&'a Value> {
@@ -88,11 +113,8 @@ impl<'a> Obj<'a> {
     fn str(&self, name: &str) -> Parsed<&'a str> {
         match self.opt(name) {
             Some(Value::String(s)) => Ok(s),
-            Some(v) => err(
-                self.field(name),
-                format!("expected a string, got {}", describe(v)),
-            ),
-            None => err(self.field(name), "missing"),
+            Some(v) => err(self.field(name), wrong_type("a string", v)),
+            None => err(self.field(name), ValueError::Missing),
         }
     }
 
@@ -100,10 +122,7 @@ impl<'a> Obj<'a> {
         match self.opt(name) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(v) => err(
-                self.field(name),
-                format!("expected a string, got {}", describe(v)),
-            ),
+            Some(v) => err(self.field(name), wrong_type("a string", v)),
         }
     }
 
@@ -112,86 +131,62 @@ impl<'a> Obj<'a> {
     }
 
     fn amount(&self, name: &str) -> Parsed<i64> {
-        parse_amount(self.str(name)?).map_err(|detail| FieldError {
-            field: self.field(name),
-            detail,
-        })
+        parse_amount(self.str(name)?).map_err(|problem| FieldError { field: self.field(name), problem })
     }
 
     fn date(&self, name: &str) -> Parsed<NaiveDate> {
-        parse_date(self.str(name)?).map_err(|detail| FieldError {
-            field: self.field(name),
-            detail,
-        })
+        parse_date(self.str(name)?).map_err(|problem| FieldError { field: self.field(name), problem })
     }
 
     fn as_of(&self) -> Parsed<AsOf> {
         let date = self.date("baseDate")?;
         let time = self.str("baseTime")?;
-        let at = parse_jst_time(date, time).map_err(|detail| FieldError {
-            field: self.field("baseTime"),
-            detail,
-        })?;
+        let at = parse_jst_time(date, time).map_err(|problem| FieldError { field: self.field("baseTime"), problem })?;
         Ok(AsOf { date, at })
     }
 
     fn array(&self, name: &str) -> Parsed<&'a Vec<Value>> {
         match self.opt(name) {
             Some(Value::Array(a)) => Ok(a),
-            Some(v) => err(
-                self.field(name),
-                format!("expected an array, got {}", describe(v)),
-            ),
-            None => err(self.field(name), "missing"),
+            Some(v) => err(self.field(name), wrong_type("an array", v)),
+            None => err(self.field(name), ValueError::Missing),
         }
     }
 }
 
 /// Parses a decimal string of integer yen ("-1200"): optional minus, digits only, no sign `+`,
 /// no decimals, no separators, within `i64`.
-pub fn parse_amount(s: &str) -> Result<i64, String> {
+pub fn parse_amount(s: &str) -> Result<i64, ValueError> {
     let digits = s.strip_prefix('-').unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "{s:?} is not a whole number of yen (expected digits with an optional leading minus)"
-        ));
+        return Err(ValueError::NotWholeYen(s.to_owned()));
     }
-    s.parse::<i64>()
-        .map_err(|_| format!("{s:?} is out of range for an amount of yen"))
+    s.parse::<i64>().map_err(|_| ValueError::AmountOutOfRange(s.to_owned()))
 }
 
 /// Parses a JST calendar date written exactly as `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, ValueError> {
     let shaped = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if !shaped {
-        return Err(format!("{s:?} is not a date of the form YYYY-MM-DD"));
+        return Err(ValueError::DateShape(s.to_owned()));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a valid calendar date"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ValueError::NoSuchDate(s.to_owned()))
 }
 
 /// Combines a JST date with a time `HH:MM:SS+09:00` into a UTC instant.
-fn parse_jst_time(date: NaiveDate, s: &str) -> Result<DateTime<Utc>, String> {
-    let (time, offset) = s
-        .split_at_checked(8)
-        .ok_or_else(|| format!("{s:?} is not a time of the form HH:MM:SS+09:00"))?;
-    let time = NaiveTime::parse_from_str(time, "%H:%M:%S")
-        .map_err(|_| format!("{s:?} is not a time of the form HH:MM:SS+09:00"))?;
+fn parse_jst_time(date: NaiveDate, s: &str) -> Result<DateTime<Utc>, ValueError> {
+    let shape = || ValueError::TimeShape(s.to_owned());
+    let (time, offset) = s.split_at_checked(8).ok_or_else(shape)?;
+    let time = NaiveTime::parse_from_str(time, "%H:%M:%S").map_err(|_| shape())?;
     if offset != "+09:00" {
-        return Err(format!("{s:?} is not in JST (+09:00)"));
+        return Err(ValueError::NotJst(s.to_owned()));
     }
     jst()
         .from_local_datetime(&date.and_time(time))
         .single()
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| format!("{s:?} is not a valid time"))
+        .ok_or_else(|| ValueError::NoSuchTime(s.to_owned()))
 }
 
 pub(crate) fn account_list(body: &Value) -> Parsed<AccountList> {
@@ -202,26 +197,17 @@ pub(crate) fn account_list(body: &Value) -> Parsed<AccountList> {
         .enumerate()
         .map(|(i, v)| account(&Obj::new(v, format!("accounts[{i}]"))?))
         .collect::<Parsed<Vec<_>>>()?;
-    Ok(AccountList {
-        accounts,
-        as_of: root.as_of()?,
-    })
+    Ok(AccountList { accounts, as_of: root.as_of()? })
 }
 
 fn account(o: &Obj<'_>) -> Parsed<RemoteAccount> {
     let currency_code = o.opt_str("currencyCode")?.unwrap_or("JPY").to_owned();
     if currency_code != "JPY" {
-        return err(
-            o.field("currencyCode"),
-            format!("{currency_code:?}: Kura handles yen (JPY) accounts only"),
-        );
+        return err(o.field("currencyCode"), ValueError::NotYen(currency_code));
     }
     let account_id = o.string("accountId")?;
     if account_id.is_empty() || account_id.len() > 64 || account_id.contains(['/', '?', '#']) {
-        return err(
-            o.field("accountId"),
-            format!("{account_id:?} is not a usable account id"),
-        );
+        return err(o.field("accountId"), ValueError::UnusableAccountId(account_id));
     }
     Ok(RemoteAccount {
         account_id,
@@ -240,16 +226,10 @@ pub(crate) fn balance(body: &Value, account_id: &str) -> Parsed<BalanceReading> 
     let o = Obj::new(body, "")?;
     let id = o.string("accountId")?;
     if id != account_id {
-        return err(
-            "accountId",
-            format!("the bank answered for {id:?} instead of {account_id:?}"),
-        );
+        return err("accountId", ValueError::OtherAccount { got: id, asked: account_id.to_owned() });
     }
     if let Some(c) = o.opt_str("currencyCode")?.filter(|c| *c != "JPY") {
-        return err(
-            "currencyCode",
-            format!("{c:?}: Kura handles yen (JPY) accounts only"),
-        );
+        return err("currencyCode", ValueError::NotYen(c.to_owned()));
     }
     Ok(BalanceReading {
         balance: o.amount("balance")?,
@@ -262,10 +242,7 @@ pub(crate) fn transaction_page(body: &Value, account_id: &str) -> Parsed<Transac
     let o = Obj::new(body, "")?;
     let id = o.string("accountId")?;
     if id != account_id {
-        return err(
-            "accountId",
-            format!("the bank answered for {id:?} instead of {account_id:?}"),
-        );
+        return err("accountId", ValueError::OtherAccount { got: id, asked: account_id.to_owned() });
     }
     let transactions = o
         .array("transactions")?
@@ -276,16 +253,13 @@ pub(crate) fn transaction_page(body: &Value, account_id: &str) -> Parsed<Transac
     let has_next = match o.opt("hasNext") {
         Some(Value::Bool(b)) => *b,
         Some(v) => {
-            return err(
-                "hasNext",
-                format!("expected true or false, got {}", describe(v)),
-            );
+            return err("hasNext", wrong_type("true or false", v));
         }
         None => false,
     };
     let next_item_key = match (has_next, o.opt_str("nextItemKey")?) {
         (true, Some(k)) if !k.is_empty() => Some(k.to_owned()),
-        (true, _) => return err("nextItemKey", "missing although hasNext is true"),
+        (true, _) => return err("nextItemKey", ValueError::MissingNextKey),
         (false, _) => None,
     };
     Ok(TransactionPage {
@@ -302,20 +276,12 @@ fn transaction(o: &Obj<'_>) -> Parsed<Transaction> {
     // Name the line by its key too, so a report points at the bank's own record.
     let item_key = o.opt_str("itemKey")?.map(str::to_owned);
     let named = |e: FieldError| match &item_key {
-        Some(k) => FieldError {
-            field: format!("{} (itemKey {k})", e.field),
-            detail: e.detail,
-        },
+        Some(k) => FieldError { field: format!("{} (itemKey {k})", e.field), problem: e.problem },
         None => e,
     };
     let magnitude = o.amount("amount").map_err(named)?;
     if magnitude < 0 {
-        return Err(named(FieldError {
-            field: o.field("amount"),
-            detail: format!(
-                "{magnitude} is negative; amounts are magnitudes and transactionType gives the direction"
-            ),
-        }));
+        return Err(named(FieldError { field: o.field("amount"), problem: ValueError::NegativeMagnitude(magnitude) }));
     }
     let amount = match o.str("transactionType").map_err(named)? {
         "1" => magnitude,
@@ -323,19 +289,12 @@ fn transaction(o: &Obj<'_>) -> Parsed<Transaction> {
         other => {
             return Err(named(FieldError {
                 field: o.field("transactionType"),
-                detail: format!(
-                    "{other:?} is neither \"1\" (入金, credit) nor \"2\" (出金, debit)"
-                ),
+                problem: ValueError::UnknownTransactionType(other.to_owned()),
             }));
         }
     };
     let value_date = match o.opt_str("valueDate").map_err(named)? {
-        Some(s) => Some(parse_date(s).map_err(|detail| {
-            named(FieldError {
-                field: o.field("valueDate"),
-                detail,
-            })
-        })?),
+        Some(s) => Some(parse_date(s).map_err(|problem| named(FieldError { field: o.field("valueDate"), problem }))?),
         None => None,
     };
     let balance = match o.opt("balance") {
@@ -347,11 +306,7 @@ fn transaction(o: &Obj<'_>) -> Parsed<Transaction> {
         value_date,
         amount,
         balance,
-        remarks: o
-            .opt_str("remarks")
-            .map_err(named)?
-            .unwrap_or_default()
-            .to_owned(),
+        remarks: o.opt_str("remarks").map_err(named)?.unwrap_or_default().to_owned(),
         item_key,
     })
 }
@@ -368,29 +323,21 @@ mod tests {
         for bad in ["", "-", "+5", "1,000", "12.5", " 1", "1e3", "１２"] {
             assert!(parse_amount(bad).is_err(), "{bad:?} accepted");
         }
-        assert!(
-            parse_amount("9223372036854775808")
-                .unwrap_err()
-                .contains("out of range")
+        assert_eq!(
+            parse_amount("9223372036854775808"),
+            Err(ValueError::AmountOutOfRange("9223372036854775808".into()))
         );
+        assert_eq!(parse_amount("12.5"), Err(ValueError::NotWholeYen("12.5".into())));
         assert_eq!(parse_amount("-9223372036854775808"), Ok(i64::MIN));
     }
 
     #[test]
     fn dates_are_exact() {
-        assert_eq!(
-            parse_date("2026-11-24"),
-            Ok(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
-        );
-        for bad in [
-            "2026-2-24",
-            "2026-02-30",
-            "20261124",
-            "2026/11/24",
-            "2026-11-24T00:00",
-        ] {
-            assert!(parse_date(bad).is_err(), "{bad:?} accepted");
+        assert_eq!(parse_date("2026-11-24"), Ok(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()));
+        for bad in ["2026-2-24", "20261124", "2026/11/24", "2026-11-24T00:00"] {
+            assert_eq!(parse_date(bad), Err(ValueError::DateShape(bad.into())));
         }
+        assert_eq!(parse_date("2026-02-30"), Err(ValueError::NoSuchDate("2026-02-30".into())));
     }
 
     #[test]
@@ -398,8 +345,8 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let t = parse_jst_time(d, "08:15:00+09:00").unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-23T23:15:00+00:00");
-        assert!(parse_jst_time(d, "08:15:00Z").is_err());
-        assert!(parse_jst_time(d, "25:00:00+09:00").is_err());
+        assert_eq!(parse_jst_time(d, "08:15:00Z"), Err(ValueError::NotJst("08:15:00Z".into())));
+        assert_eq!(parse_jst_time(d, "25:00:00+09:00"), Err(ValueError::TimeShape("25:00:00+09:00".into())));
     }
 
     #[test]
@@ -421,6 +368,52 @@ mod tests {
         bad["transactions"][0]["amount"] = serde_json::json!(500);
         let e = transaction_page(&bad, "a").unwrap_err();
         assert_eq!(e.field, "transactions[0].amount (itemKey k1)");
-        assert!(e.detail.contains("expected a string"));
+        assert_eq!(e.problem, ValueError::WrongType { expected: "a string", got: "500".into() });
+    }
+
+    /// Each rejection names the field (and the line's item key), and says what the bank sent.
+    #[test]
+    fn overflowing_malformed_and_misdated_values_name_their_field() {
+        let page = |line: serde_json::Value| {
+            let body = serde_json::json!({
+                "accountId": "a", "dateFrom": "2026-11-01", "dateTo": "2026-11-24", "baseDate": "2026-11-24",
+                "baseTime": "10:00:00+09:00", "transactions": [line]
+            });
+            transaction_page(&body, "a").unwrap_err()
+        };
+        let e = page(serde_json::json!(
+            {"transactionDate": "2026-11-20", "transactionType": "1", "amount": "9223372036854775808", "itemKey": "k9"}
+        ));
+        assert_eq!(e.field, "transactions[0].amount (itemKey k9)");
+        assert_eq!(e.problem, ValueError::AmountOutOfRange("9223372036854775808".into()));
+        assert_eq!(
+            e.to_string(),
+            "transactions[0].amount (itemKey k9): \"9223372036854775808\" is out of range for an amount of yen"
+        );
+
+        let e = page(serde_json::json!({"transactionDate": "2026-11-20", "transactionType": "2", "amount": "1,200"}));
+        assert_eq!(e.field, "transactions[0].amount");
+        assert_eq!(e.problem, ValueError::NotWholeYen("1,200".into()));
+
+        let e = page(serde_json::json!({"transactionDate": "2026-11-20", "transactionType": "2", "amount": "-5"}));
+        assert_eq!(e.problem, ValueError::NegativeMagnitude(-5));
+
+        let e = page(serde_json::json!({"transactionDate": "2026-13-01", "transactionType": "1", "amount": "5"}));
+        assert_eq!(e.field, "transactions[0].transactionDate");
+        assert_eq!(e.problem, ValueError::NoSuchDate("2026-13-01".into()));
+
+        let e = page(serde_json::json!(
+            {"transactionDate": "2026-11-20", "valueDate": "11/20", "transactionType": "1", "amount": "5"}
+        ));
+        assert_eq!(e.field, "transactions[0].valueDate");
+        assert_eq!(e.problem, ValueError::DateShape("11/20".into()));
+
+        let balance = serde_json::json!({
+            "accountId": "a", "balance": "100", "withdrawableAmount": "100", "baseDate": "2026-11-24",
+            "baseTime": "10:00+09:00"
+        });
+        let e = super::balance(&balance, "a").unwrap_err();
+        assert_eq!(e.field, "baseTime");
+        assert_eq!(e.problem, ValueError::TimeShape("10:00+09:00".into()));
     }
 }
