@@ -351,7 +351,8 @@ async fn a_confidential_client_links_refreshes_and_revokes_with_its_secret_from_
     kura.sandbox.state.clock.advance(chrono::Duration::hours(2));
     let refused = kura.run(&["sync"]).await;
     assert!(
-        format!("{}{}", refused.stdout, refused.stderr).contains("invalid_client"),
+        format!("{}{}", refused.stdout, refused.stderr)
+            .contains("refused the client credentials of profile `agent` (invalid_client"),
         "{}\n{}",
         refused.stdout,
         refused.stderr
@@ -405,13 +406,23 @@ async fn a_refused_client_secret_links_nothing_and_is_not_kept() {
     write_intermediary_profile(&kura);
     let chromium = Chromium::start().await;
     let out = link_confidential(&kura, &chromium, "2011", Some("not-the-secret")).await;
-    chromium.quit().await;
     assert!(!out.success, "{}", out.stdout);
+    assert!(out.stderr.contains("Nothing was linked; the secret just given was not kept."), "{}", out.stderr);
     assert!(out.stderr.contains("refused the client credentials of profile `agent` (invalid_client"), "{}", out.stderr);
     assert!(out.stderr.contains("--client-secret-stdin"), "{}", out.stderr);
     assert!(!out.stderr.contains("not-the-secret") && !out.stdout.contains("not-the-secret"));
     assert!(kura.store().links().unwrap().is_empty());
     assert!(kura.secrets().client_secret("agent").await.unwrap().is_none());
+
+    // A wrong secret given over a stored one leaves the stored one in place.
+    const SECRET: &str = kura_sandbox::oauth::INTERMEDIARY_NATIVE_SECRET;
+    kura.secrets().set_client_secret("agent", SECRET).await.unwrap();
+    let over = link_confidential(&kura, &chromium, "2011", Some("not-the-secret")).await;
+    chromium.quit().await;
+    assert!(!over.success, "{}", over.stdout);
+    assert!(over.stderr.contains("the previously stored secret is kept"), "{}", over.stderr);
+    assert_eq!(kura.secrets().client_secret("agent").await.unwrap().as_deref(), Some(SECRET));
+    kura.secrets().delete_client_secret("agent").await.unwrap();
 
     // Without a secret stored, linking stops before the browser opens and says how to give one.
     std::fs::remove_file(kura.url_file()).unwrap();

@@ -69,9 +69,7 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     let profile_name = profile.name.clone();
     let linked = match oauth::link(&mut store, &secrets, profile, &browser, timeout, |url| show_url(url)).await {
         Ok(linked) => linked,
-        Err(LinkError::OAuth(OAuthError::TokenEndpoint { error, description }))
-            if matches!(error.as_str(), "invalid_client" | "unauthorized_client") =>
-        {
+        Err(LinkError::OAuth(refused @ OAuthError::ClientRefused { .. })) => {
             // A secret the union refused must not stay to fail every sync.
             let kept = match replaced_secret {
                 Some(Some(previous)) => {
@@ -84,10 +82,7 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
                 }
                 None => "the stored secret is unchanged",
             };
-            let description = description.map(|d| format!(": {d}")).unwrap_or_default();
-            anyhow::bail!(
-                "The union refused the client credentials of profile `{profile_name}` ({error}{description}); nothing was linked and {kept}. Check `client_id` in profiles.toml, then run `kura link {code} --client-secret-stdin` with the secret your intermediary issued."
-            );
+            anyhow::bail!("{refused} Nothing was linked; {kept}.");
         }
         Err(e) => return Err(e.into()),
     };

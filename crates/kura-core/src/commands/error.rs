@@ -137,7 +137,7 @@ fn oauth_kind(e: &OAuthError) -> ErrorKind {
         O::InvalidGrant(_) | O::NoRefreshToken => ErrorKind::ReauthRequired,
         O::Network(_) => ErrorKind::Network,
         O::Secrets(_) | O::MissingClientSecret(_) => ErrorKind::Keyring,
-        O::Profile(_) | O::Discovery { .. } => ErrorKind::Config,
+        O::Profile(_) | O::Discovery { .. } | O::ClientRefused { .. } => ErrorKind::Config,
         O::Browser { .. } => ErrorKind::Browser,
         O::Listen(_) => ErrorKind::Loopback,
         O::Authorization { .. }

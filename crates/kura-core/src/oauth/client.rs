@@ -129,15 +129,19 @@ impl OAuthClient {
             .set_pkce_verifier(verifier)
             .request_async(&self.http)
             .await
-            .map_err(token_error)?;
+            .map_err(|e| token_error(&self.profile.name, e))?;
         Ok(grant(response, None))
     }
 
     /// A new access token (and, with rotation, a new refresh token) for `refresh_token`.
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenGrant, OAuthError> {
         let token = RefreshToken::new(refresh_token.to_owned());
-        let response =
-            self.client(None).exchange_refresh_token(&token).request_async(&self.http).await.map_err(token_error)?;
+        let response = self
+            .client(None)
+            .exchange_refresh_token(&token)
+            .request_async(&self.http)
+            .await
+            .map_err(|e| token_error(&self.profile.name, e))?;
         // Servers that do not rotate keep the old refresh token valid (RFC 6749 §6).
         Ok(grant(response, Some(refresh_token)))
     }
@@ -170,10 +174,9 @@ impl OAuthClient {
             if !response.status().is_success() {
                 let status = response.status();
                 let body: serde_json::Value = response.json().await.unwrap_or_default();
-                return Err(OAuthError::TokenEndpoint {
-                    error: body["error"].as_str().map_or_else(|| format!("HTTP {status}"), str::to_owned),
-                    description: body["error_description"].as_str().map(str::to_owned),
-                });
+                let error = body["error"].as_str().map_or_else(|| format!("HTTP {status}"), str::to_owned);
+                let description = body["error_description"].as_str().map(str::to_owned);
+                return Err(refused(&self.profile.name, error, description));
             }
         }
         Ok(true)
@@ -195,6 +198,7 @@ fn grant(response: FederationTokenResponse, previous_refresh: Option<&str>) -> T
 }
 
 fn token_error<T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display>(
+    profile: &str,
     e: RequestTokenError<TransportError, StandardErrorResponse<T>>,
 ) -> OAuthError {
     match e {
@@ -202,12 +206,23 @@ fn token_error<T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display>(
             let description = r.error_description().cloned();
             match r.error().as_ref() {
                 "invalid_grant" => OAuthError::InvalidGrant(description),
-                other => OAuthError::TokenEndpoint { error: other.to_owned(), description },
+                other => refused(profile, other.to_owned(), description),
             }
         }
         RequestTokenError::Request(TransportError(message)) => OAuthError::Network(message),
         // Only the path: serde's message could quote a token from the body.
         RequestTokenError::Parse(e, _) => OAuthError::Protocol(format!("unexpected token response at `{}`", e.path())),
         RequestTokenError::Other(message) => OAuthError::Protocol(message),
+    }
+}
+
+/// A refusal at the token or revocation endpoint; the client's own credentials get a message
+/// that says where to fix them.
+fn refused(profile: &str, error: String, description: Option<String>) -> OAuthError {
+    match error.as_str() {
+        "invalid_client" | "unauthorized_client" => {
+            OAuthError::ClientRefused { profile: profile.to_owned(), error, description }
+        }
+        _ => OAuthError::TokenEndpoint { error, description },
     }
 }

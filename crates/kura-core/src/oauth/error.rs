@@ -40,6 +40,11 @@ pub enum OAuthError {
     InvalidGrant(Option<String>),
     #[error("The union's token endpoint refused the request ({error}{}).", describe(.description))]
     TokenEndpoint { error: String, description: Option<String> },
+    #[error(
+        "The union refused the client credentials of profile `{profile}` ({error}{}). Check `client_id` in profiles.toml, and store the client secret your intermediary issued with `kura link <union code> --client-secret-stdin`.",
+        describe(.description)
+    )]
+    ClientRefused { profile: String, error: String, description: Option<String> },
     #[error("Cannot reach the union's authorization server: {0}. Check your connection and try again.")]
     Network(String),
     #[error("The union's authorization server sent an answer Kura does not understand ({0}).")]
