@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Preferences } from "./bindings/commands";
 import { ErrorPanel, toFailure } from "./components";
 import { LocaleContext, makeLocale } from "./context";
@@ -26,6 +26,15 @@ export function App() {
   const [prefs, setPrefs] = useState<Preferences | null>(null);
   const [route, setRoute] = useState<Route | null>(null);
   const [startError, setStartError] = useState<unknown>(null);
+  const main = useRef<HTMLElement>(null);
+  const shown = useRef<Route | null>(null);
+
+  // A new screen takes the keyboard focus (the button that led there is gone), so keyboard and
+  // screen-reader users start at its top. Not on the first screen: nothing was chosen yet.
+  useEffect(() => {
+    if (shown.current && route) main.current?.focus();
+    shown.current = route;
+  }, [route]);
 
   useEffect(() => {
     Promise.all([call("settingsGet", {}), call("linksList", {})])
@@ -87,7 +96,7 @@ export function App() {
             {nav({ name: "settings" }, "nav.settings")}
           </nav>
         </header>
-        <main className="page">
+        <main className="page" ref={main} tabIndex={-1}>
           {route.name === "home" && <Dashboard navigate={setRoute} />}
           {route.name === "account" && <Account key={route.id} accountId={route.id} navigate={setRoute} />}
           {route.name === "links" && <Links navigate={setRoute} />}

@@ -1,8 +1,11 @@
-// Small shared pieces: how an error is shown (what happened, what to do, the details for a report).
+// Small shared pieces: how an error is shown (what happened, what to do, the details for a
+// report), and the warning while a history gap can still be avoided.
 
-import type { SyncProblem } from "./bindings/commands";
+import type { AccountCard, SyncProblem } from "./bindings/commands";
 import { useLocale } from "./context";
 import { explainFailure, explainSyncProblem, type Explanation } from "./lib/errors";
+import { formatCalendarDate, jstDate } from "./lib/format";
+import { gapDeadline } from "./lib/gaps";
 import { CommandError, type Failure } from "./lib/transport";
 
 export function toFailure(e: unknown): Failure {
@@ -43,6 +46,23 @@ export function SyncProblemNote({ problem }: { problem: SyncProblem }) {
   return (
     <div className="problem-note" data-testid="sync-problem">
       <Explained explanation={explainSyncProblem(problem)} />
+    </div>
+  );
+}
+
+/** While syncing can still avoid a gap in an account's history: by when, and from which day. */
+export function GapDeadline({ account }: { account: Pick<AccountCard, "freshness" | "syncedThrough"> }) {
+  const { t } = useLocale();
+  if (account.freshness !== "atRisk" || account.syncedThrough === null) return null;
+  const { firstAtRisk, lastDay, daysLeft } = gapDeadline(account.syncedThrough, jstDate(new Date()));
+  // Past the last day the gap is recorded at the next sync and listed with the account's gaps.
+  if (daysLeft < 0) return null;
+  const from = formatCalendarDate(firstAtRisk);
+  return (
+    <div className="warn" data-testid="gap-deadline">
+      {daysLeft === 0
+        ? t("gap.deadlineToday", { from })
+        : t("gap.deadline", { days: daysLeft, date: formatCalendarDate(lastDay), from })}
     </div>
   );
 }

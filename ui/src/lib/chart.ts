@@ -20,3 +20,19 @@ export function niceScale(lo: number, hi: number, count = 4): Scale {
   for (let v = min; v <= max + step / 2; v += step) ticks.push(Math.round(v));
   return { min, max, ticks };
 }
+
+/** The points split into runs that do not cross a lost period, so no line is drawn through one. */
+export function splitAtGaps<P extends { date: string }>(points: P[], gaps: { dateFrom: string }[]): P[][] {
+  const runs: P[][] = [];
+  let run: P[] = [];
+  for (const p of points) {
+    const prev = run.at(-1);
+    if (prev && gaps.some((g) => g.dateFrom > prev.date && g.dateFrom <= p.date)) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(p);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysUntil, formatCalendarDate, formatDateJst, formatDateTimeJst, formatSignedYen, formatYen } from "./format";
+import { daysUntil, formatCalendarDate, formatDateJst, formatDateTimeJst, formatSignedYen, formatYen, jstDate, parseDateInput } from "./format";
 
 describe("yen", () => {
   it("groups thousands with no decimals", () => {
@@ -29,5 +29,24 @@ describe("JST dates", () => {
     expect(daysUntil("2026-11-24T16:00:00Z", now)).toBe(1); // 01:00 JST on the 25th
     expect(daysUntil("2027-02-22T01:15:00Z", now)).toBe(90);
     expect(daysUntil("2026-11-20T00:00:00Z", now)).toBe(-4);
+  });
+});
+
+describe("typed dates", () => {
+  it("accepts the ways people write a date and normalises them", () => {
+    expect(parseDateInput("2026/11/24")).toBe("2026-11-24");
+    expect(parseDateInput("2026-11-24")).toBe("2026-11-24");
+    expect(parseDateInput(" 2026/1/5 ")).toBe("2026-01-05");
+    expect(parseDateInput("20261124")).toBe("2026-11-24");
+    expect(parseDateInput("２０２６／１１／２４")).toBe("2026-11-24");
+  });
+  it("tells an empty field from a wrong one", () => {
+    expect(parseDateInput("")).toBeNull();
+    expect(parseDateInput("2026/02/30")).toBeUndefined();
+    expect(parseDateInput("24/11/2026")).toBeUndefined();
+    expect(parseDateInput("昨日")).toBeUndefined();
+  });
+  it("gives today's JST date", () => {
+    expect(jstDate(new Date("2026-11-23T15:30:00Z"))).toBe("2026-11-24");
   });
 });

@@ -54,3 +54,25 @@ export function daysUntil(instant: string, now: Date): number {
   };
   return Math.round((day(new Date(instant)) - day(now)) / 86_400_000);
 }
+
+/** The JST calendar date of `now`: "2026-11-24". */
+export function jstDate(now: Date): string {
+  const p = parts(now);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/**
+ * A date typed by a person (2026/11/24, 2026-11-24, 2026/1/5, 20261124, or the same in
+ * full-width digits from a Japanese IME) as "YYYY-MM-DD"; `null` for an empty field and
+ * `undefined` for text that is not a real date.
+ */
+export function parseDateInput(text: string): string | null | undefined {
+  const s = text.normalize("NFKC").trim();
+  if (s === "") return null;
+  const m = /^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${m[1]}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}

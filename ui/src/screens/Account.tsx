@@ -1,12 +1,13 @@
 // One account: its history (virtualised, paged from the store as you scroll) with search and
 // filters, and its charts.
 
-import { useEffect, useRef, useState } from "react";
-import type { AccountCard, Flow, HistoryFilter, TransactionItem } from "../bindings/commands";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import type { AccountCard, Flow, GapItem, HistoryFilter, TransactionItem } from "../bindings/commands";
 import type { Route } from "../App";
-import { ErrorPanel, toFailure } from "../components";
+import { ErrorPanel, GapDeadline, toFailure } from "../components";
 import { useLocale } from "../context";
-import { formatCalendarDate, formatDateTimeJst, formatYen } from "../lib/format";
+import { formatCalendarDate, formatDateTimeJst, formatYen, parseDateInput } from "../lib/format";
+import { gapsInRange, withGapMarkers } from "../lib/gaps";
 import { call } from "../lib/transport";
 import { visibleWindow } from "../lib/virtual";
 import { Charts } from "./Charts";
@@ -30,10 +31,12 @@ const EMPTY: Filters = { search: "", from: "", to: "", flow: "", min: "", max: "
 
 function toFilter(accountId: number, f: Filters): HistoryFilter {
   const amount = (s: string) => (s.trim() === "" || Number.isNaN(Number(s)) ? null : Math.trunc(Number(s)));
+  // A date still being typed (or mistyped) does not filter; the field says why.
+  const date = (s: string) => parseDateInput(s) ?? null;
   return {
     accounts: [accountId],
-    from: f.from || null,
-    to: f.to || null,
+    from: date(f.from),
+    to: date(f.to),
     flow: f.flow || null,
     minAmount: amount(f.min),
     maxAmount: amount(f.max),
@@ -59,6 +62,8 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
     return () => window.clearTimeout(timer);
   }, [filters]);
 
+  const filter = toFilter(accountId, applied);
+  const gaps = useMemo(() => gapsInRange(card?.gaps ?? [], filter.from, filter.to), [card, filter.from, filter.to]);
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [k]: e.target.value });
 
   return (
@@ -85,57 +90,107 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
           </div>
         </header>
       )}
+      {card && <GapDeadline account={card} />}
       {exporting && <ExportDialog accountIds={[accountId]} onClose={() => setExporting(false)} />}
-      <div className="tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={tab === "history"} onClick={() => setTab("history")}>
-          {t("account.history")}
-        </button>
-        <button type="button" role="tab" aria-selected={tab === "charts"} onClick={() => setTab("charts")}>
-          {t("account.charts")}
-        </button>
+      <div className="tabs" role="tablist" aria-label={t("account.views")} onKeyDown={switchTabWithArrows}>
+        {TABS.map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            id={`tab-${name}`}
+            aria-selected={tab === name}
+            aria-controls={`panel-${name}`}
+            tabIndex={tab === name ? 0 : -1}
+            onClick={() => setTab(name)}
+          >
+            {t(name === "history" ? "account.history" : "account.charts")}
+          </button>
+        ))}
       </div>
-      {tab === "charts" ? (
-        <Charts accountId={accountId} gaps={card?.gaps ?? []} />
-      ) : (
-        <>
-          <form className="filters" onSubmit={(e) => e.preventDefault()}>
-            <label className="grow">
-              <span>{t("account.search")}</span>
-              <input type="search" value={filters.search} onChange={set("search")} data-testid="search" />
-            </label>
-            <label>
-              <span>{t("account.from")}</span>
-              <input type="date" value={filters.from} onChange={set("from")} />
-            </label>
-            <label>
-              <span>{t("account.to")}</span>
-              <input type="date" value={filters.to} onChange={set("to")} />
-            </label>
-            <label>
-              <span>{t("account.flow")}</span>
-              <select value={filters.flow} onChange={set("flow")}>
-                <option value="">{t("account.flow.all")}</option>
-                <option value="in">{t("account.flow.in")}</option>
-                <option value="out">{t("account.flow.out")}</option>
-              </select>
-            </label>
-            <label>
-              <span>{t("account.minAmount")}</span>
-              <input type="number" min={0} inputMode="numeric" value={filters.min} onChange={set("min")} />
-            </label>
-            <label>
-              <span>{t("account.maxAmount")}</span>
-              <input type="number" min={0} inputMode="numeric" value={filters.max} onChange={set("max")} />
-            </label>
-          </form>
-          <HistoryTable key={JSON.stringify(applied)} filter={toFilter(accountId, applied)} />
-        </>
-      )}
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === "charts" ? (
+          <Charts accountId={accountId} gaps={card?.gaps ?? []} />
+        ) : (
+          <>
+            <form className="filters" onSubmit={(e) => e.preventDefault()}>
+              <label className="grow">
+                <span>{t("account.search")}</span>
+                <input type="search" value={filters.search} onChange={set("search")} data-testid="search" />
+              </label>
+              <DateField label={t("account.from")} value={filters.from} onChange={set("from")} />
+              <DateField label={t("account.to")} value={filters.to} onChange={set("to")} />
+              <label>
+                <span>{t("account.flow")}</span>
+                <select value={filters.flow} onChange={set("flow")}>
+                  <option value="">{t("account.flow.all")}</option>
+                  <option value="in">{t("account.flow.in")}</option>
+                  <option value="out">{t("account.flow.out")}</option>
+                </select>
+              </label>
+              <label>
+                <span>{t("account.minAmount")}</span>
+                <input type="number" min={0} inputMode="numeric" value={filters.min} onChange={set("min")} />
+              </label>
+              <label>
+                <span>{t("account.maxAmount")}</span>
+                <input type="number" min={0} inputMode="numeric" value={filters.max} onChange={set("max")} />
+              </label>
+            </form>
+            <HistoryTable
+              key={JSON.stringify(applied)}
+              filter={filter}
+              gaps={gaps}
+            />
+          </>
+        )}
+      </div>
     </div>
   );
 }
 
-function HistoryTable({ filter }: { filter: HistoryFilter }) {
+const TABS = ["history", "charts"] as const;
+
+/** Arrow keys move between tabs (the WAI-ARIA tabs pattern); Tab moves on to the panel. */
+function switchTabWithArrows(e: React.KeyboardEvent<HTMLElement>) {
+  if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+  const tabs = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+  const at = tabs.indexOf(document.activeElement as HTMLButtonElement);
+  const next = tabs[(at + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+  next.focus();
+  next.click();
+  e.preventDefault();
+}
+
+/** A date typed as 2026/11/24 (the same in every webview and language), checked as typed. */
+function DateField({ label, value, onChange }: { label: string; value: string; onChange: (e: { target: { value: string } }) => void }) {
+  const { t } = useLocale();
+  const invalid = parseDateInput(value) === undefined;
+  const hint = useId();
+  return (
+    <label>
+      <span>{label}</span>
+      <input
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        className="date"
+        placeholder={t("account.datePlaceholder")}
+        value={value}
+        onChange={onChange}
+        aria-invalid={invalid}
+        aria-describedby={invalid ? hint : undefined}
+      />
+      {invalid && (
+        <small id={hint} className="field-error">
+          {t("account.dateInvalid")}
+        </small>
+      )}
+    </label>
+  );
+}
+
+function HistoryTable({ filter, gaps }: { filter: HistoryFilter; gaps: GapItem[] }) {
   const { t } = useLocale();
   const [rows, setRows] = useState<TransactionItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -174,10 +229,12 @@ function HistoryTable({ filter }: { filter: HistoryFilter }) {
     return () => observer.disconnect();
   }, []);
 
-  const win = visibleWindow(scrollTop, height, ROW_HEIGHT, rows.length);
+  // Lost periods sit between the rows around them, one line each, like a row.
+  const lines = useMemo(() => withGapMarkers(rows, gaps, done), [rows, gaps, done]);
+  const win = visibleWindow(scrollTop, height, ROW_HEIGHT, lines.length);
   useEffect(() => {
-    if (!done && !loading.current && rows.length > 0 && rows.length - win.end < PREFETCH_ROWS) void loadMore(cursor);
-  }, [win.end, rows.length, done]);
+    if (!done && !loading.current && lines.length > 0 && lines.length - win.end < PREFETCH_ROWS) void loadMore(cursor);
+  }, [win.end, lines.length, done]);
 
   if (error) return <ErrorPanel failure={toFailure(error)} />;
   return (
@@ -185,61 +242,72 @@ function HistoryTable({ filter }: { filter: HistoryFilter }) {
       <p className="small" aria-live="polite" data-testid="row-count">
         {done ? t("account.rows", { count: rows.length }) : t("account.rowsMore", { count: rows.length })}
       </p>
-      <div className="table-head" role="row">
-        <span role="columnheader">{t("account.col.date")}</span>
-        <span role="columnheader">{t("account.col.remarks")}</span>
-        <span role="columnheader" className="num">
-          {t("account.col.in")}
-        </span>
-        <span role="columnheader" className="num">
-          {t("account.col.out")}
-        </span>
-        <span role="columnheader" className="num">
-          {t("account.col.balance")}
-        </span>
-      </div>
-      <div
-        className="viewport"
-        ref={viewport}
-        tabIndex={0}
-        role="table"
-        aria-label={t("account.history")}
-        aria-rowcount={rows.length}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-        onKeyDown={(e) => {
-          const el = e.currentTarget;
-          if (e.key === "PageDown") el.scrollTop += el.clientHeight;
-          else if (e.key === "PageUp") el.scrollTop -= el.clientHeight;
-          else if (e.key === "ArrowDown") el.scrollTop += ROW_HEIGHT;
-          else if (e.key === "ArrowUp") el.scrollTop -= ROW_HEIGHT;
-          else if (e.key === "Home") el.scrollTop = 0;
-          else if (e.key === "End") el.scrollTop = el.scrollHeight;
-          else return;
-          e.preventDefault();
-        }}
-      >
-        <div style={{ height: win.totalHeight, position: "relative" }}>
-          <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
-            {rows.slice(win.start, win.end).map((r, i) => (
-              <div className="tx-row" role="row" aria-rowindex={win.start + i + 1} key={r.id} data-testid="tx-row">
-                <span role="cell">{formatCalendarDate(r.transactionDate)}</span>
-                <span role="cell" className="remarks">
-                  {r.remarks}
-                </span>
-                <span role="cell" className="num in">
-                  {r.amount > 0 ? formatYen(r.amount) : ""}
-                </span>
-                <span role="cell" className="num out">
-                  {r.amount < 0 ? formatYen(-r.amount) : ""}
-                </span>
-                <span role="cell" className="num">
-                  {r.balanceAfter === null ? "" : formatYen(r.balanceAfter)}
-                </span>
-              </div>
-            ))}
+      <div role="table" aria-label={t("account.history")} aria-rowcount={lines.length + 1}>
+        <div role="rowgroup">
+          <div className="table-head" role="row" aria-rowindex={1}>
+            <span role="columnheader">{t("account.col.date")}</span>
+            <span role="columnheader">{t("account.col.remarks")}</span>
+            <span role="columnheader" className="num">
+              {t("account.col.in")}
+            </span>
+            <span role="columnheader" className="num">
+              {t("account.col.out")}
+            </span>
+            <span role="columnheader" className="num">
+              {t("account.col.balance")}
+            </span>
           </div>
         </div>
-        {done && rows.length === 0 && <p className="empty">{t("account.empty")}</p>}
+        <div
+          className="viewport"
+          ref={viewport}
+          tabIndex={0}
+          role="rowgroup"
+          aria-label={t("account.history")}
+          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+          onKeyDown={(e) => {
+            const el = e.currentTarget;
+            if (e.key === "PageDown") el.scrollTop += el.clientHeight;
+            else if (e.key === "PageUp") el.scrollTop -= el.clientHeight;
+            else if (e.key === "ArrowDown") el.scrollTop += ROW_HEIGHT;
+            else if (e.key === "ArrowUp") el.scrollTop -= ROW_HEIGHT;
+            else if (e.key === "Home") el.scrollTop = 0;
+            else if (e.key === "End") el.scrollTop = el.scrollHeight;
+            else return;
+            e.preventDefault();
+          }}
+        >
+          <div style={{ height: win.totalHeight, position: "relative" }}>
+            <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
+              {lines.slice(win.start, win.end).map((line, i) =>
+                line.kind === "gap" ? (
+                  <div className="tx-row gap-row" role="row" aria-rowindex={win.start + i + 2} key={`gap-${line.gap.dateFrom}`} data-testid="gap-row">
+                    <span role="cell">
+                      {t("gap.row", { from: formatCalendarDate(line.gap.dateFrom), to: formatCalendarDate(line.gap.dateTo) })}
+                    </span>
+                  </div>
+                ) : (
+                  <div className="tx-row" role="row" aria-rowindex={win.start + i + 2} key={line.row.id} data-testid="tx-row">
+                    <span role="cell">{formatCalendarDate(line.row.transactionDate)}</span>
+                    <span role="cell" className="remarks">
+                      {line.row.remarks}
+                    </span>
+                    <span role="cell" className="num in">
+                      {line.row.amount > 0 ? formatYen(line.row.amount) : ""}
+                    </span>
+                    <span role="cell" className="num out">
+                      {line.row.amount < 0 ? formatYen(-line.row.amount) : ""}
+                    </span>
+                    <span role="cell" className="num">
+                      {line.row.balanceAfter === null ? "" : formatYen(line.row.balanceAfter)}
+                    </span>
+                  </div>
+                ),
+              )}
+            </div>
+          </div>
+          {done && rows.length === 0 && <p className="empty">{t("account.empty")}</p>}
+        </div>
       </div>
     </div>
   );

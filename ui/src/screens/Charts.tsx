@@ -7,7 +7,7 @@ import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
 import { formatCalendarDate, formatYen } from "../lib/format";
 import { call } from "../lib/transport";
-import { niceScale } from "../lib/chart";
+import { niceScale, splitAtGaps } from "../lib/chart";
 
 const W = 720;
 const H = 240;
@@ -37,6 +37,11 @@ export function Charts({ accountId, gaps }: { accountId: number; gaps: GapItem[]
       <section className="card">
         <h2>{t("charts.balance")}</h2>
         {points.length < 2 ? <p>{t("charts.noData")}</p> : <BalanceChart points={points} gaps={gaps} />}
+        {points.length >= 2 && gaps.length > 0 && (
+          <p className="legend small">
+            <span className="swatch gap" /> {t("charts.gap")}
+          </p>
+        )}
       </section>
       <section className="card">
         <h2>{t("charts.monthly")}</h2>
@@ -47,6 +52,8 @@ export function Charts({ accountId, gaps }: { accountId: number; gaps: GapItem[]
 }
 
 const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+/** "2026-09" as 2026/09. */
+const month = (m: string) => m.replace("-", "/");
 
 function BalanceChart({ points, gaps }: { points: BalancePointItem[]; gaps: GapItem[] }) {
   const { t } = useLocale();
@@ -55,7 +62,9 @@ function BalanceChart({ points, gaps }: { points: BalancePointItem[]; gaps: GapI
   const scale = niceScale(Math.min(...points.map((p) => p.balance)), Math.max(...points.map((p) => p.balance)));
   const x = (d: string) => PAD.left + ((day(d) - x0) / Math.max(1, x1 - x0)) * (W - PAD.left - PAD.right);
   const y = (v: number) => PAD.top + (1 - (v - scale.min) / (scale.max - scale.min)) * (H - PAD.top - PAD.bottom);
-  const path = points.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.date).toFixed(1)},${y(p.balance).toFixed(1)}`).join("");
+  const path = splitAtGaps(points, gaps)
+    .flatMap((run) => run.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.date).toFixed(1)},${y(p.balance).toFixed(1)}`))
+    .join("");
   const last = points[points.length - 1];
   return (
     <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`${t("charts.balance")}: ${formatYen(last.balance)}`}>
@@ -105,13 +114,13 @@ function MonthlyChart({ months }: { months: MonthTotalItem[] }) {
           return (
             <g key={m.month}>
               <rect x={cx - bar - 1} width={bar} y={y(m.income)} height={y(0) - y(m.income)} className="income">
-                <title>{`${m.month} ${t("charts.income")} ${formatYen(m.income)}`}</title>
+                <title>{`${month(m.month)} ${t("charts.income")} ${formatYen(m.income)}`}</title>
               </rect>
               <rect x={cx + 1} width={bar} y={y(m.expense)} height={y(0) - y(m.expense)} className="expense">
-                <title>{`${m.month} ${t("charts.expense")} ${formatYen(m.expense)}`}</title>
+                <title>{`${month(m.month)} ${t("charts.expense")} ${formatYen(m.expense)}`}</title>
               </rect>
               <text x={cx} y={H - 8} textAnchor="middle" className="axis">
-                {m.month.replace("-", "/")}
+                {month(m.month)}
               </text>
             </g>
           );

@@ -3,14 +3,12 @@
 import { useEffect, useState } from "react";
 import type { AccountCard, OverviewResponse } from "../bindings/commands";
 import type { Route } from "../App";
-import { ErrorPanel, toFailure } from "../components";
+import { ErrorPanel, GapDeadline, toFailure } from "../components";
 import { useLocale } from "../context";
 import { formatCalendarDate, formatDateTimeJst, formatYen } from "../lib/format";
 import { markPainted } from "../lib/perf";
 import { call } from "../lib/transport";
 
-/** Matches the core's at-risk threshold (query::AT_RISK_AFTER_DAYS). */
-const AT_RISK_DAYS = 60;
 /** The scheduler syncs in the background; the overview is a cheap local query, so re-read it. */
 const REFRESH_MS = 3000;
 
@@ -117,7 +115,7 @@ function AccountTile({ account: a, onOpen }: { account: AccountCard; onOpen: () 
       </div>
       {a.linkStatus === "reauthRequired" && <div className="warn">{t("dashboard.reauth")}</div>}
       {a.linkStatus === null && <div className="small">{t("dashboard.unlinked")}</div>}
-      {a.freshness === "atRisk" && <div className="warn">{t("dashboard.gapWarning", { days: AT_RISK_DAYS })}</div>}
+      <GapDeadline account={a} />
       {a.reconcileMismatch !== null && <div className="warn">{t("dashboard.mismatch")}</div>}
       {a.gaps.length > 0 && (
         <div className="warn">

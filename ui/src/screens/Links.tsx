@@ -5,7 +5,8 @@ import type { LinkItem, SyncRunItem } from "../bindings/commands";
 import type { Route } from "../App";
 import { ErrorPanel, SyncProblemNote, toFailure } from "../components";
 import { useLocale } from "../context";
-import { daysUntil, formatDateJst, formatDateTimeJst } from "../lib/format";
+import { consentCountdown } from "../lib/consent";
+import { formatDateJst, formatDateTimeJst } from "../lib/format";
 import { call } from "../lib/transport";
 import { LinkFlow } from "./LinkFlow";
 
@@ -72,7 +73,8 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
   const [error, setError] = useState<unknown>(null);
   const [runs, setRuns] = useState<SyncRunItem[] | null>(null);
   const [body, setBody] = useState<{ id: number; text: string } | null>(null);
-  const days = l.consentExpiresAt ? daysUntil(l.consentExpiresAt, new Date()) : null;
+  // A revoked link has no consent left to count down.
+  const consent = l.consentExpiresAt && l.status !== "revoked" ? consentCountdown(l.consentExpiresAt, new Date()) : null;
 
   const unlink = async () => {
     try {
@@ -95,9 +97,17 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
           {l.consentExpiresAt ? (
             <>
               {formatDateJst(l.consentExpiresAt)}{" "}
-              <span className={days !== null && days <= 14 ? "warn" : "small"}>
-                ({days !== null && days < 0 ? t("links.consentExpired") : t("links.consentIn", { days: days ?? 0 })})
-              </span>
+              {consent && (
+                <span className={consent.level === "ok" ? "small" : "countdown warn"} data-testid="consent-countdown">
+                  (
+                  {consent.level === "expired"
+                    ? t("links.consentExpired")
+                    : consent.level === "today"
+                      ? t("links.consentToday")
+                      : t("links.consentIn", { days: consent.days })}
+                  )
+                </span>
+              )}
             </>
           ) : (
             "—"
@@ -108,6 +118,15 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
         <dt>{t("links.accountsLabel")}</dt>
         <dd>{t("links.accounts", { count: l.accountCount })}</dd>
       </dl>
+      {consent && consent.level !== "ok" && l.status === "active" && (
+        <p className="warn">
+          {consent.level === "expired"
+            ? t("links.consentLapsed")
+            : consent.level === "today"
+              ? t("links.consentEndsToday")
+              : t("links.consentSoon", { days: consent.days })}
+        </p>
+      )}
       {l.lastError && <SyncProblemNote problem={l.lastError} />}
       {error ? <ErrorPanel failure={toFailure(error)} /> : null}
       <div className="row">
