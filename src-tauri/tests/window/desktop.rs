@@ -1,0 +1,198 @@
+//! Running the app: an X server of our own, tauri-driver, and a temporary home for the app's
+//! data and its XDG folders. One window at a time: the machine running the tests may be small,
+//! and the file chooser test types into whatever window has the keyboard.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::webdriver::{self, Session};
+
+/// A process that is killed when the test ends, however it ends.
+pub struct Guard(pub Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn wait_for(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !ready() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Where screenshots go: `<target>/screenshots/`, kept as CI artifacts.
+pub fn screenshot_path(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// A temporary home for one run of the app.
+pub struct Home(tempfile::TempDir);
+
+impl Home {
+    pub fn new() -> Home {
+        Home(tempfile::tempdir().unwrap())
+    }
+
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    /// `KURA_DATA_DIR`: the store, the settings, the reminder log.
+    pub fn data_dir(&self) -> PathBuf {
+        self.path().join("data")
+    }
+
+    /// `XDG_CONFIG_HOME`: window state, and the default applications (mimeapps.list).
+    pub fn config_home(&self) -> PathBuf {
+        self.path().join("config")
+    }
+
+    /// `XDG_DATA_HOME`: WebKit's storage, and desktop entries of the default applications.
+    pub fn data_home(&self) -> PathBuf {
+        self.path().join("share")
+    }
+}
+
+/// The app in its window under Xvfb, driven through tauri-driver.
+pub struct Desktop {
+    pub session: Session,
+    pub display: String,
+    _driver: Guard,
+    _xvfb: Guard,
+    _one_at_a_time: MutexGuard<'static, ()>,
+}
+
+static ONE_WINDOW: Mutex<()> = Mutex::new(());
+
+impl Desktop {
+    /// Starts the debug binary over `home`, syncing against the sandbox at `sandbox_url`.
+    /// The app gets no `KURA_BROWSER` or `BROWSER` and no desktop environment: it opens URLs
+    /// the way a freedesktop system does, through the default application for http(s).
+    pub fn launch(home: &Home, sandbox_url: &str) -> Desktop {
+        let one_at_a_time = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
+        assert!(
+            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+            "no D-Bus session: run this test inside scripts/with-keyring.sh"
+        );
+        let (xvfb, display) = start_xvfb();
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display)
+            .env("KURA_DATA_DIR", home.data_dir())
+            .env("KURA_SANDBOX_URL", sandbox_url)
+            .env("KURA_CONFIG_DIR", home.path().join("kura-config"))
+            .env("XDG_CONFIG_HOME", home.config_home())
+            .env("XDG_DATA_HOME", home.data_home())
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env_remove("KURA_BROWSER")
+            .env_remove("BROWSER")
+            .env_remove("XDG_CURRENT_DESKTOP")
+            .env_remove("DESKTOP_SESSION")
+            .env_remove("GTK_USE_PORTAL")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver is missing: run scripts/desktop-deps.sh");
+        let driver = Guard(driver);
+        let driver_url = format!("http://127.0.0.1:{port}");
+        wait_for("tauri-driver", Duration::from_secs(30), || webdriver::is_up(&driver_url));
+        let session = Session::start(&driver_url, Path::new(env!("CARGO_BIN_EXE_kura-desktop")));
+        Desktop { session, display, _driver: driver, _xvfb: xvfb, _one_at_a_time: one_at_a_time }
+    }
+
+    /// Waits until the page's text satisfies `ready`; on timeout keeps a screenshot and fails
+    /// with what the page showed.
+    pub fn wait_for_page(&self, what: &str, mut ready: impl FnMut(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let text = self.session.body_text();
+            if ready(&text) {
+                return text;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("desktop-failure.png");
+                panic!("timed out waiting for {what}; the window showed:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Clicks the element at `xpath`, waiting for it to appear.
+    pub fn click(&self, what: &str, xpath: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let element = loop {
+            if let Some(element) = self.session.find_xpath(xpath) {
+                break element;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("desktop-failure.png");
+                panic!("no {what} ({xpath}); the window showed:\n{}", self.session.body_text());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        self.session.click(&element);
+    }
+
+    pub fn screenshot(&self, name: &str) {
+        std::fs::write(screenshot_path(name), self.session.screenshot()).unwrap();
+    }
+
+    /// Ends the session, which closes the app.
+    pub fn close(self) {
+        self.session.end();
+    }
+}
+
+/// The XPath of a button whose text contains `ja` or `en`.
+pub fn button(ja: &str, en: &str) -> String {
+    format!("//button[contains(., '{ja}') or contains(., '{en}')]")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// An X server of our own, on the first free display number from 90.
+fn start_xvfb() -> (Guard, String) {
+    for n in 90..200 {
+        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            continue;
+        }
+        let child = Command::new("Xvfb")
+            .args([format!(":{n}").as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is missing: run scripts/desktop-deps.sh");
+        let mut guard = Guard(child);
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() && Instant::now() < deadline {
+            if guard.0.try_wait().unwrap().is_some() {
+                break; // lost a race for this display; try the next
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if socket.exists() {
+            return (guard, format!(":{n}"));
+        }
+        drop(guard);
+    }
+    panic!("no free X display between :90 and :199");
+}
+
+fn tauri_driver() -> PathBuf {
+    let installed = PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo/bin/tauri-driver");
+    if installed.exists() { installed } else { PathBuf::from("tauri-driver") }
+}
