@@ -110,7 +110,8 @@ let mainPage = null;
 
 async function main() {
   const sandboxPort = await freePort();
-  const sandboxArgs = ["sandbox", "--port", String(sandboxPort)];
+  // Grants that outlive the 120 simulated days of the gap step below.
+  const sandboxArgs = ["sandbox", "--port", String(sandboxPort), "--refresh-token-ttl-days", "400", "--consent-ttl-days", "400"];
   let { child: sandbox } = await start("sandbox", sandboxArgs, {}, /127\.0\.0\.1:\d+/);
 
   // KURA_BROWSER: Kura runs this with the authorization URL; the test opens it in Chromium.
@@ -220,6 +221,25 @@ async function main() {
     await shot(page, "search");
     await page.getByTestId("search").fill("");
 
+    // Export from the browser: the browser downloads the file (no path on the server), and the
+    // CSV holds as many rows as Kura says it exported.
+    await page.getByRole("button", { name: "書き出す…" }).click();
+    const exportDialog = page.getByRole("dialog", { name: "書き出し" });
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      exportDialog.getByRole("button", { name: "保存", exact: true }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^kura-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csvPath = join(work, download.suggestedFilename());
+    await download.saveAs(csvPath);
+    const csv = readFileSync(csvPath, "utf8");
+    assert.ok(csv.startsWith("\ufeff取引日,"), csv.slice(0, 80));
+    const csvRows = csv.split("\r\n").filter((l) => l !== "").length - 1;
+    const saidRows = Number((await exportDialog.getByRole("status").innerText()).match(/([\d,]+) 件/)[1].replace(/,/g, ""));
+    assert.ok(csvRows > 0 && csvRows === saidRows, `downloaded ${csvRows} rows, Kura said ${saidRows}`);
+    await shot(page, "export-download");
+    await exportDialog.getByRole("button", { name: "閉じる" }).click();
+
     // Charts.
     await page.getByRole("tab", { name: "グラフ" }).click();
     await page.getByRole("img", { name: /残高の推移/ }).waitFor();
@@ -280,6 +300,66 @@ async function main() {
     await again.close();
     await page.getByTestId("link-card").first().getByText("有効", { exact: true }).waitFor();
     await shot(page, "reauthenticated");
+
+    // A gap: 120 days pass at the bank without a sync, so the days between the last synced day
+    // and the bank's 90-day window are lost; the history marks them between the rows around them.
+    const runsBeforeGap = (await api(servePort, token, "syncLog", { linkId: null, before: null, limit: 500 })).runs.length;
+    const clock = await fetch(`http://127.0.0.1:${sandboxPort}/admin/clock`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ advanceDays: 120 }),
+    });
+    assert.equal(clock.status, 200, await clock.text());
+    await api(servePort, token, "syncNow", { linkId: null });
+    const gapRun = await waitFor("the sync after 120 days", async () => {
+      const { runs } = await api(servePort, token, "syncLog", { linkId: null, before: null, limit: 500 });
+      return runs.length > runsBeforeGap && runs[0].state !== "running" ? runs[0] : null;
+    });
+    assert.equal(gapRun.state, "ok", JSON.stringify(gapRun));
+    await page.getByRole("button", { name: "ホーム", exact: true }).click();
+    const gapCard = page.getByTestId("account-card").first();
+    await gapCard.getByText("取得できなかった期間").waitFor();
+    await gapCard.click();
+    const viewport = page.locator(".viewport");
+    await page.getByTestId("tx-row").first().waitFor();
+    const gapRow = page.getByTestId("gap-row");
+    await waitFor("the gap marker in the history", async () => {
+      if ((await gapRow.count()) > 0) return true;
+      await viewport.evaluate((el) => (el.scrollTop += el.clientHeight / 2));
+      return false;
+    });
+    assert.match(await gapRow.innerText(), /^\d{4}\/\d{2}\/\d{2}〜\d{4}\/\d{2}\/\d{2} の明細はありません/);
+    await gapRow.scrollIntoViewIfNeeded();
+    await shot(page, "gap-history");
+    await page.getByRole("tab", { name: "グラフ" }).click();
+    await page.getByText("取得できなかった期間（銀行の提供期間を過ぎたため）").waitFor();
+    await shot(page, "gap-chart");
+
+    // Keyboard: arrow keys move between the tabs.
+    await page.getByRole("tab", { name: "グラフ" }).focus();
+    await page.keyboard.press("ArrowLeft");
+    await page.getByRole("tab", { name: "入出金明細", selected: true }).waitFor();
+    // Typed dates (2026/11/24 in every webview and language): a wrong one is flagged.
+    const from = page.getByLabel("開始日");
+    await from.fill("2026/13/01");
+    await page.getByText("日付は 2026/11/24 の形で入力してください").waitFor();
+    await from.fill("");
+
+    // Settings: the data folder is shown; the OS's dark theme is followed; English applies at once.
+    await page.getByRole("button", { name: "設定", exact: true }).click();
+    await page.getByText(work).first().waitFor();
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shot(page, "settings-dark");
+    await page.getByLabel("表示言語").selectOption("en");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByRole("button", { name: "Home", exact: true }).click();
+    await page.getByText("Total balance").waitFor();
+    await shot(page, "dashboard-en-dark");
+    await page.getByRole("button", { name: "Settings", exact: true }).click();
+    await page.getByLabel("Language").selectOption("ja");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "ホーム", exact: true }).waitFor();
+    await page.emulateMedia({ colorScheme: "light" });
 
     assert.deepEqual(consoleErrors.filter((e) => !e.includes("502")), []);
     console.log("e2e: all steps passed");
