@@ -116,6 +116,18 @@ fn a_lapsing_consent_is_notified_once_and_renewed_in_the_default_browser() {
     // The day is recorded, so a restart today does not remind again.
     assert_eq!(ReminderLog::load(&home.data_dir()).last_reminded(link), Some(jst_date(Utc::now())));
 
+    // Least privilege: the page itself cannot ask the opener for anything.
+    let refused = desktop.session.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke('plugin:opener|open_url', { url: 'https://example.com/' })
+           .then(() => done('opened'), (e) => done(String(e)));",
+        json!([]),
+    );
+    assert!(
+        refused.as_str().is_some_and(|e| e.contains("not allowed")),
+        "the webview could call the opener: {refused}"
+    );
+
     // Links → re-authenticate: the app hands the union's login page to the system's opener,
     // which starts the default browser (no KURA_BROWSER, no BROWSER).
     desktop.click("the Links tab", "//nav//button[normalize-space()='連携']");

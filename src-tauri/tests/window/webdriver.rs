@@ -50,6 +50,11 @@ impl Session {
         self.post("execute/sync", json!({ "script": script, "args": args }))
     }
 
+    /// Runs `script`, which answers by calling its last argument.
+    pub fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.post("execute/async", json!({ "script": script, "args": args }))
+    }
+
     /// The element for an XPath, if there is one now.
     pub fn find_xpath(&self, xpath: &str) -> Option<String> {
         let r = self
@@ -77,12 +82,9 @@ impl Session {
     /// A PNG of the window, once what the page shows now has been painted.
     pub fn screenshot(&self) -> Vec<u8> {
         // Two animation frames: the second starts only after the first has been painted.
-        self.post(
-            "execute/async",
-            json!({
-                "script": "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-                "args": []
-            }),
+        self.execute_async(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            json!([]),
         );
         let v = value(self.http.get(format!("{}/screenshot", self.url)).send().unwrap());
         base64::engine::general_purpose::STANDARD.decode(v.as_str().expect("no screenshot data")).unwrap()
