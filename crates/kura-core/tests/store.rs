@@ -240,7 +240,7 @@ fn search_pages_walk_every_match_newest_first() {
     let mut f = fixture();
     let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     // 30,000 lines, ten a day: every 10th is a card payment, and only the 25 oldest 定期 lines
-    // (beyond the newest 10,000) say ﾃｲｷ.
+    // say ﾃｲｷ.
     let lines: Vec<Transaction> = (0..30_000i64)
         .map(|i| {
             let remarks = match i {

@@ -114,10 +114,12 @@ const TX_COLUMNS: &str = "t.id, t.account_id, t.transaction_date, t.value_date, 
      t.remarks, t.item_key, t.first_seen_at";
 const NEWEST_FIRST: &str = "ORDER BY t.transaction_date DESC, t.id DESC";
 
-/// The search key of the row `(date, id)`; the first key of `date` when `id` is 0.
+/// The search key of the row `(date, id)`; the first key of `date` when `id` is 0. Saturates
+/// for dates no bank sends (beyond about ±23,000 years from 1970), which a filter or a cursor
+/// from outside may still hold.
 fn search_key(date: NaiveDate, id: i64) -> i64 {
     let days = date.signed_duration_since(DateTime::UNIX_EPOCH.date_naive()).num_days();
-    days * ID_SPAN + id
+    days.saturating_mul(ID_SPAN).saturating_add(id)
 }
 
 fn tx_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxRow> {
@@ -319,6 +321,8 @@ mod tests {
         assert!(search_key(day(2026, 11, 24), 1) > search_key(day(2026, 11, 23), ID_SPAN - 1));
         assert!(search_key(day(2026, 11, 24), 2) > search_key(day(2026, 11, 24), 1));
         assert!(search_key(day(1970, 1, 1), 1) > search_key(day(1969, 12, 31), 2));
+        assert_eq!(search_key(NaiveDate::MAX, i64::MAX), i64::MAX);
+        assert_eq!(search_key(NaiveDate::MIN, 0), i64::MIN);
     }
 
     /// A page must come from walking an index newest first, never from sorting every match

@@ -1,6 +1,5 @@
 -- Schema 2: the trigram index is keyed by the history's own order, so a search walks its matches
--- newest first and stops after a page instead of collecting and sorting every match (a word on
--- 2% of a million rows took tens of milliseconds that way).
+-- newest first and stops after a page instead of collecting and sorting every match.
 --
 -- The index's rowid is the search key: the JST date as days since 1970-01-01, times 2^40, plus
 -- the transaction's id (ids stay far below 2^40). Descending key order is exactly the history's
