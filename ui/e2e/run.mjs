@@ -361,6 +361,23 @@ async function main() {
     await page.getByRole("button", { name: "ホーム", exact: true }).waitFor();
     await page.emulateMedia({ colorScheme: "light" });
 
+    // A union under maintenance: the dashboard says so in Japanese, with the way to Links.
+    const faults = (body) =>
+      fetch(`http://127.0.0.1:${sandboxPort}/admin/faults`, {
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    assert.equal((await faults({ maintenance: true, retryAfterSeconds: 1800 })).status, 200);
+    await page.getByRole("button", { name: "ホーム", exact: true }).click();
+    await page.getByRole("button", { name: "今すぐ同期" }).click();
+    const notice = page.locator(".union-problem");
+    await notice.getByText("組合のサーバーはメンテナンス中です").waitFor({ timeout: 90_000 });
+    await shot(page, "maintenance");
+    await notice.getByRole("button", { name: "連携の画面へ" }).click();
+    await page.getByRole("heading", { name: "連携", exact: true }).waitFor();
+    assert.equal((await faults({})).status, 200);
+
     assert.deepEqual(consoleErrors.filter((e) => !e.includes("502")), []);
     console.log("e2e: all steps passed");
   } catch (e) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SyncErrorKind } from "../bindings/commands";
-import { FAILURE_KINDS, SYNC_ERROR_KINDS, explainFailure, explainSyncProblem } from "./errors";
+import { FAILURE_KINDS, SYNC_ERROR_KINDS, explainFailure, explainSyncProblem, isUnreachable } from "./errors";
 import { translate, type Language } from "./i18n";
 import type { FailureKind } from "./transport";
 
@@ -63,5 +63,11 @@ describe("sync problems", () => {
     const e = explainSyncProblem({ kind: "fromANewerCore" as SyncErrorKind, httpStatus: null, message: "x" });
     expect([e.title, e.action]).toEqual(["syncError.other", "syncError.other.do"]);
     expect(e.detail).toBe("x");
+  });
+});
+
+describe("offline", () => {
+  it("is a network failure or a timeout, nothing else", () => {
+    expect(SYNC_ERROR_KINDS.filter(isUnreachable)).toEqual(["network", "timeout"]);
   });
 });

@@ -80,3 +80,8 @@ export function explainSyncProblem(problem: SyncProblem): Explanation {
   const status = problem.httpStatus === null ? "" : `HTTP ${problem.httpStatus}: `;
   return { title, action, vars: { status: problem.httpStatus ?? "?" }, detail: `${status}${problem.message}` };
 }
+
+/** The union could not be reached at all (what the offline banner says). */
+export function isUnreachable(kind: SyncErrorKind): boolean {
+  return kind === "network" || kind === "timeout";
+}

@@ -1,9 +1,10 @@
 // Home: the total, a card per account with its balance, as-of and freshness; the offline banner.
 
 import { useEffect, useState } from "react";
-import type { AccountCard, OverviewResponse } from "../bindings/commands";
+import type { AccountCard, LinkItem, OverviewResponse } from "../bindings/commands";
 import type { Route } from "../App";
-import { ErrorPanel, GapDeadline, toFailure } from "../components";
+import { ErrorPanel, GapDeadline, SyncProblemNote, toFailure } from "../components";
+import { isUnreachable } from "../lib/errors";
 import { useLocale } from "../context";
 import { formatCalendarDate, formatDateTimeJst, formatYen } from "../lib/format";
 import { markPainted } from "../lib/perf";
@@ -15,6 +16,7 @@ const REFRESH_MS = 3000;
 export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
   const { t } = useLocale();
   const [data, setData] = useState<OverviewResponse | null>(null);
+  const [links, setLinks] = useState<LinkItem[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [syncError, setSyncError] = useState<unknown>(null);
   const [queued, setQueued] = useState(false);
@@ -28,6 +30,8 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
           if (stopped) return;
           setData(o);
           setError(null);
+          // After the total is shown: why a union's last sync failed, if it did.
+          return call("linksList", {}).then((r) => !stopped && setLinks(r.links));
         })
         .catch((e) => !stopped && setError(e))
         .finally(() => {
@@ -88,6 +92,19 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
       {[...unions].map(([bank, accounts]) => (
         <section key={bank} className="union-group">
           <h2>{bank}</h2>
+          {links.map((l) =>
+            l.lastError &&
+            accounts.some((a) => a.linkId === l.id) &&
+            // The offline banner already says the unions cannot be reached.
+            !(data.offline && isUnreachable(l.lastError.kind)) ? (
+              <div key={l.id} className="union-problem">
+                <SyncProblemNote problem={l.lastError} />
+                <button type="button" className="secondary" onClick={() => navigate({ name: "links" })}>
+                  {t("dashboard.openLinks")}
+                </button>
+              </div>
+            ) : null,
+          )}
           <div className="cards">
             {accounts.map((a) => (
               <AccountTile key={a.id} account={a} onOpen={() => navigate({ name: "account", id: a.id })} />
