@@ -129,7 +129,7 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
       )}
       {l.lastError && <SyncProblemNote problem={l.lastError} />}
       {error ? <ErrorPanel failure={toFailure(error)} /> : null}
-      <div className="row">
+      <div className="row actions">
         <button type="button" className={l.status === "active" ? "secondary" : "primary"} onClick={onReauth}>
           {t("links.reauth")}
         </button>
