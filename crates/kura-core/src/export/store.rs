@@ -2,7 +2,6 @@
 //! in the order of the `transactions_account_date` index, so SQLite never sorts and the export
 //! never holds more than one row.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -157,7 +156,10 @@ pub fn export_from_store<W: Write + Send>(
         describe(store, filter, *id, account)?;
     }
     let ids: Vec<i64> = selected.iter().map(|(id, _)| *id).collect();
-    let remote_ids: HashMap<i64, String> = selected.iter().map(|(id, a)| (*id, a.id.clone())).collect();
+    let remote_ids: Vec<(i64, String)> = selected.iter().map(|(id, a)| (*id, a.id.clone())).collect();
+    // Rows come grouped by account, so the previous row's account is nearly always the one (no
+    // hashing per row).
+    let mut current = 0;
     let (clause, params) = filter.where_clause(&ids);
     // Ordered like the (account_id, transaction_date, id) index, so SQLite streams without sorting;
     // `selected` is in the same account order.
@@ -175,7 +177,13 @@ pub fn export_from_store<W: Write + Send>(
             None => format!("fp{:016x}-{}", r.get::<_, i64>(7)? as u64, r.get::<_, i64>(8)?),
         };
         Ok(ExportRow {
-            account_id: remote_ids.get(&r.get::<_, i64>(0)?).cloned().unwrap_or_default(),
+            account_id: {
+                let local: i64 = r.get(0)?;
+                if remote_ids.get(current).is_none_or(|(id, _)| *id != local) {
+                    current = remote_ids.iter().position(|(id, _)| *id == local).unwrap_or(usize::MAX);
+                }
+                remote_ids.get(current).map(|(_, remote)| remote.clone()).unwrap_or_default()
+            },
             transaction_date: r.get(1)?,
             value_date: r.get(2)?,
             amount: r.get(3)?,
