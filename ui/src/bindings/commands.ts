@@ -152,6 +152,10 @@ queued: boolean, };
 
 export type ExportRequest = { format: ExportFormat, 
 /**
+ * CSV only: Shift_JIS (CP932) for older Excel and kakeibo apps instead of UTF-8 with BOM.
+ */
+shiftJis: boolean, 
+/**
  * Local account ids; empty exports every visible account.
  */
 accounts: Array<number>, from: string | null, to: string | null, flow: Flow | null, 
@@ -254,7 +258,7 @@ message: string, };
 
 export type SyncErrorKind = "network" | "timeout" | "reauthRequired" | "unauthorized" | "tokenUnavailable" | "rateLimited" | "maintenance" | "http" | "incompatibleVersion" | "malformed" | "tooLarge" | "paging" | "insecureUrl" | "invalidUrl" | "tls" | "store" | "inactiveLink" | "other";
 
-export type ExportFormat = "csv" | "csvShiftJis" | "xlsx" | "ofx" | "qif" | "ledger" | "hledger" | "beancount" | "jsonl";
+export type ExportFormat = "csv" | "xlsx" | "ofx" | "qif" | "ledger" | "hledger" | "beancount" | "jsonl";
 
 /** Every command: its request and response types. */
 export interface Commands {

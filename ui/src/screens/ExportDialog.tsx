@@ -1,32 +1,76 @@
-// The export dialog: format and filters; saves through the OS save dialog in the desktop app, to
-// the Downloads folder from a browser.
+// The export dialog: format and filters; saves through the OS save dialog in the desktop app. In a
+// browser (`kura serve`) Kura writes the file and the browser downloads it through a one-time link.
 
 import { useEffect, useRef, useState } from "react";
-import type { ExportFormat, ExportResponse, Flow } from "../bindings/commands";
+import type { ExportFormat, ExportRequest, Flow } from "../bindings/commands";
 import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
-import { call, pickSavePath } from "../lib/transport";
+import { CommandError, TOKEN_HEADER, call, isFailure, pickSavePath, tokenFromHash } from "../lib/transport";
 
-const FORMATS: { value: ExportFormat; label: string; ext: string }[] = [
-  { value: "csv", label: "CSV (Excel, UTF-8)", ext: "csv" },
-  { value: "csvShiftJis", label: "CSV (Shift_JIS)", ext: "csv" },
-  { value: "xlsx", label: "Excel (.xlsx)", ext: "xlsx" },
-  { value: "ofx", label: "OFX", ext: "ofx" },
-  { value: "qif", label: "QIF", ext: "qif" },
-  { value: "ledger", label: "Ledger", ext: "ledger" },
-  { value: "hledger", label: "hledger", ext: "journal" },
-  { value: "beancount", label: "Beancount", ext: "beancount" },
-  { value: "jsonl", label: "JSON Lines", ext: "jsonl" },
+/** The menu: each core format, CSV twice (UTF-8 for Excel, Shift_JIS for older apps). */
+const CHOICES: { key: string; format: ExportFormat; shiftJis: boolean; label: string; ext: string }[] = [
+  { key: "csv", format: "csv", shiftJis: false, label: "CSV (Excel, UTF-8)", ext: "csv" },
+  { key: "csvShiftJis", format: "csv", shiftJis: true, label: "CSV (Shift_JIS)", ext: "csv" },
+  { key: "xlsx", format: "xlsx", shiftJis: false, label: "Excel (.xlsx)", ext: "xlsx" },
+  { key: "ofx", format: "ofx", shiftJis: false, label: "OFX", ext: "ofx" },
+  { key: "qif", format: "qif", shiftJis: false, label: "QIF", ext: "qif" },
+  { key: "ledger", format: "ledger", shiftJis: false, label: "Ledger", ext: "journal" },
+  { key: "hledger", format: "hledger", shiftJis: false, label: "hledger", ext: "journal" },
+  { key: "beancount", format: "beancount", shiftJis: false, label: "Beancount", ext: "beancount" },
+  { key: "jsonl", format: "jsonl", shiftJis: false, label: "JSON Lines", ext: "jsonl" },
 ];
+
+/** What `kura serve` answers to `POST /api/export/download`. */
+interface BrowserDownload {
+  url: string;
+  fileName: string;
+  rows: number;
+  accounts: number;
+}
+
+/**
+ * `kura serve`: Kura writes the export, then the browser downloads it from a one-time URL (a link
+ * cannot send the session token header, so the token stays out of URLs).
+ */
+async function downloadInBrowser(request: ExportRequest): Promise<BrowserDownload> {
+  let response: Response;
+  try {
+    response = await fetch("/api/export/download", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", [TOKEN_HEADER]: tokenFromHash(window.location.hash) ?? "" },
+      body: JSON.stringify(request),
+    });
+  } catch (e) {
+    throw new CommandError({
+      kind: "network",
+      message: `Kura (kura serve) is not reachable: ${String(e)}`,
+      hint: "Start `kura serve` again and reload this page.",
+    });
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw isFailure(body)
+      ? new CommandError(body)
+      : new CommandError({ kind: "remote", message: `HTTP ${response.status} from kura serve`, hint: null });
+  }
+  const done = body as BrowserDownload;
+  const link = document.createElement("a");
+  link.href = done.url;
+  link.download = done.fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  return done;
+}
 
 export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; onClose: () => void }) {
   const { t, lang } = useLocale();
-  const [format, setFormat] = useState<ExportFormat>("csv");
+  const [choiceKey, setChoiceKey] = useState("csv");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [flow, setFlow] = useState<"" | Flow>("");
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<ExportResponse | null>(null);
+  const [done, setDone] = useState<{ rows: number; path: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const dialog = useRef<HTMLDialogElement>(null);
 
@@ -37,21 +81,28 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
   const run = async () => {
     setError(null);
     setDone(null);
-    const chosen = FORMATS.find((f) => f.value === format)!;
+    const chosen = CHOICES.find((c) => c.key === choiceKey)!;
+    const request: ExportRequest = {
+      format: chosen.format,
+      shiftJis: chosen.shiftJis,
+      accounts: accountIds,
+      from: from || null,
+      to: to || null,
+      flow: flow || null,
+      english: lang === "en",
+      destination: null,
+    };
     try {
+      if (!window.__TAURI_INTERNALS__) {
+        setBusy(true);
+        const r = await downloadInBrowser(request);
+        setDone({ rows: r.rows, path: r.fileName });
+        return;
+      }
       const destination = await pickSavePath(t("export.title"), `kura.${chosen.ext}`, [{ name: chosen.label, extensions: [chosen.ext] }]);
-      if (destination === null) return; // cancelled in the OS dialog
+      if (!destination) return; // cancelled in the OS dialog
       setBusy(true);
-      const r = await call("export", {
-        format,
-        accounts: accountIds,
-        from: from || null,
-        to: to || null,
-        flow: flow || null,
-        english: lang === "en",
-        destination: destination ?? null,
-      });
-      setDone(r);
+      setDone(await call("export", { ...request, destination }));
     } catch (e) {
       setError(e);
     } finally {
@@ -71,10 +122,10 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
         <h2 id="export-title">{t("export.title")}</h2>
         <label>
           <span>{t("export.format")}</span>
-          <select value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-            {FORMATS.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
+          <select value={choiceKey} onChange={(e) => setChoiceKey(e.target.value)}>
+            {CHOICES.map((c) => (
+              <option key={c.key} value={c.key}>
+                {c.label}
               </option>
             ))}
           </select>

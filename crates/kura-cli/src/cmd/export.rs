@@ -1,40 +1,44 @@
 //! `kura export`: cached history to a file for household bookkeeping.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::{ErrorKind, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, Utc};
 use clap::ValueEnum;
+use clap::builder::PossibleValue;
 use kura_core::export::monthly::{export_month, month_file, previous_month};
 use kura_core::export::store::{Direction, ExportFilter, export_from_store};
-use kura_core::export::{Encoding, ExportOptions, Format, Lang, SheetLayout, Unmappable, write_atomically};
+use kura_core::export::{
+    Encoding, ExportError, ExportOptions, Format, Lang, SheetLayout, Unmappable, write_atomically,
+};
 use kura_core::format::jst_date;
 use kura_core::store::Store;
 
 use crate::Global;
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    /// CSV for Excel: UTF-8 with BOM (or --encoding cp932).
-    Csv,
-    /// CSV in Shift_JIS (CP932), the same as `--format csv --encoding cp932`.
-    CsvSjis,
-    /// Excel workbook with typed dates and yen.
-    Xlsx,
-    /// OFX 2.2 for GnuCash, KMyMoney, HomeBank, Money Manager Ex.
-    Ofx,
-    /// QIF bank registers (dates as YYYY-MM-DD).
-    Qif,
-    /// ledger journal.
-    Ledger,
-    /// hledger journal.
-    Hledger,
-    /// beancount ledger.
-    Beancount,
-    /// JSON Lines of the raw cached rows.
-    Jsonl,
+/// `--format`: the core's [`Format`] list, named as in the API.
+#[derive(Debug, Clone, Copy)]
+pub struct FormatArg(Format);
+
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        const VARIANTS: [FormatArg; Format::ALL.len()] = {
+            let mut variants = [FormatArg(Format::Csv); Format::ALL.len()];
+            let mut i = 0;
+            while i < variants.len() {
+                variants[i] = FormatArg(Format::ALL[i]);
+                i += 1;
+            }
+            variants
+        };
+        &VARIANTS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).help(self.0.description()))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -104,6 +108,9 @@ pub struct Args {
     /// Where to write; `-` for standard output. The file appears only once the export succeeded.
     #[arg(long, short = 'o', value_name = "FILE", required_unless_present = "monthly_to")]
     output: Option<PathBuf>,
+    /// Replace FILE when it exists already (without this, an existing file is left alone).
+    #[arg(long, requires = "output")]
+    force: bool,
     /// Monthly export for a scheduled job: write last month (JST) to DIR/kura-YYYY-MM.<ext>, unless
     /// that file exists already.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "from", "to"])]
@@ -114,20 +121,10 @@ pub struct Args {
 }
 
 fn options(args: &Args) -> anyhow::Result<ExportOptions> {
-    let format = match args.format {
-        FormatArg::Csv | FormatArg::CsvSjis => Format::Csv,
-        FormatArg::Xlsx => Format::Xlsx,
-        FormatArg::Ofx => Format::Ofx,
-        FormatArg::Qif => Format::Qif,
-        FormatArg::Ledger => Format::Ledger,
-        FormatArg::Hledger => Format::Hledger,
-        FormatArg::Beancount => Format::Beancount,
-        FormatArg::Jsonl => Format::Jsonl,
-    };
-    let mut options = ExportOptions::new(format);
-    options.encoding = match (args.format, args.encoding) {
-        (FormatArg::CsvSjis, _) | (_, EncodingArg::Cp932) => Encoding::Cp932,
-        (_, EncodingArg::Utf8) => Encoding::Utf8Bom,
+    let mut options = ExportOptions::new(args.format.0);
+    options.encoding = match args.encoding {
+        EncodingArg::Utf8 => Encoding::Utf8Bom,
+        EncodingArg::Cp932 => Encoding::Cp932,
     };
     options.lang = match args.lang {
         LangArg::Ja => Lang::Ja,
@@ -203,8 +200,18 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<()> {
         out.flush()?;
         summary
     } else {
-        write_atomically(&output, |out| export_from_store(&store, &filter, &options, out))
-            .with_context(|| format!("export to {} failed; no file was written", output.display()))?
+        if !args.force && output.exists() {
+            bail!("{} exists already; pass --force to replace it, or choose another file with -o", output.display());
+        }
+        write_atomically(&output, |out| export_from_store(&store, &filter, &options, out)).map_err(|e| {
+            let hint = match &e {
+                ExportError::Io(io) if matches!(io.kind(), ErrorKind::NotFound | ErrorKind::PermissionDenied) => {
+                    "; choose a folder that exists and that you may write to"
+                }
+                _ => "",
+            };
+            anyhow::Error::new(e).context(format!("export to {} failed; no file was written{hint}", output.display()))
+        })?
     };
     eprintln!(
         "{} rows from {} accounts exported{}",

@@ -3,9 +3,19 @@
 //! Guarded the way a local web app must be: a random session token (in the URL's fragment, sent
 //! back by the UI in a header) on every API call, and a Host-header check so a page on another
 //! site cannot reach us through DNS rebinding. The UI is embedded in the binary.
+//!
+//! An export from the browser is downloaded by the browser: `POST /api/export/download` (token in
+//! the header, as every API call) writes it to a private temporary file and answers with a URL
+//! holding a one-time ticket, which the page then follows as a plain download link (a link cannot
+//! send the token header, and the session token never goes into a URL).
 
+use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use axum::Router;
@@ -14,9 +24,15 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
+use chrono::Utc;
+use kura_core::commands::export::ExportRequest;
 use kura_core::commands::{self, AppContext, ErrorKind};
+use kura_core::format::jst_date;
 use rust_embed::RustEmbed;
+use serde_json::json;
+use tokio::io::{AsyncRead, ReadBuf};
+use tokio_util::io::ReaderStream;
 
 use crate::Global;
 
@@ -49,10 +65,24 @@ pub struct Args {
     pub open: bool,
 }
 
+/// How long a download ticket is good for: the page follows it as soon as it has it.
+const TICKET_LIFETIME: Duration = Duration::from_secs(60);
+
 struct Served {
     ctx: AppContext,
     token: String,
     allowed_hosts: [String; 2],
+    /// Finished exports the browser has not fetched yet, by one-time ticket.
+    downloads: Mutex<HashMap<String, Download>>,
+    /// Where those exports are written (private to this user); removed when Kura stops.
+    download_dir: tempfile::TempDir,
+}
+
+struct Download {
+    path: PathBuf,
+    file_name: String,
+    media_type: &'static str,
+    expires: Instant,
 }
 
 pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
@@ -67,8 +97,17 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     let token = hex_token();
     let url = format!("http://127.0.0.1:{port}/#token={token}");
     let sync_ctx = ctx.clone();
-    let served =
-        Arc::new(Served { ctx, token, allowed_hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")] });
+    let download_dir = tempfile::Builder::new()
+        .prefix("kura-downloads-")
+        .tempdir()
+        .context("cannot create a temporary folder for browser downloads")?;
+    let served = Arc::new(Served {
+        ctx,
+        token,
+        allowed_hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")],
+        downloads: Mutex::new(HashMap::new()),
+        download_dir,
+    });
     let app = router(served);
 
     println!("Kura is ready at {url}");
@@ -92,6 +131,8 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
 fn router(served: Arc<Served>) -> Router {
     Router::new()
         .route("/api/{command}", post(api))
+        .route("/api/export/download", post(export_for_download))
+        .route("/api/export/download/{ticket}", get(download))
         .fallback(asset)
         .layer(middleware::from_fn_with_state(served.clone(), guard))
         .with_state(served)
@@ -122,16 +163,25 @@ fn token_matches(given: &[u8], expected: &[u8]) -> bool {
     given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
+/// Checks the session token header; the refusal to send when it is missing or wrong.
+fn authorise(served: &Served, headers: &HeaderMap) -> Result<(), Response> {
+    let given = headers.get(TOKEN_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+    if token_matches(given, served.token.as_bytes()) {
+        Ok(())
+    } else {
+        Err((StatusCode::UNAUTHORIZED, "missing or wrong session token: open the address `kura serve` printed\n")
+            .into_response())
+    }
+}
+
 async fn api(
     State(served): State<Arc<Served>>,
     Path(command): Path<String>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let given = headers.get(TOKEN_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
-    if !token_matches(given, served.token.as_bytes()) {
-        return (StatusCode::UNAUTHORIZED, "missing or wrong session token: open the address `kura serve` printed\n")
-            .into_response();
+    if let Err(refused) = authorise(&served, &headers) {
+        return refused;
     }
     let args = if body.is_empty() {
         serde_json::Value::Null
@@ -147,6 +197,111 @@ async fn api(
     match commands::dispatch(&served.ctx, &command, args).await {
         Ok(value) => no_store(axum::Json(value).into_response()),
         Err(e) => failure_response(&e),
+    }
+}
+
+/// `POST /api/export/download`: the `export` command's request, written to a temporary file; the
+/// answer is `{url, fileName, rows, accounts}`, the URL good for one download within a minute. A
+/// failed export answers like the `export` command, before any download starts.
+async fn export_for_download(
+    State(served): State<Arc<Served>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Err(refused) = authorise(&served, &headers) {
+        return refused;
+    }
+    let mut request: ExportRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            let failure = commands::CommandError::BadRequest { command: "export".into(), detail: e.to_string() };
+            return failure_response(&failure);
+        }
+    };
+    let ticket = hex_token();
+    let path = served.download_dir.path().join(&ticket);
+    request.destination = Some(path.display().to_string());
+    let format = request.format;
+    let done = match commands::export::export(&served.ctx, request).await {
+        Ok(done) => done,
+        Err(e) => return failure_response(&e),
+    };
+    let file_name = format!("kura-{}.{}", jst_date(Utc::now()), format.extension());
+    let url = format!("/api/export/download/{ticket}");
+    let now = Instant::now();
+    let mut downloads = served.downloads.lock().expect("no panic while holding the downloads");
+    // Exports the browser never fetched: forgotten once their ticket is no good.
+    downloads.retain(|_, d| {
+        let keep = d.expires > now;
+        if !keep {
+            let _ = std::fs::remove_file(&d.path);
+        }
+        keep
+    });
+    downloads.insert(
+        ticket,
+        Download { path, file_name: file_name.clone(), media_type: format.mime_type(), expires: now + TICKET_LIFETIME },
+    );
+    no_store(
+        axum::Json(json!({ "url": url, "fileName": file_name, "rows": done.rows, "accounts": done.accounts }))
+            .into_response(),
+    )
+}
+
+/// `GET /api/export/download/{ticket}`: the export file as an attachment, streamed from disk, once.
+async fn download(State(served): State<Arc<Served>>, Path(ticket): Path<String>) -> Response {
+    let found = served.downloads.lock().expect("no panic while holding the downloads").remove(&ticket);
+    let gone = || {
+        no_store(
+            (StatusCode::NOT_FOUND, "this download link was used already or has expired; export again from Kura\n")
+                .into_response(),
+        )
+    };
+    let Some(found) = found else { return gone() };
+    let mut file = RemovedAfterUse { path: found.path.clone(), file: None };
+    if found.expires <= Instant::now() {
+        return gone();
+    }
+    let opened = match tokio::fs::File::open(&found.path).await {
+        Ok(f) => f,
+        Err(e) => {
+            let failure =
+                commands::CommandError::Invalid(format!("the export file could not be read: {e}; export again"));
+            return failure_response(&failure);
+        }
+    };
+    let length = opened.metadata().await.map(|m| m.len()).ok();
+    file.file = Some(opened);
+    let mut response = Response::builder()
+        .header(header::CONTENT_TYPE, found.media_type)
+        .header(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", found.file_name));
+    if let Some(length) = length {
+        response = response.header(header::CONTENT_LENGTH, length);
+    }
+    no_store(response.body(Body::from_stream(ReaderStream::new(file))).expect("the headers are valid"))
+}
+
+/// A download's file, removed from disk once the response is done with it (sent, or abandoned by
+/// the browser), or at once when it is never opened.
+struct RemovedAfterUse {
+    path: PathBuf,
+    file: Option<tokio::fs::File>,
+}
+
+impl AsyncRead for RemovedAfterUse {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        match self.file.as_mut() {
+            Some(file) => Pin::new(file).poll_read(cx, buf),
+            None => Poll::Ready(Ok(())),
+        }
+    }
+}
+
+impl Drop for RemovedAfterUse {
+    fn drop(&mut self) {
+        // Closed first: some systems cannot remove an open file.
+        self.file.take();
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Exports from the UI: the format and filters the dialog chose, written atomically to a file —
-//! the path the OS save dialog returned in the desktop app, or the Downloads folder when the
-//! browser (which cannot choose a path on disk) asks `kura serve`.
+//! the path the OS save dialog returned in the desktop app, or the temporary file `kura serve`
+//! then hands to the browser as a download. A request without a path (an API client's) writes a
+//! new file in the Downloads folder.
 
 use std::path::PathBuf;
 
@@ -14,43 +15,16 @@ use crate::export::store::{Direction, ExportFilter, export_from_store};
 use crate::export::{Encoding, ExportOptions, Format, Lang, write_atomically};
 use crate::format::jst_date;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum ExportFormat {
-    /// CSV for Excel (UTF-8 with BOM).
-    Csv,
-    /// CSV in Shift_JIS (CP932), for older Excel and household-bookkeeping apps.
-    CsvShiftJis,
-    Xlsx,
-    Ofx,
-    Qif,
-    Ledger,
-    Hledger,
-    Beancount,
-    Jsonl,
-}
-
-impl ExportFormat {
-    fn options(self, lang: Lang) -> ExportOptions {
-        let (format, encoding) = match self {
-            ExportFormat::Csv => (Format::Csv, Encoding::Utf8Bom),
-            ExportFormat::CsvShiftJis => (Format::Csv, Encoding::Cp932),
-            ExportFormat::Xlsx => (Format::Xlsx, Encoding::default()),
-            ExportFormat::Ofx => (Format::Ofx, Encoding::default()),
-            ExportFormat::Qif => (Format::Qif, Encoding::default()),
-            ExportFormat::Ledger => (Format::Ledger, Encoding::default()),
-            ExportFormat::Hledger => (Format::Hledger, Encoding::default()),
-            ExportFormat::Beancount => (Format::Beancount, Encoding::default()),
-            ExportFormat::Jsonl => (Format::Jsonl, Encoding::default()),
-        };
-        ExportOptions { lang, encoding, ..ExportOptions::new(format) }
-    }
-}
+/// The core's one list of formats, under the name the UI's bindings know it by.
+pub use crate::export::Format as ExportFormat;
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportRequest {
     pub format: ExportFormat,
+    /// CSV only: Shift_JIS (CP932) for older Excel and kakeibo apps instead of UTF-8 with BOM.
+    #[serde(default)]
+    pub shift_jis: bool,
     /// Local account ids; empty exports every visible account.
     #[serde(default)]
     pub accounts: Vec<i64>,
@@ -78,7 +52,11 @@ pub async fn export(ctx: &AppContext, req: ExportRequest) -> Result<ExportRespon
     {
         return Err(CommandError::Invalid(format!("the start date {from} is after the end date {to}")));
     }
-    let options = req.format.options(if req.english { Lang::En } else { Lang::Ja });
+    let options = ExportOptions {
+        lang: if req.english { Lang::En } else { Lang::Ja },
+        encoding: if req.shift_jis { Encoding::Cp932 } else { Encoding::Utf8Bom },
+        ..ExportOptions::new(req.format)
+    };
     let path = match &req.destination {
         Some(p) if !p.trim().is_empty() => PathBuf::from(p),
         _ => default_destination(options.format)?,

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// One account as an export names it: the identity a bookkeeping tool needs to tell accounts apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,19 +65,70 @@ pub struct ExportInput<I> {
     pub rows: I,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An export's file format: the one list behind `kura export --format`, the command layer's
+/// `export` request and the UI's format menu. The CLI and API name it the same (`csv`, `xlsx`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ExportFormat")]
 pub enum Format {
+    /// CSV for Excel and kakeibo apps: UTF-8 with BOM, or Shift_JIS (CP932) as an option.
     Csv,
+    /// Excel workbook with typed dates and yen.
     Xlsx,
+    /// OFX 2.2 for GnuCash, KMyMoney, HomeBank and Money Manager Ex.
     Ofx,
+    /// QIF bank registers (dates as YYYY-MM-DD).
     Qif,
+    /// ledger journal.
     Ledger,
+    /// hledger journal.
     Hledger,
+    /// beancount ledger.
     Beancount,
+    /// JSON Lines of the raw cached rows.
     Jsonl,
 }
 
 impl Format {
+    pub const ALL: [Format; 8] = [
+        Format::Csv,
+        Format::Xlsx,
+        Format::Ofx,
+        Format::Qif,
+        Format::Ledger,
+        Format::Hledger,
+        Format::Beancount,
+        Format::Jsonl,
+    ];
+
+    /// The name on the command line and in the API (the serde name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Ofx => "ofx",
+            Format::Qif => "qif",
+            Format::Ledger => "ledger",
+            Format::Hledger => "hledger",
+            Format::Beancount => "beancount",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
+    /// One line on what the format is for, for `kura export --help`.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV for Excel: UTF-8 with BOM (or --encoding cp932)",
+            Format::Xlsx => "Excel workbook with typed dates and yen",
+            Format::Ofx => "OFX 2.2 for GnuCash, KMyMoney, HomeBank, Money Manager Ex",
+            Format::Qif => "QIF bank registers (dates as YYYY-MM-DD)",
+            Format::Ledger => "ledger journal",
+            Format::Hledger => "hledger journal",
+            Format::Beancount => "beancount ledger",
+            Format::Jsonl => "JSON Lines of the raw cached rows",
+        }
+    }
+
     /// The usual file extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
@@ -87,6 +139,18 @@ impl Format {
             Format::Ledger | Format::Hledger => "journal",
             Format::Beancount => "beancount",
             Format::Jsonl => "jsonl",
+        }
+    }
+
+    /// The media type of the file, for a browser download.
+    pub fn mime_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Ofx => "application/x-ofx",
+            Format::Qif => "application/qif",
+            Format::Ledger | Format::Hledger | Format::Beancount => "text/plain; charset=utf-8",
+            Format::Jsonl => "application/jsonl",
         }
     }
 }
