@@ -92,8 +92,10 @@ impl Browser {
 #[derive(Clone)]
 pub struct Opener {
     name: String,
-    open: Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>,
+    open: Arc<OpenFn>,
 }
+
+type OpenFn = dyn Fn(&str) -> Result<(), String> + Send + Sync;
 
 impl Opener {
     /// `name` says what opens the URL, for error messages (e.g. "the desktop's default browser").
