@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use kura_core::export::store::{ExportFilter, export_from_store};
@@ -286,6 +286,8 @@ fn cp932_names_the_row_it_cannot_write_unless_asked_to_replace() {
 /// `kura serve` on a free port, stopped when dropped.
 struct Server {
     child: Child,
+    /// Kept open: `kura serve` prints more after the address, and a closed pipe would stop it.
+    _stdout: BufReader<ChildStdout>,
     port: u16,
     token: String,
 }
@@ -300,12 +302,13 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        stdout.read_line(&mut line).unwrap();
         // "Kura is ready at http://127.0.0.1:PORT/#token=TOKEN"
         let rest = line.trim().split_once("http://127.0.0.1:").unwrap_or_else(|| panic!("{line}")).1;
         let (port, token) = rest.split_once("/#token=").unwrap();
-        Server { child, port: port.parse().unwrap(), token: token.to_owned() }
+        Server { child, _stdout: stdout, port: port.parse().unwrap(), token: token.to_owned() }
     }
 
     /// One HTTP/1.1 request; the status, the headers (lower-cased names) and the body.
@@ -321,7 +324,7 @@ impl Server {
         }
         stream.write_all(format!("{head}\r\n{body}").as_bytes()).unwrap();
         let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap();
+        stream.read_to_end(&mut response).unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
         let head = String::from_utf8_lossy(&response[..split]).to_lowercase();
         let status = head[9..12].parse().unwrap();
