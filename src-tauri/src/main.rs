@@ -43,6 +43,7 @@ fn main() -> anyhow::Result<()> {
                 .set_system_browser(Browser::Opener(Opener::new("the desktop's default browser", move |url: &str| {
                     opener.opener().open_url(url, None::<&str>).map_err(|e| e.to_string())
                 })));
+            open_main_window(app.handle())?;
             tray::install(app.handle())?;
             sync::start(app.handle().clone());
             watch::start(app.handle().clone());
@@ -59,6 +60,33 @@ fn main() -> anyhow::Result<()> {
         })
         .run(tauri::generate_context!())
         .context("the desktop app stopped with an error")
+}
+
+/// Creates the main window from its configuration (tauri.conf.json has `"create": false` so
+/// it can be given a new-window handler here). Links the UI opens in a new window (the union's
+/// login page, offered in case the browser did not open) go to the default browser through the
+/// opener; the webview never opens a window or loads a page from outside.
+fn open_main_window(app: &tauri::AppHandle) -> anyhow::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .context("tauri.conf.json has no main window")?
+        .clone();
+    let opener = app.clone();
+    tauri::WebviewWindowBuilder::from_config(app, &config)?
+        .on_new_window(move |url, _features| {
+            if matches!(url.scheme(), "http" | "https")
+                && let Err(e) = opener.opener().open_url(url.as_str(), None::<&str>)
+            {
+                tracing::warn!(error = %e, "cannot open a link in the default browser");
+            }
+            tauri::webview::NewWindowResponse::Deny
+        })
+        .build()?;
+    Ok(())
 }
 
 /// `KURA_DATA_DIR` when set (the CLI honours it too, so both share one database), else the

@@ -133,7 +133,7 @@ fn a_lapsing_consent_is_notified_once_and_renewed_in_the_default_browser() {
     desktop.click("the Links tab", "//nav//button[normalize-space()='連携']");
     desktop.wait_for_page("the link's consent date", |text| text.contains(&lapses_on));
     desktop.click("re-authenticate", "//button[normalize-space()='再認証']");
-    let opened = browser.wait_for_open();
+    let opened = browser.wait_for_open(1);
     assert!(
         opened.url.starts_with(&format!("{}/oauth/authorize?", sandbox.url())),
         "the browser was sent to {}",
@@ -144,6 +144,12 @@ fn a_lapsing_consent_is_notified_once_and_renewed_in_the_default_browser() {
         "the browser was not started by xdg-open but by: {}",
         opened.launcher
     );
+
+    // The page's "open it yourself" link goes to the default browser too, not into the webview.
+    desktop.click("the authorization link", "//a[@data-testid='authorization-url']");
+    let again = browser.wait_for_open(2);
+    assert_eq!(again.url, opened.url);
+    assert!(again.launcher.contains("xdg-open"), "the link was not opened by xdg-open but by: {}", again.launcher);
 
     // The person signs in and allows; the loopback listener takes the code; the link is renewed.
     let callback = sign_in_and_allow(&opened.url);

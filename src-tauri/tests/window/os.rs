@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use crate::desktop::{Guard, Home, wait_for};
 
 /// The home's default application for http and https URLs, as `xdg-open` finds it
-/// (mimeapps.list in `XDG_CONFIG_HOME`, the desktop entry in `XDG_DATA_HOME`). It writes the
-/// URL it was given and the command line of the process that started it.
+/// (mimeapps.list in `XDG_CONFIG_HOME`, the desktop entry in `XDG_DATA_HOME`). Each start adds
+/// a line: the URL it was given and the command line of the process that started it.
 pub struct RecordingBrowser {
     record: PathBuf,
 }
@@ -34,7 +34,7 @@ impl RecordingBrowser {
         std::fs::write(
             &script,
             format!(
-                "#!/bin/sh\nprintf '%s\\n%s\\n' \"$1\" \"$(tr '\\0' ' ' < /proc/$PPID/cmdline)\" > '{0}.part' && mv '{0}.part' '{0}'\n",
+                "#!/bin/sh\nprintf '%s\\t%s\\n' \"$1\" \"$(tr '\\0' ' ' < /proc/$PPID/cmdline)\" >> '{0}'\n",
                 record.display()
             ),
         )
@@ -58,12 +58,26 @@ impl RecordingBrowser {
         RecordingBrowser { record }
     }
 
-    /// Waits for the browser to be started.
-    pub fn wait_for_open(&self) -> Opened {
-        wait_for("the default browser to be opened", Duration::from_secs(30), || self.record.exists());
-        let text = std::fs::read_to_string(&self.record).unwrap();
-        let (url, launcher) = text.split_once('\n').unwrap();
-        Opened { url: url.to_owned(), launcher: launcher.trim_end().to_owned() }
+    /// Every start so far.
+    pub fn opened(&self) -> Vec<Opened> {
+        let text = std::fs::read_to_string(&self.record).unwrap_or_default();
+        // Only whole lines: a start may be writing its line right now.
+        let complete = &text[..text.rfind('\n').map_or(0, |end| end + 1)];
+        complete
+            .lines()
+            .map(|line| {
+                let (url, launcher) = line.split_once('\t').unwrap();
+                Opened { url: url.to_owned(), launcher: launcher.trim_end().to_owned() }
+            })
+            .collect()
+    }
+
+    /// Waits for the `n`-th start (from 1) and returns it.
+    pub fn wait_for_open(&self, n: usize) -> Opened {
+        wait_for(&format!("the default browser to be opened {n} time(s)"), Duration::from_secs(30), || {
+            self.opened().len() >= n
+        });
+        self.opened().swap_remove(n - 1)
     }
 }
 
