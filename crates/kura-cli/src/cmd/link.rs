@@ -1,6 +1,6 @@
 //! `kura link <union code>`: log in at the union in the browser and link its accounts.
 
-use std::io::{BufRead, IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -105,13 +105,12 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
 /// everything piped in.
 fn read_client_secret() -> anyhow::Result<String> {
     let stdin = std::io::stdin();
-    let mut secret = String::new();
-    if stdin.is_terminal() {
-        eprint!("Client secret (ends with Enter): ");
-        std::io::stderr().flush()?;
-        stdin.lock().read_line(&mut secret)
+    let secret = if stdin.is_terminal() {
+        // Typed or pasted: not echoed, so it stays off the screen and out of terminal scrollback.
+        rpassword::prompt_password("Client secret (ends with Enter): ")
     } else {
-        stdin.lock().read_to_string(&mut secret)
+        let mut piped = String::new();
+        stdin.lock().read_to_string(&mut piped).map(|_| piped)
     }
     .context("cannot read the client secret from standard input")?;
     let secret = secret.trim();
