@@ -7,12 +7,12 @@ a first run and checks that its window comes up showing the first-run screen:
 The app runs under an X server of its own (Xvfb), with a throwaway home and data folder,
 started through tauri-driver and WebKitWebDriver so the page's text can be read. It passes when
 the page shows the first-run choice (「デモを試す」 / "Try the demo") and a mapped window titled
-"Kura — 蔵" exists (xdotool). Needs what scripts/desktop-deps.sh installs and xdotool; run it
-inside a D-Bus session (scripts/with-keyring.sh), as a desktop session would have.
+"Kura — 蔵" exists (xdotool), and keeps a picture of that window (xwd). Needs what
+scripts/desktop-deps.sh installs and xdotool; run it inside a D-Bus session
+(scripts/with-keyring.sh), as a desktop session would have.
 """
 
 import argparse
-import base64
 import json
 import os
 import shutil
@@ -140,7 +140,19 @@ def main() -> None:
         # Two animation frames first: the second starts only after the first has been painted.
         paint = "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));"
         webdriver("POST", f"{session}/execute/async", {"script": paint, "args": []})
-        args.screenshot.write_bytes(base64.b64decode(webdriver("GET", f"{session}/screenshot")))
+        # The X server's picture, not WebDriver's (WebKitWebDriver's screenshot command sometimes
+        # drops the connection on a busy machine), once it has text in it: many colours, where an
+        # unpainted window has one or two.
+        deadline = time.monotonic() + 30
+        while True:
+            xwd = subprocess.run(["xwd", "-silent", "-id", windows[0]], env=env, capture_output=True, check=True)
+            subprocess.run(["convert", "xwd:-", str(args.screenshot)], input=xwd.stdout, check=True)
+            colours = int(subprocess.run(["identify", "-format", "%k", str(args.screenshot)], capture_output=True, text=True, check=True).stdout)
+            if colours > 64:
+                break
+            if time.monotonic() > deadline:
+                sys.exit(f"{app}: the window stayed blank on screen ({colours} colours; see {args.screenshot})")
+            time.sleep(0.25)
         webdriver("DELETE", session)
         print(f"{app.name}: window {TITLE!r} up, first-run screen shown after {shown:.1f} s; screenshot {args.screenshot}")
     except BaseException:
