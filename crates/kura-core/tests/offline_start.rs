@@ -44,16 +44,21 @@ fn temp_dir(name: &str) -> tempfile::TempDir {
     tempfile::Builder::new().prefix(&format!("kura-{name}-")).tempdir().unwrap()
 }
 
+/// The first test sets environment variables; no other test of this binary runs meanwhile.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn call(ctx: &AppContext, name: &str, args: Value) -> Value {
     dispatch(ctx, name, args).await.unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 #[tokio::test]
 async fn the_app_started_offline_records_a_network_failure_and_shows_the_banner() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let sandbox = start().await;
     let data = temp_dir("offline-data");
     let config = temp_dir("offline-config");
-    // Only this test of the binary reads the environment; set before any thread reads it.
+    // SAFETY: the other test is held off by ONE_AT_A_TIME, and this test's tasks (the sandbox's
+    // too) run on this one thread of the current-thread runtime.
     unsafe {
         std::env::set_var("KURA_SANDBOX_URL", &sandbox.base_url);
         std::env::set_var("KURA_CONFIG_DIR", config.path());
@@ -110,6 +115,7 @@ async fn wait_for_first_run(ctx: &AppContext) -> Value {
 
 #[tokio::test]
 async fn a_refresh_that_cannot_reach_the_union_is_a_network_failure() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let sandbox = start().await;
     let data = temp_dir("offline-refresh");
     let secrets = SecretStore::for_data_dir(data.path()).unwrap();
