@@ -163,15 +163,15 @@ fn token_matches(given: &[u8], expected: &[u8]) -> bool {
     given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
-/// Checks the session token header; the refusal to send when it is missing or wrong.
-fn authorise(served: &Served, headers: &HeaderMap) -> Result<(), Response> {
+/// Whether the request carries the session token header.
+fn authorised(served: &Served, headers: &HeaderMap) -> bool {
     let given = headers.get(TOKEN_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
-    if token_matches(given, served.token.as_bytes()) {
-        Ok(())
-    } else {
-        Err((StatusCode::UNAUTHORIZED, "missing or wrong session token: open the address `kura serve` printed\n")
-            .into_response())
-    }
+    token_matches(given, served.token.as_bytes())
+}
+
+fn unauthorised() -> Response {
+    (StatusCode::UNAUTHORIZED, "missing or wrong session token: open the address `kura serve` printed\n")
+        .into_response()
 }
 
 async fn api(
@@ -180,8 +180,8 @@ async fn api(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    if let Err(refused) = authorise(&served, &headers) {
-        return refused;
+    if !authorised(&served, &headers) {
+        return unauthorised();
     }
     let args = if body.is_empty() {
         serde_json::Value::Null
@@ -208,8 +208,8 @@ async fn export_for_download(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    if let Err(refused) = authorise(&served, &headers) {
-        return refused;
+    if !authorised(&served, &headers) {
+        return unauthorised();
     }
     let mut request: ExportRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,

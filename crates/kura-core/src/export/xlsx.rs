@@ -114,7 +114,7 @@ impl<W: Write + Send> Sink for XlsxSink<W> {
         let (date, yen) = (self.date.clone(), self.yen.clone());
         let combined = self.layout == SheetLayout::Combined;
         let sheet = self.sheet();
-        sheet.write_date_with_format(r, 0, &row.transaction_date, &date)?;
+        sheet.write_date_with_format(r, 0, row.transaction_date, &date)?;
         if let Some(value_date) = &row.value_date {
             sheet.write_date_with_format(r, 1, value_date, &date)?;
         }
