@@ -236,6 +236,12 @@ fn failures_say_what_to_do_and_leave_no_file() {
     let missing_folder = dir.path().join("no-such-folder").join("out.csv");
     let err = kura_err(dir.path(), &["export", "-f", "csv", "-o", missing_folder.to_str().unwrap()]);
     assert!(err.contains("no file was written") && err.contains("choose a folder that exists"), "{err}");
+    // A folder that is a file (root may write anywhere, so this is the unwritable folder a test can make).
+    std::fs::write(dir.path().join("a-file"), "").unwrap();
+    let under_a_file = dir.path().join("a-file").join("out.csv");
+    let err = kura_err(dir.path(), &["export", "-f", "csv", "-o", under_a_file.to_str().unwrap()]);
+    assert!(err.contains("no file was written") && err.contains("choose a folder that exists"), "{err}");
+    std::fs::remove_file(dir.path().join("a-file")).unwrap();
 
     let out = dir.path().join("out.csv");
     let err =

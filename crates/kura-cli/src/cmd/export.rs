@@ -205,7 +205,15 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<()> {
         }
         write_atomically(&output, |out| export_from_store(&store, &filter, &options, out)).map_err(|e| {
             let hint = match &e {
-                ExportError::Io(io) if matches!(io.kind(), ErrorKind::NotFound | ErrorKind::PermissionDenied) => {
+                ExportError::Io(io)
+                    if matches!(
+                        io.kind(),
+                        ErrorKind::NotFound
+                            | ErrorKind::PermissionDenied
+                            | ErrorKind::NotADirectory
+                            | ErrorKind::ReadOnlyFilesystem
+                    ) =>
+                {
                     "; choose a folder that exists and that you may write to"
                 }
                 _ => "",
