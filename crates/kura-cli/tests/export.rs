@@ -419,8 +419,8 @@ fn the_browser_downloads_an_export_once_through_a_ticket() {
 
     // A failing export answers like the `export` command and offers nothing to download.
     let (status, answer) = server.ticket(r#"{"format":"csv","shiftJis":true,"from":null,"to":null,"flow":null}"#);
-    assert_eq!(status, 500, "{answer}");
-    assert_eq!(answer["kind"], "export");
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["kind"], "invalid", "the choice needs changing, not the destination");
     assert!(answer["message"].as_str().unwrap().contains("row 4"), "{answer}");
     let (status, answer) = server.ticket(r#"{"format":"pdf"}"#);
     assert_eq!(status, 400, "{answer}");

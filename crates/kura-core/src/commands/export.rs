@@ -12,7 +12,7 @@ use ts_rs::TS;
 use super::history::Flow;
 use super::{AppContext, CommandError};
 use crate::export::store::{Direction, ExportFilter, export_from_store};
-use crate::export::{Encoding, ExportOptions, Format, Lang, write_atomically};
+use crate::export::{Encoding, ExportError, ExportOptions, Format, Lang, write_atomically};
 use crate::format::jst_date;
 
 /// The core's one list of formats, under the name the UI's bindings know it by.
@@ -78,7 +78,18 @@ pub async fn export(ctx: &AppContext, req: ExportRequest) -> Result<ExportRespon
         move || write_atomically(&path, |out| export_from_store(&store, &filter, &options, out))
     })
     .await
-    .expect("the export task does not panic")?;
+    .expect("the export task does not panic")
+    .map_err(|e| match e {
+        // What was asked cannot be written (a character, an amount, a name, an account): the
+        // choice needs changing, not the destination, so the UI advises that.
+        ExportError::Unmappable { .. }
+        | ExportError::BadReplacement(_)
+        | ExportError::AmountTooLarge { .. }
+        | ExportError::SheetFull { .. }
+        | ExportError::InvalidAccountName { .. }
+        | ExportError::UnknownAccount(_) => CommandError::Invalid(e.to_string()),
+        e => CommandError::Export(e),
+    })?;
     Ok(ExportResponse { path: path.display().to_string(), rows: summary.rows, accounts: summary.accounts.len() as u32 })
 }
 
