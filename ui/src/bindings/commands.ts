@@ -156,6 +156,11 @@ export type ExportRequest = { format: ExportFormat,
  */
 shiftJis: boolean, 
 /**
+ * With Shift_JIS: write 〓 for a character Shift_JIS cannot hold (an emoji, say) instead of
+ * failing on it.
+ */
+replaceUnmappable: boolean, 
+/**
  * Local account ids; empty exports every visible account.
  */
 accounts: Array<number>, from: string | null, to: string | null, flow: Flow | null, 

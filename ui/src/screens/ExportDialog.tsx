@@ -69,8 +69,9 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [flow, setFlow] = useState<"" | Flow>("");
+  const [replaceUnmappable, setReplaceUnmappable] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<{ rows: number; path: string } | null>(null);
+  const [done, setDone] = useState<{ rows: number; path: string; download: boolean } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const dialog = useRef<HTMLDialogElement>(null);
 
@@ -78,13 +79,15 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
     dialog.current?.showModal();
   }, []);
 
+  const chosen = CHOICES.find((c) => c.key === choiceKey)!;
+
   const run = async () => {
     setError(null);
     setDone(null);
-    const chosen = CHOICES.find((c) => c.key === choiceKey)!;
     const request: ExportRequest = {
       format: chosen.format,
       shiftJis: chosen.shiftJis,
+      replaceUnmappable: chosen.shiftJis && replaceUnmappable,
       accounts: accountIds,
       from: from || null,
       to: to || null,
@@ -96,13 +99,14 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
       if (!window.__TAURI_INTERNALS__) {
         setBusy(true);
         const r = await downloadInBrowser(request);
-        setDone({ rows: r.rows, path: r.fileName });
+        setDone({ rows: r.rows, path: r.fileName, download: true });
         return;
       }
       const destination = await pickSavePath(t("export.title"), `kura.${chosen.ext}`, [{ name: chosen.label, extensions: [chosen.ext] }]);
       if (!destination) return; // cancelled in the OS dialog
       setBusy(true);
-      setDone(await call("export", { ...request, destination }));
+      const saved = await call("export", { ...request, destination });
+      setDone({ rows: saved.rows, path: saved.path, download: false });
     } catch (e) {
       setError(e);
     } finally {
@@ -130,6 +134,22 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
             ))}
           </select>
         </label>
+        {chosen.shiftJis && (
+          <>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={replaceUnmappable}
+                onChange={(e) => setReplaceUnmappable(e.target.checked)}
+                aria-describedby="export-replace-note"
+              />{" "}
+              {t("export.replaceUnmappable")}
+            </label>
+            <p id="export-replace-note" className="small">
+              {t("export.replaceUnmappable.note")}
+            </p>
+          </>
+        )}
         <div className="row">
           <label>
             <span>{t("account.from")}</span>
@@ -152,7 +172,9 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
         {error ? <ErrorPanel failure={toFailure(error)} /> : null}
         {done && (
           <p role="status" className="banner info">
-            {t("export.done", { rows: done.rows, path: done.path })}
+            {done.download
+              ? t("export.downloaded", { rows: done.rows, file: done.path })
+              : t("export.done", { rows: done.rows, path: done.path })}
           </p>
         )}
         <div className="row">

@@ -12,11 +12,15 @@ use ts_rs::TS;
 use super::history::Flow;
 use super::{AppContext, CommandError};
 use crate::export::store::{Direction, ExportFilter, export_from_store};
-use crate::export::{Encoding, ExportError, ExportOptions, Format, Lang, write_atomically};
+use crate::export::{Encoding, ExportError, ExportOptions, Format, Lang, Unmappable, write_atomically};
 use crate::format::jst_date;
 
 /// The core's one list of formats, under the name the UI's bindings know it by.
 pub use crate::export::Format as ExportFormat;
+
+/// What `replace_unmappable` writes: the geta mark, Japanese typesetting's sign for a character
+/// that could not be set (and the CLI's default for `--replace-unmappable`).
+const UNMAPPABLE_REPLACEMENT: char = '〓';
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -25,6 +29,10 @@ pub struct ExportRequest {
     /// CSV only: Shift_JIS (CP932) for older Excel and kakeibo apps instead of UTF-8 with BOM.
     #[serde(default)]
     pub shift_jis: bool,
+    /// With Shift_JIS: write 〓 for a character Shift_JIS cannot hold (an emoji, say) instead of
+    /// failing on it.
+    #[serde(default)]
+    pub replace_unmappable: bool,
     /// Local account ids; empty exports every visible account.
     #[serde(default)]
     pub accounts: Vec<i64>,
@@ -55,6 +63,11 @@ pub async fn export(ctx: &AppContext, req: ExportRequest) -> Result<ExportRespon
     let options = ExportOptions {
         lang: if req.english { Lang::En } else { Lang::Ja },
         encoding: if req.shift_jis { Encoding::Cp932 } else { Encoding::Utf8Bom },
+        unmappable: if req.replace_unmappable {
+            Unmappable::Replace(UNMAPPABLE_REPLACEMENT)
+        } else {
+            Unmappable::Error
+        },
         ..ExportOptions::new(req.format)
     };
     let path = match &req.destination {
@@ -80,10 +93,16 @@ pub async fn export(ctx: &AppContext, req: ExportRequest) -> Result<ExportRespon
     .await
     .expect("the export task does not panic")
     .map_err(|e| match e {
+        // The core's message names the CLI's flag; here the user has the dialog's choices.
+        ExportError::Unmappable { row, date, account, field, ch } => CommandError::Invalid(format!(
+            "row {row} ({date}, account {account}): the {field} contains {ch:?} (U+{code:04X}), which Shift_JIS \
+             (CP932) cannot hold; choose CSV (UTF-8) instead, or tick \"Replace characters Shift_JIS cannot \
+             hold\" (Shift_JIS で表せない文字を置き換える) to write {UNMAPPABLE_REPLACEMENT} in its place",
+            code = ch as u32
+        )),
         // What was asked cannot be written (a character, an amount, a name, an account): the
         // choice needs changing, not the destination, so the UI advises that.
-        ExportError::Unmappable { .. }
-        | ExportError::BadReplacement(_)
+        ExportError::BadReplacement(_)
         | ExportError::AmountTooLarge { .. }
         | ExportError::SheetFull { .. }
         | ExportError::InvalidAccountName { .. }
