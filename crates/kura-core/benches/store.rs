@@ -2,7 +2,8 @@
 //! - a first sync of 1,000,000 lines through `apply_account_sync`, beside the bare limit: the same
 //!   rows inserted by a plain prepared-statement loop into the same schema (indexes and FTS
 //!   triggers included), and into a table without any index;
-//! - the latest 200 rows and remarks searches over 1,000,000 stored rows.
+//! - the latest 200 rows and remarks searches over 1,000,000 stored rows;
+//! - the first open of a schema 1 file of 1,000,000 rows after an upgrade (migration 002).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -12,7 +13,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use kura_core::model::{AccountId, Transaction};
 use kura_core::query::TxFilter;
-use kura_core::store::Store;
+use kura_core::store::{DB_FILE_NAME, Store};
 use kura_core::testing;
 use rusqlite::params;
 use tempfile::TempDir;
@@ -135,6 +136,43 @@ fn inserts(c: &mut Criterion) {
     group.finish();
 }
 
+/// Upgrading a schema 1 file of 1,000,000 rows: the first open after the upgrade rebuilds the
+/// trigram index (migration 002). Writing the schema 1 file is not timed.
+fn migration(c: &mut Criterion) {
+    let data = lines(ROWS);
+    let mut group = c.benchmark_group("migrate_1m");
+    group.sample_size(10).warm_up_time(Duration::from_millis(1)).measurement_time(Duration::from_secs(1));
+    group.bench_function("schema_1_to_2", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let dir = TempDir::new().unwrap();
+                let path = dir.path().join(DB_FILE_NAME);
+                let conn = rusqlite::Connection::open(&path).unwrap();
+                conn.execute_batch(include_str!("../src/store/migrations/001_initial.sql")).unwrap();
+                conn.execute_batch(
+                    "PRAGMA user_version = 1;
+                     INSERT INTO links (id, bank_code, profile, created_at, updated_at)
+                         VALUES (1, '2011', 'bench', '2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00');
+                     INSERT INTO accounts (id, link_id, remote_account_id, bank_code, branch_code, branch_name,
+                         account_type_code, account_type_name, account_number, account_name_kana, currency, created_at)
+                         VALUES (1, 1, '2011-001-1-1234567', '2011', '001', '本店営業部', '01', '普通', '1234567', '',
+                             'JPY', '2026-01-01 00:00:00+00:00');",
+                )
+                .unwrap();
+                drop(conn);
+                bare_insert(&path, AccountId(1), &data, "transactions");
+                let start = Instant::now();
+                let store = Store::open_file(&path).unwrap();
+                total += start.elapsed();
+                assert_eq!(store.schema_version().unwrap(), 2);
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
 fn queries(c: &mut Criterion) {
     let dir = TempDir::new().unwrap();
     let (mut store, account) = new_store(dir.path());
@@ -168,5 +206,5 @@ fn queries(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, inserts, queries);
+criterion_group!(benches, inserts, queries, migration);
 criterion_main!(benches);
