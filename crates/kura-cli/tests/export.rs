@@ -421,7 +421,14 @@ fn the_browser_downloads_an_export_once_through_a_ticket() {
     let (status, answer) = server.ticket(r#"{"format":"csv","shiftJis":true,"from":null,"to":null,"flow":null}"#);
     assert_eq!(status, 400, "{answer}");
     assert_eq!(answer["kind"], "invalid", "the choice needs changing, not the destination");
-    assert!(answer["message"].as_str().unwrap().contains("row 4"), "{answer}");
+    let message = answer["message"].as_str().unwrap();
+    assert!(message.contains("row 4") && message.contains("Replace characters Shift_JIS cannot hold"), "{answer}");
+    // ... unless the dialog asked for the character to be replaced.
+    let (status, answer) = server.ticket(r#"{"format":"csv","shiftJis":true,"replaceUnmappable":true}"#);
+    assert_eq!(status, 200, "{answer}");
+    let (_, _, body) = server.request("GET", answer["url"].as_str().unwrap(), &[], "");
+    let sushi = [SUSHI_SJIS, GETA_SJIS].concat();
+    assert!(body.windows(sushi.len()).any(|w| w == sushi), "寿司〓 in CP932");
     let (status, answer) = server.ticket(r#"{"format":"pdf"}"#);
     assert_eq!(status, 400, "{answer}");
     let (status, _, _) = server.request("GET", "/api/export/download/0123456789abcdef", &[], "");
