@@ -58,7 +58,8 @@ function start(name, args, env, ready) {
 
 function stop(child) {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    // Already gone (exited, or ended by a signal: a stopped server has no exit code).
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.removeAllListeners("exit");
     child.on("exit", () => resolve());
     child.kill("SIGTERM");
