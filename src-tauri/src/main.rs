@@ -20,6 +20,7 @@ use tauri::{Manager, WindowEvent};
 use tauri_plugin_opener::OpenerExt;
 
 fn main() -> anyhow::Result<()> {
+    software_rendering_fallback();
     let data_dir = data_dir()?;
     let ctx = AppContext::open(data_dir.clone())
         .with_context(|| format!("cannot open Kura's data in {}", data_dir.display()))?;
@@ -94,4 +95,21 @@ fn open_main_window(app: &tauri::AppHandle) -> anyhow::Result<()> {
 fn data_dir() -> anyhow::Result<PathBuf> {
     let explicit = std::env::var_os("KURA_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from);
     kura_core::store::data_dir(explicit.as_deref()).context("cannot find a folder for Kura's data")
+}
+
+/// Without a GPU render node, WebKitGTK's DMA-BUF renderer falls back to a slow software path:
+/// the history scrolls at a few frames a second and the web process takes 90–180 MiB more
+/// (docs/PERFORMANCE.md). Its plain renderer is smooth there. A user's own setting wins.
+fn software_rendering_fallback() {
+    #[cfg(target_os = "linux")]
+    {
+        const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+        let has_render_node = std::fs::read_dir("/dev/dri")
+            .map(|dir| dir.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")))
+            .unwrap_or(false);
+        if !has_render_node && std::env::var_os(VAR).is_none() {
+            // SAFETY: first thing in main, before any thread exists that could read the environment.
+            unsafe { std::env::set_var(VAR, "1") };
+        }
+    }
 }

@@ -144,8 +144,28 @@ impl Desktop {
         self.session.click(&element);
     }
 
+    /// A picture of the X screen, taken by the X server rather than WebKitWebDriver: the driver's
+    /// screenshot hangs under WebKit's plain (non-DMA-BUF) renderer, which the app uses when
+    /// there is no GPU, as here.
     pub fn screenshot(&self, name: &str) {
-        std::fs::write(screenshot_path(name), self.session.screenshot()).unwrap();
+        // Two animation frames: the second starts only after the first has been painted.
+        self.session.execute_async(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            serde_json::json!([]),
+        );
+        let xwd = Command::new("xwd")
+            .args(["-silent", "-root", "-display", &self.display])
+            .output()
+            .expect("xwd is missing: run scripts/desktop-deps.sh");
+        assert!(xwd.status.success(), "xwd failed: {}", String::from_utf8_lossy(&xwd.stderr));
+        let mut convert = Command::new("convert")
+            .arg("xwd:-")
+            .arg(screenshot_path(name))
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("convert is missing: run scripts/desktop-deps.sh");
+        std::io::Write::write_all(&mut convert.stdin.take().unwrap(), &xwd.stdout).unwrap();
+        assert!(convert.wait().unwrap().success(), "convert could not write {name}");
     }
 
     /// Ends the session, which closes the app.

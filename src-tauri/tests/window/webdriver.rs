@@ -3,7 +3,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-use base64::Engine as _;
 use serde_json::{Value, json};
 
 fn client() -> reqwest::blocking::Client {
@@ -77,17 +76,6 @@ impl Session {
     /// The visible text of the page.
     pub fn body_text(&self) -> String {
         self.execute("return document.body.innerText", json!([])).as_str().unwrap_or_default().to_owned()
-    }
-
-    /// A PNG of the window, once what the page shows now has been painted.
-    pub fn screenshot(&self) -> Vec<u8> {
-        // Two animation frames: the second starts only after the first has been painted.
-        self.execute_async(
-            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-            json!([]),
-        );
-        let v = value(self.http.get(format!("{}/screenshot", self.url)).send().unwrap());
-        base64::engine::general_purpose::STANDARD.decode(v.as_str().expect("no screenshot data")).unwrap()
     }
 
     /// Ends the session, which closes the app.
