@@ -3,70 +3,28 @@
 use std::process::Command;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use kura_core::model::{AsOf, BalanceReading, NewLink, RemoteAccount, Transaction};
-use kura_core::store::{AccountSyncBatch, Store};
+use kura_core::model::AsOf;
+use kura_core::store::Store;
+use kura_core::testing;
 use tempfile::TempDir;
 
 fn seed(dir: &std::path::Path) {
     let mut store = Store::open(Some(dir)).unwrap();
     let now = Utc::now();
-    let link = store
-        .upsert_link(
-            &NewLink {
-                bank_code: "2011".into(),
-                profile: "sandbox".into(),
-                scope: "balance transactions".into(),
-                consent_expires_at: None,
-            },
-            now,
-        )
-        .unwrap();
-    let account = RemoteAccount {
-        account_id: "2011-001-1-1234567".into(),
-        bank_code: "2011".into(),
-        branch_code: "001".into(),
-        branch_name: "本店営業部".into(),
-        account_type_code: "01".into(),
-        account_type_name: "普通".into(),
-        account_number: "1234567".into(),
-        account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
-        currency_code: "JPY".into(),
-    };
-    let id = store.upsert_account(link, &account, now).unwrap();
+    let (_, id) = testing::link_with_account(&mut store, "sandbox", now);
     let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-    let line = |d, amount, balance, remarks: &str| Transaction {
-        transaction_date: day(d),
-        value_date: Some(day(d)),
-        amount,
-        balance: Some(balance),
-        remarks: remarks.into(),
-        item_key: None,
-    };
+    let line = |d, amount, balance, remarks: &str| testing::line(day(d), amount, Some(balance), remarks, None);
     let lines = [
         line(20, 250_000, 1_234_567, "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ"),
         line(21, -1_234, 1_233_333, "カード利用"),
         line(22, -10_000, 1_223_333, "ATM ｼﾊﾗｲ"),
     ];
-    let batch = AccountSyncBatch {
-        run: None,
-        transactions: &lines,
-        balance: Some(BalanceReading {
-            balance: 1_223_333,
-            withdrawable: 1_223_333,
-            as_of: AsOf { date: day(24), at: Utc.with_ymd_and_hms(2026, 11, 24, 1, 15, 0).unwrap() },
-        }),
-        synced_through: Some(day(23)),
-        fetched_at: now,
-    };
-    store.apply_account_sync(id, &batch).unwrap();
+    let as_of = AsOf { date: day(24), at: Utc.with_ymd_and_hms(2026, 11, 24, 1, 15, 0).unwrap() };
+    testing::store_sync(&mut store, id, &lines, Some(testing::reading(1_223_333, as_of)), Some(day(23)), now);
 }
 
 fn kura(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_kura"))
-        .args(args)
-        .env("KURA_DATA_DIR", dir)
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kura")).args(args).env("KURA_DATA_DIR", dir).output().unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }

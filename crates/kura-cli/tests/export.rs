@@ -10,8 +10,9 @@ use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use chrono::{NaiveDate, TimeZone, Utc};
 use kura_core::export::store::{ExportFilter, export_from_store};
 use kura_core::export::{ExportOptions, Format};
-use kura_core::model::{AsOf, BalanceReading, NewLink, RemoteAccount, Transaction};
-use kura_core::store::{AccountSyncBatch, Store};
+use kura_core::model::AsOf;
+use kura_core::store::Store;
+use kura_core::testing;
 use tempfile::TempDir;
 
 const FUTSU: &str = "2011-001-1-1234567";
@@ -21,30 +22,12 @@ const TOZA: &str = "2011-001-2-7654321";
 fn seed(dir: &Path) {
     let mut store = Store::open(Some(&dir.join("data"))).unwrap();
     let now = Utc::now();
-    let link = store
-        .upsert_link(
-            &NewLink {
-                bank_code: "2011".into(),
-                profile: "sandbox".into(),
-                scope: "balance transactions".into(),
-                consent_expires_at: None,
-            },
-            now,
-        )
-        .unwrap();
+    let link = store.upsert_link(&testing::new_link(testing::BANK_CODE, "sandbox"), now).unwrap();
     let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-    let line = |d, amount, balance, remarks: &str| Transaction {
-        transaction_date: day(d),
-        value_date: Some(day(d)),
-        amount,
-        balance: Some(balance),
-        remarks: remarks.into(),
-        item_key: None,
-    };
+    let line = |d, amount, balance, remarks: &str| testing::line(day(d), amount, Some(balance), remarks, None);
     let accounts = [
         (
             "01",
-            "普通",
             "1234567",
             vec![
                 line(20, 250_000, 1_234_567, "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ"),
@@ -53,33 +36,12 @@ fn seed(dir: &Path) {
             ],
             1_223_333,
         ),
-        ("02", "当座", "7654321", vec![line(21, -5_000, 95_000, "寿司🍣"), line(23, 20_000, 115_000, "ﾌﾘｺﾐ")], 115_000),
+        ("02", "7654321", vec![line(21, -5_000, 95_000, "寿司🍣"), line(23, 20_000, 115_000, "ﾌﾘｺﾐ")], 115_000),
     ];
-    for (type_code, type_name, number, lines, balance) in accounts {
-        let account = RemoteAccount {
-            account_id: format!("2011-001-{}-{number}", &type_code[1..]),
-            bank_code: "2011".into(),
-            branch_code: "001".into(),
-            branch_name: "本店営業部".into(),
-            account_type_code: type_code.into(),
-            account_type_name: type_name.into(),
-            account_number: number.into(),
-            account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
-            currency_code: "JPY".into(),
-        };
-        let id = store.upsert_account(link, &account, now).unwrap();
-        let batch = AccountSyncBatch {
-            run: None,
-            transactions: &lines,
-            balance: Some(BalanceReading {
-                balance,
-                withdrawable: balance,
-                as_of: AsOf { date: day(24), at: Utc.with_ymd_and_hms(2026, 11, 24, 1, 15, 0).unwrap() },
-            }),
-            synced_through: Some(day(23)),
-            fetched_at: now,
-        };
-        store.apply_account_sync(id, &batch).unwrap();
+    let as_of = AsOf { date: day(24), at: Utc.with_ymd_and_hms(2026, 11, 24, 1, 15, 0).unwrap() };
+    for (type_code, number, lines, balance) in accounts {
+        let id = store.upsert_account(link, &testing::remote_account(type_code, number), now).unwrap();
+        testing::store_sync(&mut store, id, &lines, Some(testing::reading(balance, as_of)), Some(day(23)), now);
     }
 }
 
