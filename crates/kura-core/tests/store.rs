@@ -41,17 +41,28 @@ fn all_rows(store: &Store, filter: &TxFilter) -> Vec<kura_core::query::TxRow> {
     store.transactions(filter, None, 10_000).unwrap().rows
 }
 
+/// Each account's kept transaction count, checked against a count of its stored rows.
+fn counts(store: &Store) -> Vec<(AccountId, i64)> {
+    let kept: Vec<(AccountId, i64)> =
+        store.account_summaries(now()).unwrap().iter().map(|s| (s.id, s.transaction_count)).collect();
+    for (account, count) in &kept {
+        let filter = TxFilter { accounts: vec![*account], ..TxFilter::default() };
+        assert_eq!(*count, all_rows(store, &filter).len() as i64, "account {account:?}'s count drifted");
+    }
+    kept
+}
+
 #[test]
 fn migrates_from_empty_reopens_and_is_owner_only() {
     let dir = TempDir::new().unwrap();
     let data = dir.path().join("nested").join("data");
     let store = Store::open(Some(&data)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     assert!(store.integrity_check().unwrap().is_empty());
     let path = store.path().to_owned();
     drop(store);
     let store = Store::open(Some(&data)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -70,7 +81,7 @@ fn refuses_a_database_from_a_newer_kura_and_a_file_that_is_not_one() {
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
     let err = Store::open_file(&path).err().unwrap();
-    assert!(matches!(err, StoreError::NewerSchema { found: 99, supported: 2, .. }), "{err:?}");
+    assert!(matches!(err, StoreError::NewerSchema { found: 99, supported: 3, .. }), "{err:?}");
     assert!(err.to_string().contains("upgrade Kura"), "{err}");
 
     let junk = dir.path().join("junk.sqlite3");
@@ -92,6 +103,47 @@ fn dedupes_by_fingerprint_and_keeps_identical_withdrawals() {
     let rows = all_rows(&f.store, &TxFilter::default());
     assert_eq!(rows.len(), 4);
     assert_eq!(rows.iter().filter(|r| r.amount == -10_000).count(), 2);
+}
+
+/// The overview's count is kept by the write path, not counted per call: it stays exact through
+/// re-sent lines, overlapping windows, a failed batch, a relink and a purge.
+#[test]
+fn transaction_counts_stay_exact_across_syncs_and_purge() {
+    let mut f = fixture();
+    assert_eq!(counts(&f.store), [(f.account, 0)]);
+    let atm = |b| line(day(11, 20), -10_000, b, "ATM", None);
+    let window = vec![atm(None), atm(None), line(day(11, 21), 5_000, None, "ﾌﾘｺﾐ", Some("k1"))];
+    apply(&mut f.store, f.account, &window);
+    apply(&mut f.store, f.account, &window);
+    let later = vec![window[2].clone(), line(day(11, 22), -300, None, "ﾃｽｳﾘﾖｳ", None), atm(None)];
+    assert_eq!(apply(&mut f.store, f.account, &later), (1, 2));
+    assert_eq!(counts(&f.store), [(f.account, 4)]);
+
+    let batch = AccountSyncBatch {
+        run: Some(kura_core::model::SyncRunId(999)),
+        transactions: &[line(day(11, 23), 1, None, "a", None)],
+        balance: None,
+        synced_through: None,
+        fetched_at: now(),
+    };
+    assert!(f.store.apply_account_sync(f.account, &batch).is_err());
+    assert_eq!(counts(&f.store), [(f.account, 4)], "a failed batch counts nothing");
+
+    // Relinked through another link: the same account, its count kept.
+    let other_link = f.store.upsert_link(&testing::new_link("2012", "sandbox"), now()).unwrap();
+    let other = f.store.upsert_account(other_link, &remote_account("01", "7654321"), now()).unwrap();
+    apply(&mut f.store, other, &[line(day(11, 21), -2_000, None, "ｶｰﾄﾞ", None)]);
+    f.store.delete_link(f.link).unwrap();
+    let (relink, again) = testing::link_with_account(&mut f.store, "sandbox", now());
+    assert_eq!(again, f.account);
+    assert_eq!(counts(&f.store), [(f.account, 4), (other, 1)]);
+
+    f.store.purge_link(relink).unwrap();
+    assert_eq!(counts(&f.store), [(other, 1)]);
+    // Synced afresh after the purge, the account starts from nothing.
+    let (_, fresh) = testing::link_with_account(&mut f.store, "sandbox", now());
+    apply(&mut f.store, fresh, &window);
+    assert_eq!(counts(&f.store), [(fresh, 3), (other, 1)]);
 }
 
 #[test]
@@ -349,13 +401,15 @@ fn a_schema_1_database_is_migrated_and_stays_searchable() {
         .unwrap();
     }
     let mut store = Store::open_file(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     assert!(store.integrity_check().unwrap().is_empty());
+    assert_eq!(counts(&store), [(AccountId(1), 3)], "the migration counts the rows already stored");
     let search = TxFilter { search: Some("ｶｰﾄﾞ".into()), ..TxFilter::default() };
     let amounts = |store: &Store| all_rows(store, &search).into_iter().map(|r| r.amount).collect::<Vec<_>>();
     assert_eq!(amounts(&store), [-100, -200]);
     apply(&mut store, AccountId(1), &[line(day(11, 4), -400, None, "カード", None)]);
     assert_eq!(amounts(&store), [-400, -100, -200]);
+    assert_eq!(counts(&store), [(AccountId(1), 4)]);
 }
 
 #[test]

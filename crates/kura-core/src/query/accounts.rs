@@ -28,11 +28,7 @@ pub enum Staleness {
 }
 
 impl Staleness {
-    fn judge(
-        now: DateTime<Utc>,
-        last_synced_at: Option<DateTime<Utc>>,
-        synced_through: Option<NaiveDate>,
-    ) -> Self {
+    fn judge(now: DateTime<Utc>, last_synced_at: Option<DateTime<Utc>>, synced_through: Option<NaiveDate>) -> Self {
         let Some(last) = last_synced_at else {
             return Staleness::NeverSynced;
         };
@@ -75,6 +71,7 @@ pub struct AccountSummary {
     pub reconcile_status: ReconcileStatus,
     pub reconcile_detail: Option<String>,
     pub hidden: bool,
+    /// Transactions stored for the account, kept by the write path (not counted per call).
     pub transaction_count: i64,
     pub gaps: Vec<Gap>,
 }
@@ -83,10 +80,7 @@ type RawSummary = (AccountSummary, Option<String>, String);
 
 fn summary(r: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<RawSummary> {
     let bank_code: String = r.get("bank_code")?;
-    let as_of = match (
-        r.get::<_, Option<NaiveDate>>("base_date")?,
-        r.get::<_, Option<DateTime<Utc>>>("base_at")?,
-    ) {
+    let as_of = match (r.get::<_, Option<NaiveDate>>("base_date")?, r.get::<_, Option<DateTime<Utc>>>("base_at")?) {
         (Some(date), Some(at)) => Some(AsOf { date, at }),
         _ => None,
     };
@@ -129,8 +123,7 @@ impl Store {
     pub fn account_summaries(&self, now: DateTime<Utc>) -> Result<Vec<AccountSummary>, StoreError> {
         let mut gaps = self.all_gaps()?;
         let mut stmt = self.conn().prepare(
-            "SELECT a.*, l.status AS link_status, s.balance, s.withdrawable, s.base_date, s.base_at,
-                 (SELECT count(*) FROM transactions t WHERE t.account_id = a.id) AS transaction_count
+            "SELECT a.*, l.status AS link_status, s.balance, s.withdrawable, s.base_date, s.base_at
              FROM accounts a
              LEFT JOIN links l ON l.id = a.link_id
              LEFT JOIN balance_snapshots s ON s.id = (
@@ -138,9 +131,7 @@ impl Store {
                  ORDER BY base_date DESC, base_at DESC, id DESC LIMIT 1)
              ORDER BY a.bank_code, a.branch_code, a.account_type_code, a.account_number",
         )?;
-        let raw = stmt
-            .query_map([], |r| summary(r, now))?
-            .collect::<Result<Vec<_>, _>>()?;
+        let raw = stmt.query_map([], |r| summary(r, now))?.collect::<Result<Vec<_>, _>>()?;
         raw.into_iter()
             .map(|(mut s, link_status, reconcile)| {
                 s.link_status = link_status.map(|v| v.parse()).transpose()?;
@@ -156,13 +147,8 @@ impl Store {
         let mut stmt = self.conn().prepare(
             "SELECT date_from, date_to, detected_at FROM gaps WHERE account_id = ?1 ORDER BY date_from, date_to",
         )?;
-        let rows = stmt.query_map([account.0], |r| {
-            Ok(Gap {
-                date_from: r.get(0)?,
-                date_to: r.get(1)?,
-                detected_at: r.get(2)?,
-            })
-        })?;
+        let rows = stmt
+            .query_map([account.0], |r| Ok(Gap { date_from: r.get(0)?, date_to: r.get(1)?, detected_at: r.get(2)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -172,14 +158,7 @@ impl Store {
         )?;
         let mut out: HashMap<AccountId, Vec<Gap>> = HashMap::new();
         let rows = stmt.query_map([], |r| {
-            Ok((
-                AccountId(r.get(0)?),
-                Gap {
-                    date_from: r.get(1)?,
-                    date_to: r.get(2)?,
-                    detected_at: r.get(3)?,
-                },
-            ))
+            Ok((AccountId(r.get(0)?), Gap { date_from: r.get(1)?, date_to: r.get(2)?, detected_at: r.get(3)? }))
         })?;
         for row in rows {
             let (id, gap) = row?;
@@ -201,19 +180,10 @@ mod tests {
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
         assert_eq!(Staleness::judge(now, None, None), Staleness::NeverSynced);
         let recent = now - chrono::Duration::hours(2);
-        assert_eq!(
-            Staleness::judge(now, Some(recent), Some(day(23))),
-            Staleness::Fresh
-        );
+        assert_eq!(Staleness::judge(now, Some(recent), Some(day(23))), Staleness::Fresh);
         let old = now - chrono::Duration::hours(30);
-        assert_eq!(
-            Staleness::judge(now, Some(old), Some(day(22))),
-            Staleness::Stale
-        );
+        assert_eq!(Staleness::judge(now, Some(old), Some(day(22))), Staleness::Stale);
         let ancient = now - chrono::Duration::days(61);
-        assert_eq!(
-            Staleness::judge(now, Some(ancient), None),
-            Staleness::AtRisk
-        );
+        assert_eq!(Staleness::judge(now, Some(ancient), None), Staleness::AtRisk);
     }
 }

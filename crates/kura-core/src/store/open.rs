@@ -16,6 +16,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("migrations/001_initial.sql")),
         M::up(include_str!("migrations/002_search_key.sql")),
+        M::up(include_str!("migrations/003_transaction_count.sql")),
     ])
 });
 
@@ -39,10 +40,7 @@ pub(super) fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|source| StoreError::CreateDir {
-        path: dir.to_owned(),
-        source,
-    })
+    builder.create(dir).map_err(|source| StoreError::CreateDir { path: dir.to_owned(), source })
 }
 
 /// Creates the file owner-only before SQLite touches it (SQLite gives its -wal and -shm files
@@ -55,14 +53,9 @@ fn ensure_private_file(path: &Path) -> Result<(), StoreError> {
     match options.open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            Err(StoreError::PermissionDenied {
-                path: path.to_owned(),
-            })
+            Err(StoreError::PermissionDenied { path: path.to_owned() })
         }
-        Err(source) => Err(StoreError::Permissions {
-            path: path.to_owned(),
-            source,
-        }),
+        Err(source) => Err(StoreError::Permissions { path: path.to_owned(), source }),
     }
 }
 
@@ -81,56 +74,36 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
 
 pub(super) fn connect(path: &Path) -> Result<Connection, StoreError> {
     ensure_private_file(path)?;
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
     // A sync and the UI may write at the same moment; wait rather than fail at once.
-    conn.busy_timeout(Duration::from_secs(10))
-        .map_err(|e| classify(path, e))?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(|e| classify(path, e))?;
     // journal_mode is the first statement that reads the file, so it is where a non-database
     // or locked file shows up.
-    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
-        .map_err(|e| classify(path, e))?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-        .map_err(|e| classify(path, e))?;
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(|e| classify(path, e))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").map_err(|e| classify(path, e))?;
 
     let supported = MIGRATIONS_COUNT as i64;
-    let found: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| classify(path, e))?;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
     if found > supported {
-        return Err(StoreError::NewerSchema {
-            path: path.to_owned(),
-            found,
-            supported,
-        });
+        return Err(StoreError::NewerSchema { path: path.to_owned(), found, supported });
     }
-    MIGRATIONS
-        .to_latest(&mut conn)
-        .map_err(|source| match source {
-            rusqlite_migration::Error::RusqliteError { err, .. }
-                if matches!(
-                    err.sqlite_error_code(),
-                    Some(
-                        ErrorCode::DatabaseBusy
-                            | ErrorCode::DatabaseLocked
-                            | ErrorCode::NotADatabase
-                    )
-                ) =>
-            {
-                classify(path, err)
-            }
-            source => StoreError::Migration {
-                path: path.to_owned(),
-                source,
-            },
-        })?;
+    MIGRATIONS.to_latest(&mut conn).map_err(|source| match source {
+        rusqlite_migration::Error::RusqliteError { err, .. }
+            if matches!(
+                err.sqlite_error_code(),
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::NotADatabase)
+            ) =>
+        {
+            classify(path, err)
+        }
+        source => StoreError::Migration { path: path.to_owned(), source },
+    })?;
     Ok(conn)
 }
 
 /// How many migrations this build knows; the schema version of a fully migrated database.
-const MIGRATIONS_COUNT: usize = 2;
+const MIGRATIONS_COUNT: usize = 3;
 
 #[cfg(test)]
 mod tests {
@@ -141,9 +114,7 @@ mod tests {
         MIGRATIONS.validate().unwrap();
         let mut conn = Connection::open_in_memory().unwrap();
         MIGRATIONS.to_latest(&mut conn).unwrap();
-        let v: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, MIGRATIONS_COUNT as i64);
     }
 }

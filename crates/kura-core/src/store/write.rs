@@ -9,8 +9,8 @@ use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError};
 use crate::model::{
-    AccountId, BalanceReading, LinkId, LinkStatus, NewLink, ReconcileStatus, RemoteAccount,
-    SyncRunId, SyncRunStatus, Transaction,
+    AccountId, BalanceReading, LinkId, LinkStatus, NewLink, ReconcileStatus, RemoteAccount, SyncRunId, SyncRunStatus,
+    Transaction,
 };
 use crate::text::fold_for_search;
 
@@ -138,8 +138,7 @@ fn finish_link((mut row, status): (LinkRow, String)) -> Result<LinkRow, StoreErr
     Ok(row)
 }
 
-const ACCOUNT_STATE_COLUMNS: &str =
-    "id, link_id, remote_account_id, bank_code, synced_through, last_synced_at, hidden";
+const ACCOUNT_STATE_COLUMNS: &str = "id, link_id, remote_account_id, bank_code, synced_through, last_synced_at, hidden";
 
 fn account_state(r: &Row<'_>) -> rusqlite::Result<AccountState> {
     Ok(AccountState {
@@ -156,11 +155,7 @@ fn account_state(r: &Row<'_>) -> rusqlite::Result<AccountState> {
 impl Store {
     /// Records a link (a consent at `bank_code` through `profile`), or refreshes the one that
     /// exists: a re-link makes it active again and clears its last error.
-    pub fn upsert_link(
-        &mut self,
-        link: &NewLink,
-        now: DateTime<Utc>,
-    ) -> Result<LinkId, StoreError> {
+    pub fn upsert_link(&mut self, link: &NewLink, now: DateTime<Utc>) -> Result<LinkId, StoreError> {
         let id = self.conn.query_row(
             "INSERT INTO links (bank_code, profile, status, scope, consent_expires_at, created_at, updated_at)
              VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?5)
@@ -178,11 +173,7 @@ impl Store {
     pub fn link(&self, id: LinkId) -> Result<LinkRow, StoreError> {
         let row = self
             .conn
-            .query_row(
-                &format!("SELECT {LINK_COLUMNS} FROM links WHERE id = ?1"),
-                [id.0],
-                link_row,
-            )
+            .query_row(&format!("SELECT {LINK_COLUMNS} FROM links WHERE id = ?1"), [id.0], link_row)
             .optional()?
             .ok_or(StoreError::UnknownLink(id))?;
         finish_link(row)
@@ -190,12 +181,8 @@ impl Store {
 
     /// All links, oldest first.
     pub fn links(&self) -> Result<Vec<LinkRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {LINK_COLUMNS} FROM links ORDER BY id"))?;
-        let rows = stmt
-            .query_map([], link_row)?
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self.conn.prepare(&format!("SELECT {LINK_COLUMNS} FROM links ORDER BY id"))?;
+        let rows = stmt.query_map([], link_row)?.collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(finish_link).collect()
     }
 
@@ -212,24 +199,14 @@ impl Store {
             "UPDATE links SET status = ?2, last_error = ?3, updated_at = ?4 WHERE id = ?1",
             params![id.0, status.as_str(), last_error, now],
         )?;
-        if n == 0 {
-            Err(StoreError::UnknownLink(id))
-        } else {
-            Ok(())
-        }
+        if n == 0 { Err(StoreError::UnknownLink(id)) } else { Ok(()) }
     }
 
     /// Forgets a link. Its accounts, balances and transactions stay (detached), and a later
     /// link to the same accounts continues their history.
     pub fn delete_link(&mut self, id: LinkId) -> Result<(), StoreError> {
-        let n = self
-            .conn
-            .execute("DELETE FROM links WHERE id = ?1", [id.0])?;
-        if n == 0 {
-            Err(StoreError::UnknownLink(id))
-        } else {
-            Ok(())
-        }
+        let n = self.conn.execute("DELETE FROM links WHERE id = ?1", [id.0])?;
+        if n == 0 { Err(StoreError::UnknownLink(id)) } else { Ok(()) }
     }
 
     /// Forgets a link and everything stored through it: its accounts with their balances,
@@ -292,36 +269,23 @@ impl Store {
 
     /// The accounts currently attached to `link`, by id.
     pub fn accounts_of_link(&self, link: LinkId) -> Result<Vec<AccountState>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ACCOUNT_STATE_COLUMNS} FROM accounts WHERE link_id = ?1 ORDER BY id"
-        ))?;
-        Ok(stmt
-            .query_map([link.0], account_state)?
-            .collect::<Result<_, _>>()?)
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {ACCOUNT_STATE_COLUMNS} FROM accounts WHERE link_id = ?1 ORDER BY id"))?;
+        Ok(stmt.query_map([link.0], account_state)?.collect::<Result<_, _>>()?)
     }
 
     pub fn account_state(&self, id: AccountId) -> Result<AccountState, StoreError> {
         self.conn
-            .query_row(
-                &format!("SELECT {ACCOUNT_STATE_COLUMNS} FROM accounts WHERE id = ?1"),
-                [id.0],
-                account_state,
-            )
+            .query_row(&format!("SELECT {ACCOUNT_STATE_COLUMNS} FROM accounts WHERE id = ?1"), [id.0], account_state)
             .optional()?
             .ok_or(StoreError::UnknownAccount(id))
     }
 
     /// Hides an account from overviews and totals (its data stays), or shows it again.
     pub fn set_account_hidden(&mut self, id: AccountId, hidden: bool) -> Result<(), StoreError> {
-        let n = self.conn.execute(
-            "UPDATE accounts SET hidden = ?2 WHERE id = ?1",
-            params![id.0, hidden],
-        )?;
-        if n == 0 {
-            Err(StoreError::UnknownAccount(id))
-        } else {
-            Ok(())
-        }
+        let n = self.conn.execute("UPDATE accounts SET hidden = ?2 WHERE id = ?1", params![id.0, hidden])?;
+        if n == 0 { Err(StoreError::UnknownAccount(id)) } else { Ok(()) }
     }
 
     /// Flags (or clears) a mismatch between an account's balance and its transactions.
@@ -335,11 +299,7 @@ impl Store {
             "UPDATE accounts SET reconcile_status = ?2, reconcile_detail = ?3 WHERE id = ?1",
             params![id.0, status.as_str(), detail],
         )?;
-        if n == 0 {
-            Err(StoreError::UnknownAccount(id))
-        } else {
-            Ok(())
-        }
+        if n == 0 { Err(StoreError::UnknownAccount(id)) } else { Ok(()) }
     }
 
     /// Starts a row of the sync-run log, for a whole link or one account of it.
@@ -405,19 +365,17 @@ impl Store {
     }
 
     /// Stores one account's fetched window in one SQLite transaction: inserts the lines not yet
-    /// known (by item key, else by fingerprint and occurrence), records the balance snapshot and
-    /// moves `synced_through` forward. On any error nothing of the batch is stored.
+    /// known (by item key, else by fingerprint and occurrence), records the balance snapshot,
+    /// moves `synced_through` forward and adds the inserted lines to the account's transaction
+    /// count. On any error nothing of the batch is stored.
     pub fn apply_account_sync(
         &mut self,
         account: AccountId,
         batch: &AccountSyncBatch<'_>,
     ) -> Result<SyncCounts, StoreError> {
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT id FROM accounts WHERE id = ?1", [account.0], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let exists: Option<i64> =
+            tx.query_row("SELECT id FROM accounts WHERE id = ?1", [account.0], |r| r.get(0)).optional()?;
         if exists.is_none() {
             return Err(StoreError::UnknownAccount(account));
         }
@@ -429,10 +387,7 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let mut counts = SyncCounts {
-            previous_balance,
-            ..SyncCounts::default()
-        };
+        let mut counts = SyncCounts { previous_balance, ..SyncCounts::default() };
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO transactions (account_id, item_key, fingerprint, occurrence, transaction_date,
@@ -472,15 +427,29 @@ impl Store {
                 "INSERT INTO balance_snapshots (account_id, balance, withdrawable, base_date, base_at, fetched_at,
                      sync_run_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![account.0, b.balance, b.withdrawable, b.as_of.date, b.as_of.at, batch.fetched_at, batch.run.map(|r| r.0)],
+                params![
+                    account.0,
+                    b.balance,
+                    b.withdrawable,
+                    b.as_of.date,
+                    b.as_of.at,
+                    batch.fetched_at,
+                    batch.run.map(|r| r.0)
+                ],
             )?;
         }
         tx.execute(
             "UPDATE accounts SET last_synced_at = ?2,
                  synced_through = CASE WHEN ?3 IS NOT NULL AND (synced_through IS NULL OR synced_through < ?3)
-                                       THEN ?3 ELSE synced_through END
+                                       THEN ?3 ELSE synced_through END,
+                 transaction_count = transaction_count + ?4
              WHERE id = ?1",
-            params![account.0, batch.fetched_at, batch.synced_through],
+            params![
+                account.0,
+                batch.fetched_at,
+                batch.synced_through,
+                i64::try_from(counts.inserted).unwrap_or(i64::MAX)
+            ],
         )?;
         tx.commit()?;
         Ok(counts)
@@ -529,20 +498,11 @@ mod tests {
     fn fingerprint_covers_every_field_but_the_item_key() {
         let base = line(-10_000, None, "ATM");
         let fp = fingerprint(&base);
-        assert_eq!(
-            fp,
-            fingerprint(&Transaction {
-                item_key: Some("k".into()),
-                ..base.clone()
-            })
-        );
+        assert_eq!(fp, fingerprint(&Transaction { item_key: Some("k".into()), ..base.clone() }));
         assert_ne!(fp, fingerprint(&line(10_000, None, "ATM")), "sign matters");
         assert_ne!(fp, fingerprint(&line(-10_000, Some(0), "ATM")));
         assert_ne!(fp, fingerprint(&line(-10_000, None, "ATM ")));
-        let valued = Transaction {
-            value_date: base.value_date.or(Some(base.transaction_date)),
-            ..base.clone()
-        };
+        let valued = Transaction { value_date: base.value_date.or(Some(base.transaction_date)), ..base.clone() };
         assert_ne!(fp, fingerprint(&valued));
     }
 
