@@ -4,20 +4,19 @@
 //! a warm-up read and the fastest run counts, which keeps out most of the noise of a shared machine;
 //! peak memory (VmHWM) is reset before each format. Run: `cargo bench -p kura-core --bench export`.
 
-mod common;
-
 use std::io::{BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate, Utc};
 use kura_core::export::store::{ExportFilter, export_from_store};
 use kura_core::export::{Encoding, ExportOptions, Format};
-use kura_core::model::{AsOf, BalanceReading, Transaction};
-use kura_core::store::{AccountSyncBatch, Store};
+use kura_core::model::AsOf;
+use kura_core::store::Store;
+use kura_core::testing;
 
 fn fill(store: &mut Store, rows: usize) {
     let now = Utc::now();
-    let id = common::bench_account(store, now);
+    let (_, id) = testing::link_with_account(store, "bench", now);
     let start = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
     let per_day = 300;
     let mut balance = 1_000_000i64;
@@ -26,32 +25,16 @@ fn fill(store: &mut Store, rows: usize) {
         let day = start.checked_add_days(Days::new((i / per_day) as u64)).unwrap();
         let amount = if i % 7 == 0 { 250_000 } else { -((i % 5000) as i64 + 100) };
         balance += amount;
-        day_rows.push(Transaction {
-            transaction_date: day,
-            value_date: Some(day),
-            amount,
-            balance: Some(balance),
-            remarks: if i % 11 == 0 {
-                format!("ﾌﾘｺﾐ ﾔﾏﾀﾞ, ﾀﾛｳ {i}")
-            } else {
-                format!("ｶｰﾄﾞ ｼﾊﾗｲ {i}")
-            },
-            item_key: Some(format!("{}{:06}", day.format("%Y%m%d"), i % per_day)),
-        });
+        let remarks = if i % 11 == 0 {
+            format!("ﾌﾘｺﾐ ﾔﾏﾀﾞ, ﾀﾛｳ {i}")
+        } else {
+            format!("ｶｰﾄﾞ ｼﾊﾗｲ {i}")
+        };
+        let item_key = format!("{}{:06}", day.format("%Y%m%d"), i % per_day);
+        day_rows.push(testing::line(day, amount, Some(balance), &remarks, Some(&item_key)));
         if day_rows.len() == per_day || i + 1 == rows {
-            let reading = BalanceReading {
-                balance,
-                withdrawable: balance,
-                as_of: AsOf { date: day, at: day.and_hms_opt(12, 0, 0).unwrap().and_utc() },
-            };
-            let batch = AccountSyncBatch {
-                run: None,
-                transactions: &day_rows,
-                balance: Some(reading),
-                synced_through: Some(day),
-                fetched_at: now,
-            };
-            store.apply_account_sync(id, &batch).unwrap();
+            let as_of = AsOf { date: day, at: day.and_hms_opt(12, 0, 0).unwrap().and_utc() };
+            testing::store_sync(store, id, &day_rows, Some(testing::reading(balance, as_of)), Some(day), now);
             day_rows.clear();
         }
     }

@@ -11,9 +11,10 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use kura_core::api::{ApiClient, ClientConfig, TokenError, TokenFuture, TokenSource};
-use kura_core::model::{LinkId, NewLink, SyncRunStatus};
+use kura_core::model::{LinkId, SyncRunStatus};
 use kura_core::store::Store;
 use kura_core::sync::{SyncEngine, SyncOptions};
+use kura_core::testing;
 use kura_sandbox::SandboxConfig;
 use serde_json::{Value, json};
 
@@ -46,13 +47,7 @@ async fn token(base: &str, username: &str, bank: &str) -> Token {
 }
 
 fn link(store: &mut Store, bank: &str) -> LinkId {
-    let new = NewLink {
-        bank_code: bank.into(),
-        profile: "sandbox".into(),
-        scope: "balance transactions".into(),
-        consent_expires_at: None,
-    };
-    store.upsert_link(&new, chrono::Utc::now()).unwrap()
+    store.upsert_link(&testing::new_link(bank, "sandbox"), chrono::Utc::now()).unwrap()
 }
 
 fn temp_store(name: &str) -> (std::path::PathBuf, Store) {

@@ -4,8 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use kura_core::export::store::{Direction, ExportFilter, export_from_store};
 use kura_core::export::{ExportError, ExportOptions, ExportRow, Format, write_atomically};
-use kura_core::model::{AsOf, BalanceReading, NewLink, RemoteAccount, Transaction};
-use kura_core::store::{AccountSyncBatch, Store};
+use kura_core::model::AsOf;
+use kura_core::store::Store;
+use kura_core::testing;
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -15,48 +16,14 @@ fn now() -> DateTime<Utc> {
     "2026-09-10T03:00:00Z".parse().unwrap()
 }
 
-fn tx(d: &str, amount: i64, balance: i64, remarks: &str, key: Option<&str>) -> Transaction {
-    Transaction {
-        transaction_date: date(d),
-        value_date: Some(date(d)),
-        amount,
-        balance: Some(balance),
-        remarks: remarks.into(),
-        item_key: key.map(Into::into),
-    }
-}
-
-fn account(number: &str, type_code: &str) -> RemoteAccount {
-    RemoteAccount {
-        account_id: format!("2011-001-{}-{number}", &type_code[1..]),
-        bank_code: "2011".into(),
-        branch_code: "001".into(),
-        branch_name: "本店営業部".into(),
-        account_type_code: type_code.into(),
-        account_type_name: if type_code == "01" { "普通" } else { "当座" }.into(),
-        account_number: number.into(),
-        account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
-        currency_code: "JPY".into(),
-    }
-}
-
 /// A store with two accounts: one whose bank sends item keys, one whose bank sends none and has two
 /// identical ATM withdrawals on one day.
 fn store(dir: &std::path::Path) -> Store {
     let mut store = Store::open_file(&dir.join("kura.db")).unwrap();
-    let link = store
-        .upsert_link(
-            &NewLink {
-                bank_code: "2011".into(),
-                profile: "sandbox".into(),
-                scope: "balance transactions".into(),
-                consent_expires_at: None,
-            },
-            now(),
-        )
-        .unwrap();
-    let futsu = store.upsert_account(link, &account("1234567", "01"), now()).unwrap();
-    let toza = store.upsert_account(link, &account("7654321", "02"), now()).unwrap();
+    let link = store.upsert_link(&testing::new_link(testing::BANK_CODE, "sandbox"), now()).unwrap();
+    let futsu = store.upsert_account(link, &testing::remote_account("01", "1234567"), now()).unwrap();
+    let toza = store.upsert_account(link, &testing::remote_account("02", "7654321"), now()).unwrap();
+    let tx = |d, amount, balance, remarks, key| testing::line(date(d), amount, Some(balance), remarks, key);
     let keyed = [
         tx("2026-09-01", 250_000, 350_000, "ｷﾕｳﾖ", Some("k1")),
         tx("2026-09-02", -1_200, 348_800, "ﾃﾞﾝｷ", Some("k2")),
@@ -67,24 +34,16 @@ fn store(dir: &std::path::Path) -> Store {
         tx("2026-09-03", -10_000, -15_000, "ATM", None),
         tx("2026-09-04", 20_000, 5_000, "ﾌﾘｺﾐ", None),
     ];
+    let as_of = AsOf { date: date("2026-09-05"), at: "2026-09-05T01:00:00Z".parse().unwrap() };
     for (id, rows, balance) in [(futsu, &keyed[..], 338_800), (toza, &unkeyed[..], 5_000)] {
-        let reading = BalanceReading {
-            balance,
-            withdrawable: balance,
-            as_of: AsOf { date: date("2026-09-05"), at: "2026-09-05T01:00:00Z".parse().unwrap() },
-        };
-        store
-            .apply_account_sync(
-                id,
-                &AccountSyncBatch {
-                    run: None,
-                    transactions: rows,
-                    balance: Some(reading),
-                    synced_through: Some(date("2026-09-05")),
-                    fetched_at: now(),
-                },
-            )
-            .unwrap();
+        testing::store_sync(
+            &mut store,
+            id,
+            rows,
+            Some(testing::reading(balance, as_of)),
+            Some(date("2026-09-05")),
+            now(),
+        );
     }
     store
 }

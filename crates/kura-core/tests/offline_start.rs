@@ -12,11 +12,12 @@ use std::time::Duration;
 use chrono::Utc;
 use kura_core::api::ApiClient;
 use kura_core::commands::{AppContext, dispatch};
-use kura_core::model::{LinkId, NewLink};
+use kura_core::model::LinkId;
 use kura_core::oauth::{LinkTokens, OAuthClient};
 use kura_core::profile::Profiles;
 use kura_core::secrets::{SecretStore, TokenSet};
 use kura_core::store::Store;
+use kura_core::testing;
 use serde_json::{Value, json};
 use sync_support::*;
 
@@ -85,17 +86,7 @@ async fn the_app_started_offline_records_a_network_failure_and_shows_the_banner(
 
 async fn link_with_expired_tokens(data: &Path, base_url: &str) -> LinkId {
     let mut store = Store::open(Some(data)).unwrap();
-    let link = store
-        .upsert_link(
-            &NewLink {
-                bank_code: "2011".into(),
-                profile: "sandbox".into(),
-                scope: "balance transactions".into(),
-                consent_expires_at: None,
-            },
-            Utc::now(),
-        )
-        .unwrap();
+    let link = store.upsert_link(&testing::new_link("2011", "sandbox"), Utc::now()).unwrap();
     let secrets = SecretStore::for_data_dir(data).unwrap();
     secrets.save_tokens(link.0, &expired_tokens(base_url).await).await.unwrap();
     link

@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, NaiveDate};
 use kura_core::api::ApiClient;
-use kura_core::model::{LinkId, LinkStatus, NewLink, SyncRunStatus};
+use kura_core::model::{LinkId, LinkStatus, SyncRunStatus};
 use kura_core::store::Store;
 use kura_core::sync::{LinkReport, SyncEngine, SyncOptions, Warning};
+use kura_core::testing;
 use kura_sandbox::Sandbox;
 use rusqlite::Connection;
 use serde_json::json;
@@ -82,12 +83,7 @@ async fn fixture_of(
     let db = store.path().to_owned();
     let link = store
         .upsert_link(
-            &NewLink {
-                bank_code: bank_code.into(),
-                profile: "sandbox".into(),
-                scope: "balance transactions".into(),
-                consent_expires_at: None,
-            },
+            &testing::new_link(bank_code, "sandbox"),
             chrono::Utc::now(),
         )
         .unwrap();

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kura_core::api::{ApiClient, ApiError, TokenSource};
-use kura_core::model::{NewLink, SyncRunStatus};
+use kura_core::model::SyncRunStatus;
 use kura_core::store::{LinkRow, Store};
 use kura_core::sync::{LinkConnector, Scheduler, SchedulerConfig, SyncEngine, SyncOptions};
+use kura_core::testing;
 use serde_json::json;
 use sync_support::*;
 
@@ -30,17 +31,7 @@ async fn syncs_at_start_on_demand_and_after_maintenance() {
     let dir = std::env::temp_dir().join(format!("kura-scheduler-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut store = Store::open(Some(&dir)).unwrap();
-    store
-        .upsert_link(
-            &NewLink {
-                bank_code: "2011".into(),
-                profile: "sandbox".into(),
-                scope: "balance transactions".into(),
-                consent_expires_at: None,
-            },
-            chrono::Utc::now(),
-        )
-        .unwrap();
+    store.upsert_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap();
     let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
     let connector =
         Arc::new(Connector { client: client(&sandbox), tokens: Arc::new(tokens(&sandbox, "demo", "2011").await) });

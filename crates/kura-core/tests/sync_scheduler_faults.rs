@@ -21,11 +21,12 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use kura_core::api::{ApiClient, ApiError, TokenSource};
-use kura_core::model::{LinkId, NewLink, SyncRunStatus};
+use kura_core::model::{LinkId, SyncRunStatus};
 use kura_core::store::{LinkRow, Store};
 use kura_core::sync::{
     Clock, LinkConnector, LinkReport, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncOptions,
 };
+use kura_core::testing;
 use kura_sandbox::{AppState, Faults, SandboxConfig};
 use serde_json::json;
 use sync_support::*;
@@ -140,17 +141,7 @@ fn store_with_links(banks: &[&str]) -> (tempfile::TempDir, Store) {
     let dir = tempfile::TempDir::new().unwrap();
     let mut store = Store::open(Some(dir.path())).unwrap();
     for bank in banks {
-        store
-            .upsert_link(
-                &NewLink {
-                    bank_code: (*bank).into(),
-                    profile: "sandbox".into(),
-                    scope: "balance transactions".into(),
-                    consent_expires_at: None,
-                },
-                chrono::Utc::now(),
-            )
-            .unwrap();
+        store.upsert_link(&testing::new_link(bank, "sandbox"), chrono::Utc::now()).unwrap();
     }
     (dir, store)
 }
