@@ -1,6 +1,7 @@
 //! Seeding a store through its public write API, shared by the tests and benchmarks of every
-//! crate (cargo feature `test-support`, enabled only as a dev-dependency). Helpers panic on
-//! failure: a seed that cannot be written is a broken test, not an error to handle.
+//! crate (cargo feature `test-support`, enabled only by test code: dev-dependencies and the
+//! test-only kura-e2e crate). Helpers panic on failure: a seed that cannot be written is a broken
+//! test, not an error to handle.
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -6,9 +6,9 @@
 use std::sync::{Arc, Mutex};
 
 use kura_core::api::{ApiClient, ClientConfig, TokenError, TokenFuture, TokenSource};
-use kura_core::model::NewLink;
 use kura_core::store::Store;
 use kura_core::sync::{SyncEngine, SyncOptions};
+use kura_core::testing;
 
 struct Token(String);
 
@@ -31,17 +31,7 @@ async fn main() {
     };
     let token = std::env::var("KURA_TEST_ACCESS_TOKEN").expect("KURA_TEST_ACCESS_TOKEN");
     let mut store = Store::open(Some(std::path::Path::new(&dir))).expect("open the store");
-    let link = store
-        .upsert_link(
-            &NewLink {
-                bank_code: "2011".into(),
-                profile: "sandbox".into(),
-                scope: "balance transactions".into(),
-                consent_expires_at: None,
-            },
-            chrono::Utc::now(),
-        )
-        .expect("record the link");
+    let link = store.upsert_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).expect("record the link");
     let client = ApiClient::new(ClientConfig::new(base)).expect("client");
     let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
     let report = engine.sync_link(link, &client, &Token(token)).await;
