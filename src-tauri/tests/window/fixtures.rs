@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use kura_core::model::{AsOf, BalanceReading, NewLink, RemoteAccount, Transaction};
+use kura_core::model::{AsOf, NewLink, RemoteAccount};
 use kura_core::secrets::{SecretStore, TokenSet};
-use kura_core::store::{AccountSyncBatch, Store};
+use kura_core::store::Store;
+use kura_core::testing;
 use serde_json::json;
 
 /// What the test knows about the sandbox's demo accounts at 北央信用組合 (2011).
@@ -95,10 +96,8 @@ pub fn prefill(
     let link = store
         .upsert_link(
             &NewLink {
-                bank_code: "2011".into(),
-                profile: kura_core::profile::SANDBOX_PROFILE.into(),
-                scope: "balance transactions".into(),
                 consent_expires_at: Some(consent_expires_at),
+                ..testing::new_link("2011", kura_core::profile::SANDBOX_PROFILE)
             },
             now,
         )
@@ -107,30 +106,10 @@ pub fn prefill(
     for (n, a) in accounts.iter().enumerate() {
         let account = store.upsert_account(link, &a.remote, now).unwrap();
         let balance = stored_balance(n);
-        let transactions = [Transaction {
-            transaction_date: today,
-            value_date: Some(today),
-            amount: 250_000,
-            balance: Some(balance),
-            remarks: "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ".into(),
-            item_key: Some(format!("kura-test-{n}")),
-        }];
-        store
-            .apply_account_sync(
-                account,
-                &AccountSyncBatch {
-                    run: None,
-                    transactions: &transactions,
-                    balance: Some(BalanceReading {
-                        balance,
-                        withdrawable: balance,
-                        as_of: AsOf { date: today, at: now },
-                    }),
-                    synced_through: Some(today),
-                    fetched_at: now,
-                },
-            )
-            .unwrap();
+        let item_key = format!("kura-test-{n}");
+        let transactions = [testing::line(today, 250_000, Some(balance), "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ", Some(&item_key))];
+        let reading = testing::reading(balance, AsOf { date: today, at: now });
+        testing::store_sync(&mut store, account, &transactions, Some(reading), Some(today), now);
     }
     let secrets = SecretStore::for_data_dir(data_dir).unwrap();
     rt.block_on(secrets.save_tokens(link.0, tokens)).expect(
