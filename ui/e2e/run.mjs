@@ -6,14 +6,13 @@
 // Needs: KURA_BIN (the kura binary, built with the UI embedded), a reachable OS keyring (run it
 // inside scripts/with-keyring.sh), /usr/bin/chromium. Screenshots go to SCREENSHOT_DIR.
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
+import { freePort, start as startChild, stop, waitFor } from "./support.mjs";
 
 const KURA = process.env.KURA_BIN ?? "kura";
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(process.cwd(), "..", "target", "ui-screenshots");
@@ -23,47 +22,9 @@ mkdirSync(SHOTS, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "kura-e2e-"));
 const children = [];
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
-
-/** Starts a process and resolves once a line of its stdout matches `ready`. */
+/** Starts `kura ARGS` (stopped when the run ends) and resolves once its stdout matches `ready`. */
 function start(name, args, env, ready) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(KURA, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    children.push(child);
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${out}`)), 60_000);
-    const onData = (d) => {
-      out += d.toString();
-      process.stderr.write(`[${name}] ${d}`);
-      const m = out.match(ready);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, match: m });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (d) => process.stderr.write(`[${name}] ${d}`));
-    child.on("exit", (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    // Already gone (exited, or ended by a signal: a stopped server has no exit code).
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.removeAllListeners("exit");
-    child.on("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
+  return startChild(name, KURA, args, env, ready, { onSpawn: (child) => children.push(child) });
 }
 
 /** A raw HTTP request (fetch may not set Host). Resolves to the status code. */
@@ -87,16 +48,6 @@ async function api(servePort, token, name, body) {
   });
   assert.equal(res.status, 200, `${name}: ${await res.clone().text()}`);
   return res.json();
-}
-
-async function waitFor(what, fn, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 let step = 0;

@@ -18,12 +18,14 @@ export function freePort() {
 
 /**
  * Starts `command` and resolves once a line of its stdout matches `ready`, with the child, the
- * match and the wall-clock time (ms since the epoch) just before the spawn.
+ * match and the wall-clock time (ms since the epoch) just before the spawn. `onSpawn` gets the
+ * child at once, so a caller can stop it even when it never becomes ready.
  */
-export function start(name, command, args, env, ready, { quiet = false } = {}) {
+export function start(name, command, args, env, ready, { quiet = false, onSpawn } = {}) {
   return new Promise((resolve, reject) => {
     const spawnedAt = performance.timeOrigin + performance.now();
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    onSpawn?.(child);
     let out = "";
     const timer = setTimeout(() => reject(new Error(`${name} did not start: ${out}`)), 60_000);
     child.stdout.on("data", (d) => {
