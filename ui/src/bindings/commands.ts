@@ -20,7 +20,12 @@ export type SettingsResponse = { preferences: Preferences,
  * Where the database and settings live. Changed by starting Kura with `--data-dir` /
  * `KURA_DATA_DIR`, because moving a live database is not something to do from a form.
  */
-dataDir: string, databaseFile: string, minPollMinutes: number, maxPollMinutes: number, };
+dataDir: string, databaseFile: string, minPollMinutes: number, maxPollMinutes: number, 
+/**
+ * The latest check of the monthly export since Kura started (`null` when it is off or not
+ * checked yet): the file written or found, what it waits for, or why it failed.
+ */
+monthlyExportStatus: MonthlyExportStatus | null, };
 
 export type SettingsSetRequest = { preferences: Preferences, };
 
@@ -185,11 +190,33 @@ lastError: SyncProblem | null, accountCount: number, };
 
 export type LinkState = "active" | "reauthRequired" | "revoked";
 
-export type Preferences = { pollIntervalMinutes: number, language: Language, theme: Theme, };
+export type Preferences = { pollIntervalMinutes: number, language: Language, theme: Theme, 
+/**
+ * The scheduled monthly export; off (`null`) unless the user turns it on.
+ */
+monthlyExport: MonthlyExportSettings | null, };
 
 export type Language = "ja" | "en";
 
 export type Theme = "system" | "light" | "dark";
+
+export type MonthlyExportSettings = { 
+/**
+ * An existing folder Kura can write to (full path).
+ */
+folder: string, format: ExportFormat, 
+/**
+ * CSV only: Shift_JIS (CP932) instead of UTF-8 with BOM.
+ */
+shiftJis: boolean, };
+
+export type MonthlyExportStatus = { 
+/**
+ * The month checked (`YYYY-MM`): the latest complete one.
+ */
+month: string, checkedAt: string, outcome: MonthlyExportOutcome, };
+
+export type MonthlyExportOutcome = { "state": "written", path: string, rows: number, } | { "state": "exists", path: string, } | { "state": "waitingForSync", accounts: number, } | { "state": "failed", error: CommandFailure, };
 
 export type AccountCard = { id: number, linkId: number | null, 
 /**

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use super::CommandError;
 use super::links::LinkAttemptStatus;
+use super::monthly_export::MonthlyExportStatus;
 use super::settings::Preferences;
 use crate::model::LinkId;
 use crate::oauth::Browser;
@@ -31,6 +32,8 @@ struct Inner {
     attempts: LinkAttempts,
     scheduler: Mutex<Option<SchedulerHandle>>,
     system_browser: RwLock<Browser>,
+    /// The latest monthly export check; its lock also keeps two checks from running at once.
+    monthly_export: tokio::sync::Mutex<Option<MonthlyExportStatus>>,
 }
 
 impl AppContext {
@@ -49,6 +52,7 @@ impl AppContext {
                 attempts: LinkAttempts::default(),
                 scheduler: Mutex::new(None),
                 system_browser: RwLock::new(Browser::System),
+                monthly_export: tokio::sync::Mutex::new(None),
             }),
         })
     }
@@ -119,6 +123,10 @@ impl AppContext {
 
     pub(super) fn attempts(&self) -> &LinkAttempts {
         &self.inner.attempts
+    }
+
+    pub(super) fn monthly_export_status(&self) -> &tokio::sync::Mutex<Option<MonthlyExportStatus>> {
+        &self.inner.monthly_export
     }
 }
 

@@ -13,6 +13,7 @@ pub mod export;
 pub mod history;
 pub mod institutions;
 pub mod links;
+pub mod monthly_export;
 pub mod overview;
 pub mod settings;
 pub mod sync;

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::monthly_export::{self, MonthlyExportSettings, MonthlyExportStatus};
 use super::{AppContext, CommandError};
 
 const FILE_NAME: &str = "settings.json";
@@ -36,11 +37,13 @@ pub struct Preferences {
     pub poll_interval_minutes: u32,
     pub language: Language,
     pub theme: Theme,
+    /// The scheduled monthly export; off (`null`) unless the user turns it on.
+    pub monthly_export: Option<MonthlyExportSettings>,
 }
 
 impl Default for Preferences {
     fn default() -> Self {
-        Preferences { poll_interval_minutes: 60, language: Language::Ja, theme: Theme::System }
+        Preferences { poll_interval_minutes: 60, language: Language::Ja, theme: Theme::System, monthly_export: None }
     }
 }
 
@@ -73,6 +76,9 @@ impl Preferences {
                 MAX_POLL_MINUTES / 60
             )));
         }
+        if let Some(monthly) = &self.monthly_export {
+            monthly.validate()?;
+        }
         Ok(())
     }
 }
@@ -90,6 +96,9 @@ pub struct SettingsResponse {
     pub database_file: String,
     pub min_poll_minutes: u32,
     pub max_poll_minutes: u32,
+    /// The latest check of the monthly export since Kura started (`null` when it is off or not
+    /// checked yet): the file written or found, what it waits for, or why it failed.
+    pub monthly_export_status: Option<MonthlyExportStatus>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -98,8 +107,9 @@ pub struct SettingsSetRequest {
     pub preferences: Preferences,
 }
 
-fn response(ctx: &AppContext, preferences: Preferences) -> SettingsResponse {
+async fn response(ctx: &AppContext, preferences: Preferences) -> SettingsResponse {
     SettingsResponse {
+        monthly_export_status: ctx.monthly_export_status().lock().await.clone(),
         preferences,
         data_dir: ctx.data_dir().display().to_string(),
         database_file: ctx.database_file().display().to_string(),
@@ -109,17 +119,21 @@ fn response(ctx: &AppContext, preferences: Preferences) -> SettingsResponse {
 }
 
 pub async fn get(ctx: &AppContext, _req: SettingsGetRequest) -> Result<SettingsResponse, CommandError> {
-    Ok(response(ctx, ctx.preferences()))
+    Ok(response(ctx, ctx.preferences()).await)
 }
 
 pub async fn set(ctx: &AppContext, req: SettingsSetRequest) -> Result<SettingsResponse, CommandError> {
     req.preferences.validate()?;
     req.preferences.save(ctx.data_dir())?;
-    let interval_changed = ctx.preferences().poll_interval_minutes != req.preferences.poll_interval_minutes;
+    let before = ctx.preferences();
     ctx.set_preferences(req.preferences.clone());
-    if interval_changed && ctx.scheduler().is_some() {
+    if before.poll_interval_minutes != req.preferences.poll_interval_minutes && ctx.scheduler().is_some() {
         // The scheduler reads its interval when it starts.
         ctx.start_syncing()?;
     }
-    Ok(response(ctx, req.preferences))
+    if before.monthly_export != req.preferences.monthly_export {
+        // Checked at once, so Settings shows what the new choice does (or that it is off).
+        monthly_export::run_if_due_now(ctx).await;
+    }
+    Ok(response(ctx, req.preferences).await)
 }
