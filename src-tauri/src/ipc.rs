@@ -1,5 +1,6 @@
 //! The IPC surface the UI sees: one command that forwards to kura-core's command layer (the
-//! same one `kura serve` exposes over HTTP), and the OS save dialog for exports.
+//! same one `kura serve` exposes over HTTP), the OS save dialog for exports and the folder dialog
+//! for the monthly export.
 
 use std::path::PathBuf;
 
@@ -77,4 +78,46 @@ pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<Save
         })?),
     };
     Ok(SaveChoice { path })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderRequest {
+    pub title: Option<String>,
+}
+
+/// The folder the user chose, or nothing when they cancelled.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderChoice {
+    pub path: Option<PathBuf>,
+}
+
+/// Shows the OS folder dialog (for the monthly export's folder) and returns the chosen folder;
+/// the UI puts it into the preferences, which check that Kura can write there.
+#[tauri::command]
+pub async fn pick_folder(app: AppHandle, request: FolderRequest) -> Result<FolderChoice, CommandError> {
+    let mut dialog = app.dialog().file();
+    if let Some(title) = &request.title {
+        dialog = dialog.set_title(title);
+    }
+    if let Ok(documents) = app.path().document_dir() {
+        dialog = dialog.set_directory(documents);
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    dialog.pick_folder(move |path| {
+        let _ = tx.send(path);
+    });
+    let chosen = rx.await.map_err(|_| {
+        CommandError::Invalid(
+            "フォルダーの選択ダイアログが応答しませんでした / The folder dialog closed without an answer".into(),
+        )
+    })?;
+    let path = match chosen {
+        None => None,
+        Some(p) => Some(p.into_path().map_err(|e| {
+            CommandError::Invalid(format!("選ばれたフォルダーを使えません / The chosen folder cannot be used: {e}"))
+        })?),
+    };
+    Ok(FolderChoice { path })
 }

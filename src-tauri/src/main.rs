@@ -7,6 +7,7 @@
 
 mod consent;
 mod ipc;
+mod monthly;
 mod sync;
 mod tray;
 mod watch;
@@ -37,7 +38,7 @@ fn main() -> anyhow::Result<()> {
         .manage(consent::Reminders::load(&ctx))
         .manage(ctx)
         .manage(watch::Watcher::default())
-        .invoke_handler(tauri::generate_handler![ipc::invoke_command, ipc::pick_save_path])
+        .invoke_handler(tauri::generate_handler![ipc::invoke_command, ipc::pick_save_path, ipc::pick_folder])
         .setup(|app| {
             let opener = app.handle().clone();
             app.state::<AppContext>()

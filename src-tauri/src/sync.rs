@@ -8,7 +8,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use kura_core::commands::{self, AppContext};
 
-use crate::watch;
+use crate::{monthly, watch};
 
 /// The event the UI hears after every finished sync of a link: the scheduler's `LinkReport`
 /// (camelCase JSON), so it can refresh what it shows.
@@ -19,7 +19,10 @@ pub const SYNC_REPORT_EVENT: &str = "kura://sync-report";
 pub fn start(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         let ctx = app.state::<AppContext>().inner().clone();
-        if let Err(e) = ctx.start_syncing() {
+        let started = ctx.start_syncing();
+        // Once the scheduler exists, so the monthly export can follow its syncs.
+        monthly::start(app.clone());
+        if let Err(e) = started {
             tracing::error!(error = %e, "syncing cannot start; cached data is still shown");
             notify(&app, "同期を開始できません / Syncing cannot start", &e.to_string());
             return;
@@ -54,7 +57,7 @@ pub fn sync_now(app: AppHandle) {
     });
 }
 
-fn notify(app: &AppHandle, title: &str, body: &str) {
+pub(crate) fn notify(app: &AppHandle, title: &str, body: &str) {
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::warn!(error = %e, "cannot show a notification");
     }

@@ -27,6 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use kura_core::commands::export::ExportRequest;
+use kura_core::commands::monthly_export::{self, MonthlyExportOutcome};
 use kura_core::commands::{self, AppContext, ErrorKind};
 use kura_core::format::jst_date;
 use rust_embed::RustEmbed;
@@ -90,6 +91,13 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     let ctx = AppContext::open(data_dir).context("cannot open Kura's data")?;
     // The scheduler syncs every link while Kura is served, as the desktop app does.
     ctx.start_syncing().context("cannot start syncing")?;
+    // The monthly export the user chose in Settings; Settings shows its outcome, and the terminal
+    // hears of a written file or a new failure.
+    tokio::spawn(monthly_export::follow_syncs(ctx.clone(), |run| match &run.status.outcome {
+        MonthlyExportOutcome::Written { path, rows } => eprintln!("monthly export: {rows} rows written to {path}"),
+        MonthlyExportOutcome::Failed { error } => eprintln!("warning: the monthly export failed: {}", error.message),
+        _ => {}
+    }));
     let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;

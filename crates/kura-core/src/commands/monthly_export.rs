@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::error::RecvError;
 use ts_rs::TS;
 
 use super::export::ExportFormat;
@@ -193,6 +194,42 @@ pub async fn run_if_due(ctx: &AppContext, today: NaiveDate) -> Option<MonthlyExp
     let status = MonthlyExportStatus { month: month.format("%Y-%m").to_string(), checked_at: Utc::now(), outcome };
     *last = Some(status.clone());
     Some(MonthlyExportRun { status, news })
+}
+
+/// Runs [`run_if_due_now`] at once and after every sync the context's scheduler reports, until
+/// syncing stops; `on_news` hears each run worth telling the person about. The shells spawn it
+/// once syncing has started (without a scheduler it checks once).
+pub async fn follow_syncs(ctx: AppContext, mut on_news: impl FnMut(&MonthlyExportRun)) {
+    let mut run_once = async || {
+        if let Some(run) = run_if_due_now(&ctx).await
+            && run.news
+        {
+            on_news(&run);
+        }
+    };
+    run_once().await;
+    let Some(mut reports) = ctx.scheduler().map(|s| s.subscribe()) else {
+        return;
+    };
+    // Whether the receiver has heard nothing since it subscribed: a scheduler that closes then
+    // has stopped for good, rather than been replaced (a new polling interval restarts it).
+    let mut fresh = true;
+    loop {
+        match reports.recv().await {
+            // Missed reports only mean a check is due, which this is.
+            Ok(_) | Err(RecvError::Lagged(_)) => {
+                fresh = false;
+                run_once().await;
+            }
+            Err(RecvError::Closed) => match ctx.scheduler() {
+                Some(scheduler) if !fresh => {
+                    reports = scheduler.subscribe();
+                    fresh = true;
+                }
+                _ => return,
+            },
+        }
+    }
 }
 
 async fn check(
