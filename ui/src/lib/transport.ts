@@ -112,3 +112,14 @@ export async function pickSavePath(title: string, defaultFileName: string, filte
   const choice = (await tauri.invoke("pick_save_path", { request: { title, defaultFileName, filters } })) as { path: string | null };
   return choice.path;
 }
+
+/**
+ * Inside the desktop app: the OS folder dialog (the shell's `pick_folder`); the chosen folder, or
+ * null when cancelled. In a browser there is no such dialog: `undefined`, and the folder is typed.
+ */
+export async function pickFolder(title: string): Promise<string | null | undefined> {
+  const tauri = typeof window !== "undefined" ? window.__TAURI_INTERNALS__ : undefined;
+  if (!tauri) return undefined;
+  const choice = (await tauri.invoke("pick_folder", { request: { title } })) as { path: string | null };
+  return choice.path;
+}

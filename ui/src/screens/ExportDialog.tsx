@@ -2,23 +2,11 @@
 // browser (`kura serve`) Kura writes the file and the browser downloads it through a one-time link.
 
 import { useEffect, useRef, useState } from "react";
-import type { ExportFormat, ExportRequest, Flow } from "../bindings/commands";
+import type { ExportRequest, Flow } from "../bindings/commands";
 import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
+import { EXPORT_CHOICES as CHOICES } from "../lib/exportChoices";
 import { CommandError, TOKEN_HEADER, call, isFailure, pickSavePath, tokenFromHash } from "../lib/transport";
-
-/** The menu: each core format, CSV twice (UTF-8 for Excel, Shift_JIS for older apps). */
-const CHOICES: { key: string; format: ExportFormat; shiftJis: boolean; label: string; ext: string }[] = [
-  { key: "csv", format: "csv", shiftJis: false, label: "CSV (Excel, UTF-8)", ext: "csv" },
-  { key: "csvShiftJis", format: "csv", shiftJis: true, label: "CSV (Shift_JIS)", ext: "csv" },
-  { key: "xlsx", format: "xlsx", shiftJis: false, label: "Excel (.xlsx)", ext: "xlsx" },
-  { key: "ofx", format: "ofx", shiftJis: false, label: "OFX", ext: "ofx" },
-  { key: "qif", format: "qif", shiftJis: false, label: "QIF", ext: "qif" },
-  { key: "ledger", format: "ledger", shiftJis: false, label: "Ledger", ext: "journal" },
-  { key: "hledger", format: "hledger", shiftJis: false, label: "hledger", ext: "journal" },
-  { key: "beancount", format: "beancount", shiftJis: false, label: "Beancount", ext: "beancount" },
-  { key: "jsonl", format: "jsonl", shiftJis: false, label: "JSON Lines", ext: "jsonl" },
-];
 
 /** What `kura serve` answers to `POST /api/export/download`. */
 interface BrowserDownload {

@@ -1,10 +1,12 @@
-// Settings: polling interval, language, theme; where the data lives.
+// Settings: polling interval, language, theme, the monthly export; where the data lives.
 
 import { useEffect, useState } from "react";
 import type { Preferences, SettingsResponse } from "../bindings/commands";
 import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
-import { call } from "../lib/transport";
+import { EXPORT_CHOICES } from "../lib/exportChoices";
+import { monthlyChoiceKey, monthlySettings, monthlyStatusLine } from "../lib/monthlyExport";
+import { call, pickFolder } from "../lib/transport";
 
 export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
   const { t } = useLocale();
@@ -12,12 +14,22 @@ export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
   const [draft, setDraft] = useState<Preferences | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  // The monthly export's fields, kept while it is switched off so switching back restores them.
+  const [monthlyOn, setMonthlyOn] = useState(false);
+  const [monthlyFolder, setMonthlyFolder] = useState("");
+  const [monthlyChoice, setMonthlyChoice] = useState("csv");
 
   useEffect(() => {
     call("settingsGet", {})
       .then((s) => {
         setSettings(s);
         setDraft(s.preferences);
+        const monthly = s.preferences.monthlyExport;
+        setMonthlyOn(monthly !== null);
+        if (monthly) {
+          setMonthlyFolder(monthly.folder);
+          setMonthlyChoice(monthlyChoiceKey(monthly));
+        }
       })
       .catch(setError);
   }, []);
@@ -27,7 +39,8 @@ export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
     setError(null);
     setSaved(false);
     try {
-      const s = await call("settingsSet", { preferences: draft });
+      const monthlyExport = monthlyOn ? monthlySettings(monthlyChoice, monthlyFolder) : null;
+      const s = await call("settingsSet", { preferences: { ...draft, monthlyExport } });
       setSettings(s);
       setSaved(true);
       onSaved(s.preferences);
@@ -35,6 +48,16 @@ export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
       setError(e);
     }
   };
+  const desktop = Boolean(window.__TAURI_INTERNALS__);
+  const chooseFolder = async () => {
+    try {
+      const folder = await pickFolder(t("settings.monthly.folder"));
+      if (folder) setMonthlyFolder(folder);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const status = settings.monthlyExportStatus ? monthlyStatusLine(settings.monthlyExportStatus, t) : null;
   return (
     <form
       className="settings card"
@@ -71,6 +94,54 @@ export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
         />
         <small id="poll-help">{t("settings.pollHelp", { min: settings.minPollMinutes, max: settings.maxPollMinutes })}</small>
       </label>
+      <fieldset className="monthly-export">
+        <legend>{t("settings.monthly.title")}</legend>
+        <label className="check">
+          <input type="checkbox" checked={monthlyOn} onChange={(e) => setMonthlyOn(e.target.checked)} />
+          <span>{t("settings.monthly.enable")}</span>
+        </label>
+        <small>{t("settings.monthly.help")}</small>
+        {monthlyOn && (
+          <>
+            <label>
+              <span>{t("settings.monthly.folder")}</span>
+              <input
+                type="text"
+                value={monthlyFolder}
+                placeholder={t("settings.monthly.folderPlaceholder")}
+                onChange={(e) => setMonthlyFolder(e.target.value)}
+                readOnly={desktop}
+                required
+                aria-describedby={desktop ? undefined : "monthly-folder-help"}
+              />
+              {!desktop && <small id="monthly-folder-help">{t("settings.monthly.folderHelpBrowser")}</small>}
+            </label>
+            {desktop && (
+              <button type="button" onClick={() => void chooseFolder()}>
+                {t("settings.monthly.choose")}
+              </button>
+            )}
+            <label>
+              <span>{t("settings.monthly.format")}</span>
+              <select value={monthlyChoice} onChange={(e) => setMonthlyChoice(e.target.value)}>
+                {EXPORT_CHOICES.map((c) => (
+                  <option key={c.key} value={c.key}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
+        {settings.preferences.monthlyExport &&
+          (status ? (
+            <p role={status.failed ? "alert" : "status"} className={status.failed ? "failed" : undefined}>
+              {status.text}
+            </p>
+          ) : (
+            <p>{t("settings.monthly.notChecked")}</p>
+          ))}
+      </fieldset>
       <div className="field">
         <span>{t("settings.dataDir")}</span>
         <code>{settings.dataDir}</code>
