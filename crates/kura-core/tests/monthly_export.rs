@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
-use kura_core::commands::monthly_export::{MonthlyExportOutcome, run_if_due};
+use kura_core::commands::monthly_export::{MonthlyExportOutcome, follow_syncs, run_if_due};
 use kura_core::commands::{AppContext, ErrorKind, dispatch};
+use kura_core::format::jst_date;
 use kura_core::model::AccountId;
 use kura_core::store::Store;
 use kura_core::testing::{line, link_with_account, store_sync};
@@ -151,4 +152,23 @@ async fn a_missing_folder_is_refused_in_settings_and_reported_once_when_it_vanis
     assert!(matches!(again.status.outcome, MonthlyExportOutcome::Failed { .. }) && !again.news, "reported once");
     let settings = dispatch(&ctx, "settingsGet", Value::Null).await.unwrap();
     assert_eq!(settings["monthlyExportStatus"]["outcome"]["state"], "failed", "{settings}");
+}
+
+#[tokio::test]
+async fn following_syncs_checks_at_once_and_tells_of_a_written_file_once() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    // Synced through today (JST), so whatever month the calendar is in, the last one is complete.
+    seeded(data.path(), jst_date(Utc::now()));
+    let ctx = open_with(data.path(), json!({"folder": out.path(), "format": "csv"}));
+    let mut news = Vec::new();
+    // Without a scheduler (the shells start one first) it checks once and returns.
+    follow_syncs(ctx.clone(), |run| news.push(run.status.clone())).await;
+    assert_eq!(news.len(), 1, "{news:?}");
+    assert!(
+        matches!(&news[0].outcome, MonthlyExportOutcome::Written { path, .. } if Path::new(path).exists()),
+        "{news:?}"
+    );
+    follow_syncs(ctx, |run| news.push(run.status.clone())).await;
+    assert_eq!(news.len(), 1, "the file exists now: nothing to tell");
 }
