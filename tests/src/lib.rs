@@ -209,7 +209,7 @@ impl Chromium {
     /// loopback callback, code and state included).
     pub async fn decide(&self, allow: bool) -> String {
         let button = if allow { "allow" } else { "deny" };
-        self.element(By::Css(&format!("button[value='{button}']"))).await.click().await.unwrap();
+        self.element(By::Css(format!("button[value='{button}']"))).await.click().await.unwrap();
         for _ in 0..300 {
             let url = self.driver.current_url().await.unwrap();
             if url.path() == "/callback" {

@@ -2,6 +2,7 @@
 //! parsing, dedupe and the SQLite write together):
 //! - the first sync of one account with 1,000,000 lines (the sandbox's large-data mode);
 //! - an incremental sync of one new day across 20 accounts (20 links, one account each).
+//!
 //! Each is a single long run, so this is a plain timed program rather than a criterion loop;
 //! `cargo bench -p kura-core --bench sync` prints the figures recorded in docs/PERFORMANCE.md.
 //! `KURA_BENCH_LINES` overrides the 1,000,000.

@@ -239,7 +239,7 @@ impl Profiles {
         if let Some((name, p)) = self
             .profiles
             .iter()
-            .find(|(_, p)| p.banks.iter().any(|b| *b == bank.code))
+            .find(|(_, p)| p.banks.contains(&bank.code))
         {
             return Ok(p.instantiate(name, &bank.code));
         }

@@ -134,8 +134,7 @@ fn journal_balance(tool: &str, file: &Path, account: &str) -> i64 {
     };
     let last = out
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or_else(|| panic!("{tool}: no balance for {account}:\n{out}"));
     let value = last.rsplit(',').next().unwrap().trim_matches(|c: char| c == '"' || c.is_whitespace());
     value.trim_start_matches('¥').replace(',', "").parse().unwrap_or_else(|e| panic!("{tool}: {last:?}: {e}"))

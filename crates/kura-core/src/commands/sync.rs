@@ -28,8 +28,11 @@ pub struct ProfileConnector {
     /// once, and a sync while offline fails on the API call ("network") rather than on discovery.
     /// Keyed by the link's `updated_at` too: a re-link writes new tokens, and the old cache must
     /// not refresh with the revoked refresh token.
-    tokens: Mutex<HashMap<(LinkId, DateTime<Utc>), Arc<LazyTokens>>>,
+    tokens: Mutex<HashMap<TokensKey, Arc<LazyTokens>>>,
 }
+
+/// A link and the `updated_at` of its tokens.
+type TokensKey = (LinkId, DateTime<Utc>);
 
 impl ProfileConnector {
     pub fn new(profiles: Profiles, secrets: SecretStore) -> Self {
