@@ -4,8 +4,8 @@
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
-use tokio::sync::broadcast::error::RecvError;
 
+use kura_core::commands::sync::SyncReports;
 use kura_core::commands::{self, AppContext};
 
 use crate::{monthly, watch};
@@ -27,21 +27,16 @@ pub fn start(app: AppHandle) {
             notify(&app, "同期を開始できません / Syncing cannot start", &e.to_string());
             return;
         }
-        let Some(mut reports) = ctx.scheduler().map(|s| s.subscribe()) else {
-            return;
-        };
-        loop {
-            match reports.recv().await {
-                Ok(report) => {
-                    if let Err(e) = app.emit(SYNC_REPORT_EVENT, &*report) {
-                        tracing::warn!(error = %e, "cannot tell the UI about a finished sync");
-                    }
-                    watch::check_now(&app).await;
-                }
-                // Missed reports only mean a refresh is due, which the next one brings.
-                Err(RecvError::Lagged(_)) => watch::check_now(&app).await,
-                Err(RecvError::Closed) => break,
+        // Follows the scheduler when a new polling interval restarts it.
+        let mut reports = SyncReports::new(&ctx);
+        while let Some(report) = reports.next().await {
+            // Missed reports only mean a refresh is due, which the check brings.
+            if let Ok(report) = report
+                && let Err(e) = app.emit(SYNC_REPORT_EVENT, &*report)
+            {
+                tracing::warn!(error = %e, "cannot tell the UI about a finished sync");
             }
+            watch::check_now(&app).await;
         }
     });
 }

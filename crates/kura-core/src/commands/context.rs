@@ -14,7 +14,7 @@ use crate::oauth::Browser;
 use crate::profile::Profiles;
 use crate::secrets::SecretStore;
 use crate::store::Store;
-use crate::sync::SchedulerHandle;
+use crate::sync::{LinkReport, SchedulerHandle};
 
 /// The open store, the credential store and the preferences of one data folder. Cheap to clone
 /// (it is shared), so background work such as a link attempt can keep it.
@@ -31,6 +31,8 @@ struct Inner {
     preferences: RwLock<Preferences>,
     attempts: LinkAttempts,
     scheduler: Mutex<Option<SchedulerHandle>>,
+    /// Every scheduler's reports, across restarts; `None` when syncing stops.
+    sync_reports: tokio::sync::broadcast::Sender<Option<Arc<LinkReport>>>,
     system_browser: RwLock<Browser>,
     /// The latest monthly export check; its lock also keeps two checks from running at once.
     monthly_export: tokio::sync::Mutex<Option<MonthlyExportStatus>>,
@@ -51,6 +53,7 @@ impl AppContext {
                 preferences: RwLock::new(preferences),
                 attempts: LinkAttempts::default(),
                 scheduler: Mutex::new(None),
+                sync_reports: tokio::sync::broadcast::channel(64).0,
                 system_browser: RwLock::new(Browser::System),
                 monthly_export: tokio::sync::Mutex::new(None),
             }),
@@ -82,6 +85,7 @@ impl AppContext {
     pub fn start_syncing(&self) -> Result<(), CommandError> {
         let profiles = Profiles::load()?;
         let handle = super::sync::spawn_scheduler(self, profiles);
+        super::sync::relay_reports(&handle, self.inner.sync_reports.clone());
         if let Some(old) = self.inner.scheduler.lock().unwrap_or_else(|p| p.into_inner()).replace(handle) {
             old.stop();
         }
@@ -91,12 +95,18 @@ impl AppContext {
     pub fn stop_syncing(&self) {
         if let Some(handle) = self.inner.scheduler.lock().unwrap_or_else(|p| p.into_inner()).take() {
             handle.stop();
+            let _ = self.inner.sync_reports.send(None);
         }
     }
 
     /// The running scheduler, if syncing was started (e.g. to subscribe to its reports).
     pub fn scheduler(&self) -> Option<SchedulerHandle> {
         self.inner.scheduler.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Every scheduler's reports, for [`super::sync::SyncReports`].
+    pub(super) fn sync_reports(&self) -> &tokio::sync::broadcast::Sender<Option<Arc<LinkReport>>> {
+        &self.inner.sync_reports
     }
 
     pub fn secrets(&self) -> &SecretStore {

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast::error::RecvError;
 use ts_rs::TS;
 
 use super::export::ExportFormat;
+use super::sync::SyncReports;
 use super::{AppContext, CommandError, CommandFailure};
 use crate::export::monthly::{export_month, month_file, previous_month};
 use crate::export::store::ExportFilter;
@@ -208,27 +208,10 @@ pub async fn follow_syncs(ctx: AppContext, mut on_news: impl FnMut(&MonthlyExpor
         }
     };
     run_once().await;
-    let Some(mut reports) = ctx.scheduler().map(|s| s.subscribe()) else {
-        return;
-    };
-    // Whether the receiver has heard nothing since it subscribed: a scheduler that closes then
-    // has stopped for good, rather than been replaced (a new polling interval restarts it).
-    let mut fresh = true;
-    loop {
-        match reports.recv().await {
-            // Missed reports only mean a check is due, which this is.
-            Ok(_) | Err(RecvError::Lagged(_)) => {
-                fresh = false;
-                run_once().await;
-            }
-            Err(RecvError::Closed) => match ctx.scheduler() {
-                Some(scheduler) if !fresh => {
-                    reports = scheduler.subscribe();
-                    fresh = true;
-                }
-                _ => return,
-            },
-        }
+    let mut reports = SyncReports::new(&ctx);
+    // A missed report only means a check is due, which this is.
+    while reports.next().await.is_some() {
+        run_once().await;
     }
 }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
 use ts_rs::TS;
 
 use super::{AppContext, CommandError};
@@ -16,7 +17,7 @@ use crate::oauth::{self, LinkTokens};
 use crate::profile::Profiles;
 use crate::secrets::SecretStore;
 use crate::store::LinkRow;
-use crate::sync::{LinkConnector, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncOptions};
+use crate::sync::{LinkConnector, LinkReport, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncOptions};
 
 /// Reaches a link's union through its profile: one [`ApiClient`] per API host (so the host's
 /// in-flight limit holds across links) and the link's tokens from the credential store.
@@ -115,6 +116,47 @@ pub(super) fn spawn_scheduler(ctx: &AppContext, profiles: Profiles) -> Scheduler
     };
     let (handle, _task) = Scheduler::spawn(engine, connector, config);
     handle
+}
+
+/// Every finished sync's report from a context's scheduler, across restarts (a new polling
+/// interval restarts it), for the shells' notifications and refreshes.
+pub struct SyncReports {
+    reports: Option<broadcast::Receiver<Option<Arc<LinkReport>>>>,
+}
+
+impl SyncReports {
+    /// Reports from now on; none at all when syncing has not started.
+    pub fn new(ctx: &AppContext) -> Self {
+        SyncReports { reports: ctx.scheduler().map(|_| ctx.sync_reports().subscribe()) }
+    }
+
+    /// The next report, or `Err(n)` when `n` were missed (a refresh is due all the same);
+    /// `None` once syncing has stopped, or when it had not started.
+    pub async fn next(&mut self) -> Option<Result<Arc<LinkReport>, u64>> {
+        match self.reports.as_mut()?.recv().await {
+            Ok(Some(report)) => Some(Ok(report)),
+            Err(broadcast::error::RecvError::Lagged(missed)) => Some(Err(missed)),
+            Ok(None) | Err(broadcast::error::RecvError::Closed) => None,
+        }
+    }
+}
+
+/// Relays `handle`'s reports to the context's channel until that scheduler ends. Subscribed
+/// before the caller returns, so the new scheduler's first report is not lost.
+pub(super) fn relay_reports(handle: &SchedulerHandle, to: broadcast::Sender<Option<Arc<LinkReport>>>) {
+    let mut reports = handle.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match reports.recv().await {
+                Ok(report) => {
+                    let _ = to.send(Some(report));
+                }
+                // The relay's own subscribers lag on their side; this one only skips ahead.
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
