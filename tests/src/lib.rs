@@ -200,9 +200,12 @@ impl Chromium {
     /// next page has loaded, and a busy machine may take seconds to get there.
     async fn element(&self, by: By) -> WebElement {
         let what = format!("{by:?}");
-        self.driver.query(by).wait(Duration::from_secs(60), Duration::from_millis(100)).first().await.unwrap_or_else(
-            |e| panic!("the page never showed {what}: {e}"),
-        )
+        self.driver
+            .query(by)
+            .wait(Duration::from_secs(60), Duration::from_millis(100))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("the page never showed {what}: {e}"))
     }
 
     /// Chooses Allow or Deny on the consent page; returns the URL the browser ended on (the

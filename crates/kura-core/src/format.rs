@@ -34,11 +34,7 @@ pub fn yen(amount: i64) -> String {
 
 /// Like [`yen`] but always signed, for movements: `+¥250,000`, `-¥10,000`, `¥0`.
 pub fn signed_yen(amount: i64) -> String {
-    if amount > 0 {
-        format!("+{}", yen(amount))
-    } else {
-        yen(amount)
-    }
+    if amount > 0 { format!("+{}", yen(amount)) } else { yen(amount) }
 }
 
 /// `2026/11/24`, the way Japanese statements write dates.
@@ -48,9 +44,7 @@ pub fn date(d: NaiveDate) -> String {
 
 /// An instant as JST wall-clock time: `2026/11/24 10:15`.
 pub fn jst_datetime(at: DateTime<Utc>) -> String {
-    at.with_timezone(&jst())
-        .format("%Y/%m/%d %H:%M")
-        .to_string()
+    at.with_timezone(&jst()).format("%Y/%m/%d %H:%M").to_string()
 }
 
 #[cfg(test)]
@@ -74,10 +68,7 @@ mod tests {
 
     #[test]
     fn dates_and_times_are_japanese_style_in_jst() {
-        assert_eq!(
-            date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
-            "2026/01/05"
-        );
+        assert_eq!(date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()), "2026/01/05");
         let at = Utc.with_ymd_and_hms(2026, 11, 24, 16, 30, 0).unwrap();
         assert_eq!(jst_datetime(at), "2026/11/25 01:30");
         assert_eq!(jst_date(at), NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());

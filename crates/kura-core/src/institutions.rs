@@ -49,9 +49,7 @@ pub fn search(query: &str) -> Vec<&'static Institution> {
     }
     ALL.iter()
         .filter(|i| {
-            i.code.starts_with(&q)
-                || fold_for_search(&i.name).contains(&q)
-                || fold_for_search(&i.reading).contains(&q)
+            i.code.starts_with(&q) || fold_for_search(&i.name).contains(&q) || fold_for_search(&i.reading).contains(&q)
         })
         .collect()
 }

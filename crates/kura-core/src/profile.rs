@@ -172,24 +172,17 @@ impl Profiles {
     pub fn load_from(path: Option<&Path>, sandbox_override: Option<&str>) -> Result<Self, ProfileError> {
         let file = match path {
             Some(path) => match std::fs::read_to_string(path) {
-                Ok(text) => toml::from_str::<ProfilesFile>(&text).map_err(|e| ProfileError::Parse {
-                    path: path.to_path_buf(),
-                    message: e.to_string(),
-                })?,
+                Ok(text) => toml::from_str::<ProfilesFile>(&text)
+                    .map_err(|e| ProfileError::Parse { path: path.to_path_buf(), message: e.to_string() })?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => ProfilesFile::default(),
                 Err(source) => {
-                    return Err(ProfileError::Read {
-                        path: path.to_path_buf(),
-                        source,
-                    });
+                    return Err(ProfileError::Read { path: path.to_path_buf(), source });
                 }
             },
             None => ProfilesFile::default(),
         };
-        let sandbox_url = sandbox_override
-            .map(str::to_owned)
-            .or(file.sandbox_url)
-            .unwrap_or_else(|| DEFAULT_SANDBOX_URL.to_owned());
+        let sandbox_url =
+            sandbox_override.map(str::to_owned).or(file.sandbox_url).unwrap_or_else(|| DEFAULT_SANDBOX_URL.to_owned());
         let sandbox_url = parse_endpoint("sandbox", "sandbox_url", &sandbox_url)?;
         let mut profiles = BTreeMap::new();
         for (name, entry) in file.profiles {
@@ -215,11 +208,7 @@ impl Profiles {
                 }
             }
         }
-        Ok(Profiles {
-            sandbox_url,
-            browser: file.browser,
-            profiles,
-        })
+        Ok(Profiles { sandbox_url, browser: file.browser, profiles })
     }
 
     /// The browser command from the file, if any.
@@ -233,14 +222,9 @@ impl Profiles {
 
     /// The profile serving the union `bank_code`: a configured one, else the sandbox.
     pub fn resolve(&self, bank_code: &str) -> Result<Profile, ProfileError> {
-        let bank = institutions::by_code(bank_code).ok_or_else(|| ProfileError::UnknownUnion {
-            code: bank_code.to_owned(),
-        })?;
-        if let Some((name, p)) = self
-            .profiles
-            .iter()
-            .find(|(_, p)| p.banks.contains(&bank.code))
-        {
+        let bank = institutions::by_code(bank_code)
+            .ok_or_else(|| ProfileError::UnknownUnion { code: bank_code.to_owned() })?;
+        if let Some((name, p)) = self.profiles.iter().find(|(_, p)| p.banks.contains(&bank.code)) {
             return Ok(p.instantiate(name, &bank.code));
         }
         Ok(self.sandbox(&bank.code))
@@ -261,9 +245,7 @@ impl Profiles {
         Profile {
             name: SANDBOX_PROFILE.into(),
             bank_code: bank_code.into(),
-            auth_server: AuthServer::Discover {
-                issuer: self.sandbox_url.clone(),
-            },
+            auth_server: AuthServer::Discover { issuer: self.sandbox_url.clone() },
             api_base: self.sandbox_url.clone(),
             client_id: SANDBOX_CLIENT_ID.into(),
             scopes: DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
@@ -274,10 +256,7 @@ impl Profiles {
 
 impl ProfileTemplate {
     fn from_entry(name: &str, e: ProfileEntry) -> Result<Self, ProfileError> {
-        let invalid = |message: String| ProfileError::Invalid {
-            profile: name.to_owned(),
-            message,
-        };
+        let invalid = |message: String| ProfileError::Invalid { profile: name.to_owned(), message };
         if e.banks.is_empty() {
             return Err(invalid("`banks` lists no union".into()));
         }
@@ -287,9 +266,9 @@ impl ProfileTemplate {
             }
         }
         let auth_server = match (e.issuer, e.authorization_endpoint, e.token_endpoint) {
-            (Some(issuer), None, None) if e.revocation_endpoint.is_none() => AuthServer::Discover {
-                issuer: parse_endpoint(name, "issuer", &issuer)?,
-            },
+            (Some(issuer), None, None) if e.revocation_endpoint.is_none() => {
+                AuthServer::Discover { issuer: parse_endpoint(name, "issuer", &issuer)? }
+            }
             (None, Some(auth), Some(token)) => AuthServer::Explicit(Endpoints {
                 authorization: parse_endpoint(name, "authorization_endpoint", &auth)?,
                 token: parse_endpoint(name, "token_endpoint", &token)?,
@@ -309,9 +288,7 @@ impl ProfileTemplate {
         if e.client_id.trim().is_empty() {
             return Err(invalid("`client_id` is empty".into()));
         }
-        let scopes = e
-            .scopes
-            .unwrap_or_else(|| DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect());
+        let scopes = e.scopes.unwrap_or_else(|| DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect());
         if scopes.is_empty() || scopes.iter().any(|s| s.is_empty() || s.contains(' ')) {
             return Err(invalid("`scopes` must list scope names without spaces".into()));
         }
@@ -352,10 +329,7 @@ pub fn require_secure(what: &str, url: &Url) -> Result<(), ProfileError> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
-        _ => Err(ProfileError::InsecureEndpoint {
-            what: what.to_owned(),
-            url: url.to_string(),
-        }),
+        _ => Err(ProfileError::InsecureEndpoint { what: what.to_owned(), url: url.to_string() }),
     }
 }
 
@@ -374,11 +348,8 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<Profiles, ProfileError> {
-        let dir = std::env::temp_dir().join(format!(
-            "kura-profile-test-{}-{}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("kura-profile-test-{}-{}", std::process::id(), rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("profiles.toml");
         std::fs::write(&path, text).unwrap();
@@ -395,27 +366,16 @@ mod tests {
             assert_eq!(p.name, "sandbox");
             assert_eq!(p.client_id, "kura-desktop");
             assert_eq!(p.api_base.as_str(), "http://127.0.0.1:7878/");
-            assert_eq!(
-                p.auth_server,
-                AuthServer::Discover {
-                    issuer: p.api_base.clone()
-                }
-            );
+            assert_eq!(p.auth_server, AuthServer::Discover { issuer: p.api_base.clone() });
             assert_eq!(p.scope_string(), "balance transactions");
         }
-        assert!(matches!(
-            profiles.resolve("9999"),
-            Err(ProfileError::UnknownUnion { .. })
-        ));
+        assert!(matches!(profiles.resolve("9999"), Err(ProfileError::UnknownUnion { .. })));
     }
 
     #[test]
     fn sandbox_url_override_wins_over_the_file() {
         let profiles = Profiles::load_from(None, Some("http://127.0.0.1:9")).unwrap();
-        assert_eq!(
-            profiles.resolve("2011").unwrap().api_base.as_str(),
-            "http://127.0.0.1:9/"
-        );
+        assert_eq!(profiles.resolve("2011").unwrap().api_base.as_str(), "http://127.0.0.1:9/");
     }
 
     #[test]
@@ -438,19 +398,14 @@ mod tests {
         assert_eq!(p.name, "hokuo");
         assert!(p.confidential);
         assert_eq!(p.scope_string(), "balance");
-        let AuthServer::Explicit(e) = &p.auth_server else {
-            panic!("{p:?}")
-        };
+        let AuthServer::Explicit(e) = &p.auth_server else { panic!("{p:?}") };
         assert_eq!(e.token.as_str(), "https://auth.example.jp/token");
         assert_eq!(e.revocation, None);
         assert_eq!(profiles.by_name("hokuo", "2011").unwrap(), p);
         assert_eq!(profiles.browser(), Some("firefox --new-window"));
         let other = institutions::all().iter().find(|i| i.code != "2011").unwrap();
         assert_eq!(profiles.resolve(&other.code).unwrap().name, "sandbox");
-        assert!(matches!(
-            profiles.by_name("gone", "2011"),
-            Err(ProfileError::MissingProfile { .. })
-        ));
+        assert!(matches!(profiles.by_name("gone", "2011"), Err(ProfileError::MissingProfile { .. })));
     }
 
     #[test]

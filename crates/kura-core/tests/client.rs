@@ -21,12 +21,7 @@ const ACCOUNT: &str = "2011-001-1";
 
 async fn first_account(client: &ApiClient, tokens: &SandboxTokens) -> String {
     let list = client.accounts(tokens).await.unwrap();
-    list.accounts
-        .iter()
-        .find(|a| a.account_type_code == "01")
-        .unwrap()
-        .account_id
-        .clone()
+    list.accounts.iter().find(|a| a.account_type_code == "01").unwrap().account_id.clone()
 }
 
 fn window() -> (NaiveDate, NaiveDate) {
@@ -39,14 +34,11 @@ async fn accounts_balance_and_history_parse_into_yen_and_jst() {
     let tokens = tokens(&sandbox, "demo", "2011").await;
     let client = client(&sandbox);
     let list = client.accounts(&tokens).await.unwrap();
-    assert_eq!(
-        list.accounts.len(),
-        4,
-        "2011 is a featured union: 普通, 貯蓄, 定期, 当座"
-    );
+    assert_eq!(list.accounts.len(), 4, "2011 is a featured union: 普通, 貯蓄, 定期, 当座");
     assert!(
-        list.accounts.iter().all(|a| a.bank_code == "2011"
-            && a.account_id.starts_with(ACCOUNT.split('-').next().unwrap()))
+        list.accounts
+            .iter()
+            .all(|a| a.bank_code == "2011" && a.account_id.starts_with(ACCOUNT.split('-').next().unwrap()))
     );
     assert_eq!(list.as_of.date, today());
 
@@ -54,21 +46,10 @@ async fn accounts_balance_and_history_parse_into_yen_and_jst() {
     let balance = client.balance(&tokens, &id).await.unwrap();
     assert_eq!(balance.as_of.date, today());
     let (from, to) = window();
-    let lines = client
-        .all_transactions(&tokens, &id, from, to)
-        .await
-        .unwrap();
+    let lines = client.all_transactions(&tokens, &id, from, to).await.unwrap();
     assert!(lines.len() > 20, "three months of a salaried account");
-    assert!(
-        lines
-            .windows(2)
-            .all(|w| w[0].transaction_date <= w[1].transaction_date)
-    );
-    assert!(
-        lines
-            .iter()
-            .all(|t| t.item_key.is_some() && (from..=to).contains(&t.transaction_date))
-    );
+    assert!(lines.windows(2).all(|w| w[0].transaction_date <= w[1].transaction_date));
+    assert!(lines.iter().all(|t| t.item_key.is_some() && (from..=to).contains(&t.transaction_date)));
     // Balances chain: each line's balance is the previous one plus its signed amount.
     for w in lines.windows(2) {
         assert_eq!(w[0].balance.unwrap() + w[1].amount, w[1].balance.unwrap());
@@ -86,9 +67,7 @@ async fn large_history_is_followed_across_many_pages() {
     .await;
     let tokens = tokens(&sandbox, "bench", "2011").await;
     let client = client(&sandbox);
-    let id = client.accounts(&tokens).await.unwrap().accounts[0]
-        .account_id
-        .clone();
+    let id = client.accounts(&tokens).await.unwrap().accounts[0].account_id.clone();
     let (from, to) = window();
     let mut pager = client.transactions(&tokens, &id, from, to);
     let mut all = Vec::new();
@@ -107,25 +86,14 @@ async fn latency_and_5xx_are_retried_until_success() {
     let sandbox = start().await;
     let tokens = tokens(&sandbox, "demo", "2011").await;
     let client = client(&sandbox);
-    faults(
-        &sandbox,
-        json!({"latencyMs": 50, "failNext": 2, "failStatus": 500}),
-    )
-    .await;
+    faults(&sandbox, json!({"latencyMs": 50, "failNext": 2, "failStatus": 500})).await;
     assert_eq!(client.accounts(&tokens).await.unwrap().accounts.len(), 4);
-    faults(
-        &sandbox,
-        json!({"failNext": 2, "failStatus": 503, "retryAfterSeconds": 0}),
-    )
-    .await;
+    faults(&sandbox, json!({"failNext": 2, "failStatus": 503, "retryAfterSeconds": 0})).await;
     assert_eq!(client.accounts(&tokens).await.unwrap().accounts.len(), 4);
     // More failures than attempts: the user sees the server error with its raw body.
     faults(&sandbox, json!({"failNext": 10, "failStatus": 500})).await;
     let e = client.accounts(&tokens).await.unwrap_err();
-    assert!(
-        matches!(&e, ApiError::Http { status: 500, error_code: Some(c), .. } if c == "INTERNAL_ERROR"),
-        "{e:?}"
-    );
+    assert!(matches!(&e, ApiError::Http { status: 500, error_code: Some(c), .. } if c == "INTERNAL_ERROR"), "{e:?}");
     assert!(e.raw_body().unwrap().contains("INTERNAL_ERROR"));
     assert_eq!(e.kind(), "http");
 }
@@ -135,23 +103,12 @@ async fn rate_limit_retry_after_is_honoured_or_handed_back_when_long() {
     let sandbox = start().await;
     let tokens = tokens(&sandbox, "demo", "2011").await;
     let client = client(&sandbox);
-    faults(
-        &sandbox,
-        json!({"rateLimitNext": 2, "retryAfterSeconds": 1}),
-    )
-    .await;
+    faults(&sandbox, json!({"rateLimitNext": 2, "retryAfterSeconds": 1})).await;
     assert_eq!(client.accounts(&tokens).await.unwrap().accounts.len(), 4);
     // Longer than the client waits itself: the caller (the scheduler) gets the wait.
-    faults(
-        &sandbox,
-        json!({"rateLimited": true, "retryAfterSeconds": 600}),
-    )
-    .await;
+    faults(&sandbox, json!({"rateLimited": true, "retryAfterSeconds": 600})).await;
     let e = client.accounts(&tokens).await.unwrap_err();
-    assert!(
-        matches!(e, ApiError::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(600)),
-        "{e:?}"
-    );
+    assert!(matches!(e, ApiError::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(600)), "{e:?}");
     assert_eq!(e.http_status(), Some(429));
 }
 
@@ -160,16 +117,9 @@ async fn maintenance_is_its_own_error_with_the_wait() {
     let sandbox = start().await;
     let tokens = tokens(&sandbox, "demo", "2011").await;
     let client = client(&sandbox);
-    faults(
-        &sandbox,
-        json!({"maintenance": true, "retryAfterSeconds": 1800}),
-    )
-    .await;
+    faults(&sandbox, json!({"maintenance": true, "retryAfterSeconds": 1800})).await;
     let e = client.accounts(&tokens).await.unwrap_err();
-    assert!(
-        matches!(e, ApiError::Maintenance { retry_after: Some(d), .. } if d == Duration::from_secs(1800)),
-        "{e:?}"
-    );
+    assert!(matches!(e, ApiError::Maintenance { retry_after: Some(d), .. } if d == Duration::from_secs(1800)), "{e:?}");
     assert!(e.to_string().contains("maintenance"));
     assert!(e.raw_body().unwrap().contains("UNDER_MAINTENANCE"));
 }
@@ -194,10 +144,7 @@ async fn a_revoked_grant_asks_the_user_to_link_again() {
     let client = client(&sandbox);
     faults(&sandbox, json!({"revokeAllTokens": true})).await;
     let e = client.accounts(&tokens).await.unwrap_err();
-    assert!(
-        matches!(e, ApiError::Token(TokenError::ReauthRequired { .. })),
-        "{e:?}"
-    );
+    assert!(matches!(e, ApiError::Token(TokenError::ReauthRequired { .. })), "{e:?}");
     assert!(e.needs_relink());
     assert_eq!(e.kind(), "reauth_required");
     assert_eq!(tokens.refresh_count(), 1, "refreshed exactly once");
@@ -214,10 +161,7 @@ async fn malformed_and_truncated_bodies_are_reported_then_retried_next_time() {
         matches!(&e, ApiError::Malformed { field, detail, .. } if field == "(body)" && detail.contains("not valid JSON")),
         "{e:?}"
     );
-    assert!(
-        e.raw_body().unwrap().starts_with("{\"accounts\""),
-        "the raw body is kept for the report"
-    );
+    assert!(e.raw_body().unwrap().starts_with("{\"accounts\""), "the raw body is kept for the report");
     client.accounts(&tokens).await.unwrap();
 
     // A connection cut mid-body is a transport failure, retried within the request.
@@ -225,13 +169,7 @@ async fn malformed_and_truncated_bodies_are_reported_then_retried_next_time() {
     assert_eq!(client.accounts(&tokens).await.unwrap().accounts.len(), 4);
 }
 
-async fn paged_history(
-    faults_on: Value,
-) -> (
-    Vec<Transaction>,
-    Vec<Transaction>,
-    Result<Vec<Transaction>, ApiError>,
-) {
+async fn paged_history(faults_on: Value) -> (Vec<Transaction>, Vec<Transaction>, Result<Vec<Transaction>, ApiError>) {
     let sandbox = start_with(kura_sandbox::SandboxConfig {
         today: Some(today()),
         large_transactions: Some(1_200),
@@ -240,19 +178,11 @@ async fn paged_history(
     .await;
     let tokens = tokens(&sandbox, "bench", "2011").await;
     let client = client(&sandbox);
-    let id = client.accounts(&tokens).await.unwrap().accounts[0]
-        .account_id
-        .clone();
+    let id = client.accounts(&tokens).await.unwrap().accounts[0].account_id.clone();
     let (from, to) = window();
-    let clean = client
-        .all_transactions(&tokens, &id, from, to)
-        .await
-        .unwrap();
+    let clean = client.all_transactions(&tokens, &id, from, to).await.unwrap();
     faults(&sandbox, json!({"omitItemKey": true})).await;
-    let keyless = client
-        .all_transactions(&tokens, &id, from, to)
-        .await
-        .unwrap();
+    let keyless = client.all_transactions(&tokens, &id, from, to).await.unwrap();
     faults(&sandbox, faults_on).await;
     let faulty = client.all_transactions(&tokens, &id, from, to).await;
     (clean, keyless, faulty)
@@ -268,8 +198,7 @@ async fn a_repeated_page_is_asked_for_again_and_its_lines_kept_once() {
 async fn a_duplicated_item_is_kept_once_with_and_without_item_keys() {
     let (clean, _, faulty) = paged_history(json!({"duplicateItem": 2})).await;
     assert_eq!(faulty.unwrap(), clean);
-    let (_, keyless, faulty) =
-        paged_history(json!({"duplicateItem": 2, "omitItemKey": true})).await;
+    let (_, keyless, faulty) = paged_history(json!({"duplicateItem": 2, "omitItemKey": true})).await;
     assert_eq!(faulty.unwrap(), keyless);
     assert!(keyless.iter().all(|t| t.item_key.is_none()));
 }
@@ -278,10 +207,7 @@ async fn a_duplicated_item_is_kept_once_with_and_without_item_keys() {
 async fn a_looping_next_item_key_is_stopped_with_a_clear_error() {
     let (_, _, faulty) = paged_history(json!({"loopNextItemKey": true})).await;
     let e = faulty.unwrap_err();
-    assert!(
-        matches!(&e, ApiError::Paging { detail, .. } if detail.contains("loop")),
-        "{e:?}"
-    );
+    assert!(matches!(&e, ApiError::Paging { detail, .. } if detail.contains("loop")), "{e:?}");
 }
 
 #[tokio::test]
@@ -291,18 +217,13 @@ async fn union_2773_sends_no_item_keys() {
     let client = client(&sandbox);
     let id = first_account(&client, &tokens).await;
     let (from, to) = window();
-    let lines = client
-        .all_transactions(&tokens, &id, from, to)
-        .await
-        .unwrap();
+    let lines = client.all_transactions(&tokens, &id, from, to).await.unwrap();
     assert!(!lines.is_empty() && lines.iter().all(|t| t.item_key.is_none()));
 }
 
 #[tokio::test]
 async fn plain_http_is_refused_off_loopback_and_the_trusted_ca_enables_tls() {
-    let e = ApiClient::new(fast_config("http://bank.example.jp"))
-        .err()
-        .unwrap();
+    let e = ApiClient::new(fast_config("http://bank.example.jp")).err().unwrap();
     assert!(matches!(e, ApiError::InsecureUrl { .. }));
     assert!(e.to_string().contains("https://"));
 
@@ -313,18 +234,11 @@ async fn plain_http_is_refused_off_loopback_and_the_trusted_ca_enables_tls() {
         ..Default::default()
     })
     .await;
-    assert!(
-        sandbox.base_url.starts_with("https://"),
-        "{}",
-        sandbox.base_url
-    );
+    assert!(sandbox.base_url.starts_with("https://"), "{}", sandbox.base_url);
     let tokens = tokens_over_tls(&sandbox, &ca).await;
     // Without the CA the certificate is not trusted.
     let untrusting = ApiClient::new(fast_config(&sandbox.base_url)).unwrap();
-    assert!(matches!(
-        untrusting.accounts(&tokens).await,
-        Err(ApiError::Network { .. })
-    ));
+    assert!(matches!(untrusting.accounts(&tokens).await, Err(ApiError::Network { .. })));
     let mut config = fast_config(&sandbox.base_url);
     config.extra_ca_pem.push(std::fs::read(&ca).unwrap());
     let trusting = ApiClient::new(config).unwrap();
@@ -336,9 +250,7 @@ async fn plain_http_is_refused_off_loopback_and_the_trusted_ca_enables_tls() {
 async fn tokens_over_tls(sandbox: &kura_sandbox::Sandbox, ca: &std::path::Path) -> StaticToken {
     let http = reqwest::Client::builder()
         .no_proxy()
-        .tls_certs_merge(
-            reqwest::Certificate::from_pem_bundle(&std::fs::read(ca).unwrap()).unwrap(),
-        )
+        .tls_certs_merge(reqwest::Certificate::from_pem_bundle(&std::fs::read(ca).unwrap()).unwrap())
         .build()
         .unwrap();
     let body: Value = http
@@ -362,11 +274,7 @@ impl kura_core::api::TokenSource for StaticToken {
         Box::pin(async move { Ok(t) })
     }
     fn refresh<'a>(&'a self, _rejected: &'a str) -> kura_core::api::TokenFuture<'a> {
-        Box::pin(async move {
-            Err(TokenError::ReauthRequired {
-                detail: "static test token".into(),
-            })
-        })
+        Box::pin(async move { Err(TokenError::ReauthRequired { detail: "static test token".into() }) })
     }
 }
 
@@ -383,11 +291,9 @@ async fn serve(router: Router) -> String {
 fn versioned(status: StatusCode, version: Option<&'static str>, body: String) -> Response {
     let mut r = (status, body).into_response();
     if let Some(v) = version {
-        r.headers_mut()
-            .insert("x-api-version", HeaderValue::from_static(v));
+        r.headers_mut().insert("x-api-version", HeaderValue::from_static(v));
     }
-    r.headers_mut()
-        .insert("content-type", HeaderValue::from_static("application/json"));
+    r.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
     r
 }
 
@@ -415,10 +321,7 @@ async fn hostile(body: String) -> ApiClient {
 async fn hostile_error(body: String) -> ApiError {
     let client = hostile(body).await;
     let (from, to) = window();
-    client
-        .all_transactions(&StaticToken("t".into()), "a", from, to)
-        .await
-        .unwrap_err()
+    client.all_transactions(&StaticToken("t".into()), "a", from, to).await.unwrap_err()
 }
 
 fn line(amount: Value, date: &str) -> Value {
@@ -437,12 +340,7 @@ async fn hostile_amounts_are_refused_naming_the_field_and_the_item() {
     ] {
         let e = hostile_error(tx_page(json!([line(amount.clone(), "2026-11-20")]))).await;
         match &e {
-            ApiError::Malformed {
-                field,
-                detail,
-                body,
-                ..
-            } => {
+            ApiError::Malformed { field, detail, body, .. } => {
                 assert_eq!(field, "transactions[0].amount (itemKey K7)", "{amount}");
                 assert!(detail.contains(needle), "{amount}: {detail}");
                 assert!(body.contains("K7"));
@@ -455,18 +353,9 @@ async fn hostile_amounts_are_refused_naming_the_field_and_the_item() {
 #[tokio::test]
 async fn hostile_dates_types_and_directions_are_refused() {
     for (lines, field) in [
-        (
-            json!([line(json!("1"), "2026-13-01")]),
-            "transactions[0].transactionDate (itemKey K7)",
-        ),
-        (
-            json!([line(json!("1"), "20261120")]),
-            "transactions[0].transactionDate (itemKey K7)",
-        ),
-        (
-            json!([line(json!("1"), "2025-01-01")]),
-            "transactions[0].transactionDate",
-        ),
+        (json!([line(json!("1"), "2026-13-01")]), "transactions[0].transactionDate (itemKey K7)"),
+        (json!([line(json!("1"), "20261120")]), "transactions[0].transactionDate (itemKey K7)"),
+        (json!([line(json!("1"), "2025-01-01")]), "transactions[0].transactionDate"),
         (
             json!([{"transactionDate": "2026-11-20", "transactionType": "3", "amount": "1"}]),
             "transactions[0].transactionType",
@@ -479,28 +368,17 @@ async fn hostile_dates_types_and_directions_are_refused() {
         (json!(["x"]), "transactions[0]"),
     ] {
         let e = hostile_error(tx_page(lines.clone())).await;
-        assert!(
-            matches!(&e, ApiError::Malformed { field: f, .. } if f == field),
-            "{lines}: {e:?}"
-        );
+        assert!(matches!(&e, ApiError::Malformed { field: f, .. } if f == field), "{lines}: {e:?}");
     }
     let e = hostile_error(json!({"accountId": "other"}).to_string()).await;
-    assert!(
-        matches!(&e, ApiError::Malformed { field, .. } if field == "accountId"),
-        "{e:?}"
-    );
+    assert!(matches!(&e, ApiError::Malformed { field, .. } if field == "accountId"), "{e:?}");
     let e = hostile_error("[1,2,3]".into()).await;
-    assert!(
-        matches!(&e, ApiError::Malformed { field, .. } if field == "(body)"),
-        "{e:?}"
-    );
+    assert!(matches!(&e, ApiError::Malformed { field, .. } if field == "(body)"), "{e:?}");
 }
 
 #[tokio::test]
 async fn a_huge_response_is_cut_off_at_the_cap() {
-    let lines: Vec<Value> = (0..4_000)
-        .map(|i| line(json!("1"), &format!("2026-11-{:02}", 1 + i % 20)))
-        .collect();
+    let lines: Vec<Value> = (0..4_000).map(|i| line(json!("1"), &format!("2026-11-{:02}", 1 + i % 20))).collect();
     let body = tx_page(json!(lines));
     let url = serve(Router::new().route(
         "/v1/accounts/{id}/transactions",
@@ -514,14 +392,8 @@ async fn a_huge_response_is_cut_off_at_the_cap() {
     config.max_response_bytes = 64 * 1024;
     let client = ApiClient::new(config).unwrap();
     let (from, to) = window();
-    let e = client
-        .all_transactions(&StaticToken("t".into()), "a", from, to)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(e, ApiError::TooLarge { limit: 65_536, .. }),
-        "{e:?}"
-    );
+    let e = client.all_transactions(&StaticToken("t".into()), "a", from, to).await.unwrap_err();
+    assert!(matches!(e, ApiError::TooLarge { limit: 65_536, .. }), "{e:?}");
 }
 
 #[tokio::test]
@@ -545,14 +417,8 @@ async fn endless_paging_is_stopped_by_the_page_limit() {
     config.max_pages = 50;
     let client = ApiClient::new(config).unwrap();
     let (from, to) = window();
-    let e = client
-        .all_transactions(&StaticToken("t".into()), "a", from, to)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&e, ApiError::Paging { detail, .. } if detail.contains("more than 50 pages")),
-        "{e:?}"
-    );
+    let e = client.all_transactions(&StaticToken("t".into()), "a", from, to).await.unwrap_err();
+    assert!(matches!(&e, ApiError::Paging { detail, .. } if detail.contains("more than 50 pages")), "{e:?}");
 }
 
 #[tokio::test]
@@ -564,18 +430,14 @@ async fn a_server_of_another_major_version_or_none_is_refused() {
                 versioned(
                     StatusCode::OK,
                     version,
-                    json!({"accounts": [], "baseDate": "2026-11-24", "baseTime": "10:15:00+09:00"})
-                        .to_string(),
+                    json!({"accounts": [], "baseDate": "2026-11-24", "baseTime": "10:15:00+09:00"}).to_string(),
                 )
             }),
         ))
         .await;
         let client = ApiClient::new(fast_config(&url)).unwrap();
         let e = client.accounts(&StaticToken("t".into())).await.unwrap_err();
-        assert!(
-            matches!(&e, ApiError::IncompatibleVersion { found, .. } if found.as_deref() == version),
-            "{e:?}"
-        );
+        assert!(matches!(&e, ApiError::IncompatibleVersion { found, .. } if found.as_deref() == version), "{e:?}");
         assert!(e.to_string().contains("version 1.x"));
     }
 }

@@ -17,7 +17,7 @@ pub mod tls;
 pub use clock::SimClock;
 pub use config::SandboxConfig;
 pub use faults::Faults;
-pub use server::{start, Sandbox, SandboxError};
+pub use server::{Sandbox, SandboxError, start};
 pub use state::AppState;
 
 /// The full semantic version of the API this sandbox serves; the major version is in the path.

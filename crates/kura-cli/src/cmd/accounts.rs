@@ -24,29 +24,13 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<()> {
         return Ok(());
     }
     if accounts.is_empty() {
-        println!(
-            "No accounts yet. Link a union with `kura link <union code>`, then run `kura sync`."
-        );
+        println!("No accounts yet. Link a union with `kura link <union code>`, then run `kura sync`.");
         return Ok(());
     }
     let rows: Vec<Vec<String>> = accounts.iter().map(row).collect();
     print!(
         "{}",
-        table(
-            &[
-                "ID",
-                "Union",
-                "Branch",
-                "Type",
-                "Number",
-                "Balance",
-                "As of (JST)",
-                "Synced",
-                "Flags"
-            ],
-            &rows,
-            &[5]
-        )
+        table(&["ID", "Union", "Branch", "Type", "Number", "Balance", "As of (JST)", "Synced", "Flags"], &rows, &[5])
     );
     for a in accounts.iter().filter(|a| !a.gaps.is_empty()) {
         for g in &a.gaps {
@@ -91,9 +75,7 @@ fn row(a: &AccountSummary) -> Vec<String> {
         a.account_type_name.clone(),
         a.account_number.clone(),
         a.balance.map(yen).unwrap_or_else(|| "-".into()),
-        a.as_of
-            .map(|t| jst_datetime(t.at))
-            .unwrap_or_else(|| "-".into()),
+        a.as_of.map(|t| jst_datetime(t.at)).unwrap_or_else(|| "-".into()),
         staleness.into(),
         flags.join(", "),
     ]
@@ -140,10 +122,7 @@ mod tests {
 
     #[test]
     fn columns_line_up_with_double_width_text() {
-        let rows = vec![
-            vec!["北央".to_owned(), "¥1,000".to_owned()],
-            vec!["ab".to_owned(), "¥5".to_owned()],
-        ];
+        let rows = vec![vec!["北央".to_owned(), "¥1,000".to_owned()], vec!["ab".to_owned(), "¥5".to_owned()]];
         let out = table(&["Union", "Balance"], &rows, &[1]);
         assert_eq!(out, "Union  Balance\n北央    ¥1,000\nab          ¥5\n");
     }

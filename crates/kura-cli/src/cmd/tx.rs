@@ -55,10 +55,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 pub fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     let store = Store::open(global.data_dir.as_deref())?;
     for &id in &args.accounts {
-        anyhow::ensure!(
-            store.account_exists(AccountId(id))?,
-            "no account with ID {id}; `kura accounts` lists the IDs"
-        );
+        anyhow::ensure!(store.account_exists(AccountId(id))?, "no account with ID {id}; `kura accounts` lists the IDs");
     }
     let filter = TxFilter {
         accounts: args.accounts.iter().copied().map(AccountId).collect(),
@@ -73,11 +70,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<()> {
         max_amount: args.max,
         search: args.search,
     };
-    let after = args
-        .after
-        .as_deref()
-        .map(str::parse::<Cursor>)
-        .transpose()?;
+    let after = args.after.as_deref().map(str::parse::<Cursor>).transpose()?;
     let page = store.transactions(&filter, after, args.limit)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&page)?);
@@ -100,14 +93,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    print!(
-        "{}",
-        table(
-            &["Date", "Account", "Amount", "Balance", "Remarks"],
-            &rows,
-            &[2, 3]
-        )
-    );
+    print!("{}", table(&["Date", "Account", "Amount", "Balance", "Remarks"], &rows, &[2, 3]));
     if let Some(next) = page.next_cursor {
         println!("More: kura tx ... --after {next}");
     }

@@ -44,16 +44,9 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Full jitter: a uniform wait in [0, min(max, base·2^attempt)].
     fn backoff(&self, attempt: u32) -> Duration {
-        let cap = self
-            .base_delay
-            .saturating_mul(1u32 << attempt.min(20))
-            .min(self.max_delay);
+        let cap = self.base_delay.saturating_mul(1u32 << attempt.min(20)).min(self.max_delay);
         let millis = cap.as_millis() as u64;
-        Duration::from_millis(if millis == 0 {
-            0
-        } else {
-            rand::rng().random_range(0..=millis)
-        })
+        Duration::from_millis(if millis == 0 { 0 } else { rand::rng().random_range(0..=millis) })
     }
 }
 
@@ -112,25 +105,18 @@ fn is_loopback(url: &Url) -> bool {
 impl ApiClient {
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
         let raw = config.base_url.trim_end_matches('/');
-        let invalid = |detail: &str| ApiError::InvalidUrl {
-            url: config.base_url.clone(),
-            detail: detail.to_owned(),
-        };
+        let invalid = |detail: &str| ApiError::InvalidUrl { url: config.base_url.clone(), detail: detail.to_owned() };
         let mut base = Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
         match base.scheme() {
             "https" => {}
             "http" if is_loopback(&base) => {}
             "http" => {
-                return Err(ApiError::InsecureUrl {
-                    url: config.base_url.clone(),
-                });
+                return Err(ApiError::InsecureUrl { url: config.base_url.clone() });
             }
             _ => return Err(invalid("only https:// addresses are supported")),
         }
         if base.cannot_be_a_base() || base.query().is_some() || !base.username().is_empty() {
-            return Err(invalid(
-                "expected an address such as https://api.example.jp",
-            ));
+            return Err(invalid("expected an address such as https://api.example.jp"));
         }
         // Join relative paths onto the base's own path.
         if !base.path().ends_with('/') {
@@ -148,25 +134,17 @@ impl ApiClient {
         }
         let mut certs = Vec::new();
         for pem in &config.extra_ca_pem {
-            certs.extend(reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                ApiError::Tls {
-                    detail: format!("the trusted CA file is not valid PEM: {e}"),
-                }
-            })?);
+            certs.extend(
+                reqwest::Certificate::from_pem_bundle(pem)
+                    .map_err(|e| ApiError::Tls { detail: format!("the trusted CA file is not valid PEM: {e}") })?,
+            );
         }
         if !certs.is_empty() {
             builder = builder.tls_certs_merge(certs);
         }
-        let http = builder.build().map_err(|e| ApiError::Tls {
-            detail: e.to_string(),
-        })?;
+        let http = builder.build().map_err(|e| ApiError::Tls { detail: e.to_string() })?;
         let in_flight = Arc::new(Semaphore::new(config.max_in_flight.max(1)));
-        Ok(Self {
-            http,
-            base,
-            config: Arc::new(config),
-            in_flight,
-        })
+        Ok(Self { http, base, config: Arc::new(config), in_flight })
     }
 
     pub fn base_url(&self) -> &str {
@@ -180,11 +158,7 @@ impl ApiClient {
         types::account_list(&body).map_err(|e| malformed(&url, e, raw))
     }
 
-    pub async fn balance(
-        &self,
-        tokens: &dyn TokenSource,
-        account_id: &str,
-    ) -> Result<BalanceReading, ApiError> {
+    pub async fn balance(&self, tokens: &dyn TokenSource, account_id: &str) -> Result<BalanceReading, ApiError> {
         let url = self.url(&["v1", "accounts", account_id, "balance"], &[])?;
         let (body, raw) = self.get_json(tokens, &url).await?;
         types::balance(&body, account_id).map_err(|e| malformed(&url, e, raw))
@@ -207,23 +181,18 @@ impl ApiClient {
         }
         let url = self.url(&["v1", "accounts", account_id, "transactions"], &query)?;
         let (body, raw) = self.get_json(tokens, &url).await?;
-        let page = types::transaction_page(&body, account_id)
-            .map_err(|e| malformed(&url, e, raw.clone()))?;
+        let page = types::transaction_page(&body, account_id).map_err(|e| malformed(&url, e, raw.clone()))?;
         // Lines outside what was asked for mean the bank and Kura disagree about the window.
-        if let Some((i, t)) = page.transactions.iter().enumerate().find(|(_, t)| {
-            t.transaction_date < date_from || t.transaction_date > page.as_of.date.max(date_to)
-        }) {
-            let problem = ValueError::OutsideWindow {
-                date: t.transaction_date,
-                from: date_from,
-                to: date_to,
-            };
+        if let Some((i, t)) = page
+            .transactions
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.transaction_date < date_from || t.transaction_date > page.as_of.date.max(date_to))
+        {
+            let problem = ValueError::OutsideWindow { date: t.transaction_date, from: date_from, to: date_to };
             return Err(malformed(
                 &url,
-                FieldError {
-                    field: format!("transactions[{i}].transactionDate"),
-                    problem,
-                },
+                FieldError { field: format!("transactions[{i}].transactionDate"), problem },
                 raw,
             ));
         }
@@ -276,10 +245,7 @@ impl ApiClient {
     fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<Url, ApiError> {
         let mut url = self.base.clone();
         url.path_segments_mut()
-            .map_err(|_| ApiError::InvalidUrl {
-                url: self.base.to_string(),
-                detail: "cannot be a base".into(),
-            })?
+            .map_err(|_| ApiError::InvalidUrl { url: self.base.to_string(), detail: "cannot be a base".into() })?
             .pop_if_empty()
             .extend(segments);
         if !query.is_empty() {
@@ -289,11 +255,7 @@ impl ApiClient {
     }
 
     /// GET with the bearer token: retries transient failures, refreshes the token once on 401.
-    async fn get_json(
-        &self,
-        tokens: &dyn TokenSource,
-        url: &Url,
-    ) -> Result<(Value, String), ApiError> {
+    async fn get_json(&self, tokens: &dyn TokenSource, url: &Url) -> Result<(Value, String), ApiError> {
         let mut token = tokens.access_token().await?;
         let mut refreshed = false;
         let policy = &self.config.retry;
@@ -333,11 +295,7 @@ impl ApiClient {
 
     async fn get_once(&self, token: &str, url: &Url) -> Result<(Value, String), ApiError> {
         let shown = strip_query(url);
-        let _permit = self
-            .in_flight
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
+        let _permit = self.in_flight.acquire().await.expect("the semaphore is never closed");
         let response = self
             .http
             .get(url.clone())
@@ -365,29 +323,15 @@ impl ApiClient {
         Err(status_error(status, &headers, raw, shown))
     }
 
-    async fn read_capped(
-        &self,
-        mut response: reqwest::Response,
-        url: &str,
-    ) -> Result<String, ApiError> {
+    async fn read_capped(&self, mut response: reqwest::Response, url: &str) -> Result<String, ApiError> {
         let limit = self.config.max_response_bytes;
         if response.content_length().is_some_and(|n| n > limit) {
-            return Err(ApiError::TooLarge {
-                url: url.to_owned(),
-                limit,
-            });
+            return Err(ApiError::TooLarge { url: url.to_owned(), limit });
         }
         let mut buf = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport_error(url, e))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(url, e))? {
             if buf.len() as u64 + chunk.len() as u64 > limit {
-                return Err(ApiError::TooLarge {
-                    url: url.to_owned(),
-                    limit,
-                });
+                return Err(ApiError::TooLarge { url: url.to_owned(), limit });
             }
             buf.extend_from_slice(&chunk);
         }
@@ -411,9 +355,7 @@ fn strip_query(url: &Url) -> String {
 
 fn transport_error(url: &str, e: reqwest::Error) -> ApiError {
     if e.is_timeout() {
-        return ApiError::Timeout {
-            url: url.to_owned(),
-        };
+        return ApiError::Timeout { url: url.to_owned() };
     }
     // The innermost cause says what actually happened (refused, reset, certificate...).
     let mut detail = e.to_string();
@@ -422,27 +364,16 @@ fn transport_error(url: &str, e: reqwest::Error) -> ApiError {
         detail = s.to_string();
         source = s.source();
     }
-    ApiError::Network {
-        url: url.to_owned(),
-        detail,
-    }
+    ApiError::Network { url: url.to_owned(), detail }
 }
 
 fn check_version(headers: &HeaderMap, url: &str) -> Result<(), ApiError> {
-    let found = headers
-        .get(VERSION_HEADER)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned());
-    let major = found
-        .as_deref()
-        .and_then(|v| v.split('.').next())
-        .and_then(|m| m.parse::<u64>().ok());
+    let found = headers.get(VERSION_HEADER).map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned());
+    let major = found.as_deref().and_then(|v| v.split('.').next()).and_then(|m| m.parse::<u64>().ok());
     if major == Some(API_MAJOR_VERSION) {
         Ok(())
     } else {
-        Err(ApiError::IncompatibleVersion {
-            url: url.to_owned(),
-            found,
-        })
+        Err(ApiError::IncompatibleVersion { url: url.to_owned(), found })
     }
 }
 
@@ -453,59 +384,26 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    Some(
-        (at.to_utc() - chrono::Utc::now())
-            .to_std()
-            .unwrap_or(Duration::ZERO),
-    )
+    Some((at.to_utc() - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO))
 }
 
 fn status_error(status: StatusCode, headers: &HeaderMap, body: String, url: String) -> ApiError {
     let parsed: Option<Value> = serde_json::from_str(&body).ok();
-    let field = |name: &str| {
-        parsed
-            .as_ref()
-            .and_then(|v| v.get(name))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
+    let field = |name: &str| parsed.as_ref().and_then(|v| v.get(name)).and_then(Value::as_str).map(str::to_owned);
     let error_code = field("errorCode");
     let message = field("errorMessage");
     match (status.as_u16(), error_code.as_deref()) {
-        (401, _) => ApiError::Unauthorized {
-            url,
-            error_code,
-            body,
-        },
-        (429, _) => ApiError::RateLimited {
-            url,
-            retry_after: retry_after(headers),
-            body,
-        },
-        (503, Some("UNDER_MAINTENANCE")) => ApiError::Maintenance {
-            url,
-            retry_after: retry_after(headers),
-            message,
-            body,
-        },
-        (status, _) => ApiError::Http {
-            url,
-            status,
-            error_code,
-            message,
-            retry_after: retry_after(headers),
-            body,
-        },
+        (401, _) => ApiError::Unauthorized { url, error_code, body },
+        (429, _) => ApiError::RateLimited { url, retry_after: retry_after(headers), body },
+        (503, Some("UNDER_MAINTENANCE")) => {
+            ApiError::Maintenance { url, retry_after: retry_after(headers), message, body }
+        }
+        (status, _) => ApiError::Http { url, status, error_code, message, retry_after: retry_after(headers), body },
     }
 }
 
 fn malformed(url: &Url, e: FieldError, body: String) -> ApiError {
-    ApiError::Malformed {
-        url: strip_query(url),
-        detail: e.problem.to_string(),
-        field: e.field,
-        body,
-    }
+    ApiError::Malformed { url: strip_query(url), detail: e.problem.to_string(), field: e.field, body }
 }
 
 /// A page that repeats the previous one exactly is asked for again at most this often.
@@ -545,13 +443,7 @@ impl TransactionPager<'_> {
             }
             let mut page = self
                 .client
-                .transaction_page(
-                    self.tokens,
-                    self.account_id,
-                    self.date_from,
-                    self.date_to,
-                    self.next_key.as_deref(),
-                )
+                .transaction_page(self.tokens, self.account_id, self.date_from, self.date_to, self.next_key.as_deref())
                 .await?;
             self.pages += 1;
             self.items += page.transactions.len() as u64;
@@ -559,31 +451,24 @@ impl TransactionPager<'_> {
                 return Err(self.paging(format!("more than {} transactions", config.max_items)));
             }
             // A stale cache or retrying gateway can serve the previous page again: ask again.
-            let repeat = self.previous.as_ref().is_some_and(|(lines, key)| {
-                *lines == page.transactions && *key == page.next_item_key
-            });
+            let repeat = self
+                .previous
+                .as_ref()
+                .is_some_and(|(lines, key)| *lines == page.transactions && *key == page.next_item_key);
             if repeat {
                 self.repeats += 1;
                 self.dropped += page.transactions.len() as u64;
                 if self.repeats > MAX_REPEATS {
-                    return Err(self.paging(format!(
-                        "the same page came back {} times",
-                        self.repeats + 1
-                    )));
+                    return Err(self.paging(format!("the same page came back {} times", self.repeats + 1)));
                 }
-                tracing::warn!(
-                    account = self.account_id,
-                    "the bank repeated a page; asking again"
-                );
+                tracing::warn!(account = self.account_id, "the bank repeated a page; asking again");
                 continue;
             }
             self.repeats = 0;
             match &page.next_item_key {
                 None => self.done = true,
                 Some(key) if !self.seen_keys.insert(key.clone()) => {
-                    return Err(self.paging(format!(
-                        "nextItemKey {key:?} was sent before: the pages loop"
-                    )));
+                    return Err(self.paging(format!("nextItemKey {key:?} was sent before: the pages loop")));
                 }
                 Some(_) if page.transactions.is_empty() => {
                     return Err(self.paging("an empty page claims more pages follow".to_owned()));
@@ -611,9 +496,7 @@ impl TransactionPager<'_> {
                     i == 0
                         && line.balance.is_some()
                         && line.amount != 0
-                        && boundary
-                            .as_ref()
-                            .is_some_and(|b| b.item_key.is_none() && *b == line)
+                        && boundary.as_ref().is_some_and(|b| b.item_key.is_none() && *b == line)
                 }
             };
             if !resent {
@@ -623,24 +506,14 @@ impl TransactionPager<'_> {
         self.last_line = kept.last().cloned().or(boundary);
         let dropped = (before - kept.len()) as u64;
         if dropped > 0 {
-            tracing::warn!(
-                account = self.account_id,
-                dropped,
-                "the bank sent lines twice; keeping one of each"
-            );
+            tracing::warn!(account = self.account_id, dropped, "the bank sent lines twice; keeping one of each");
             self.dropped += dropped;
         }
         kept
     }
 
     fn paging(&self, detail: String) -> ApiError {
-        ApiError::Paging {
-            url: format!(
-                "{}v1/accounts/{}/transactions",
-                self.client.base, self.account_id
-            ),
-            detail,
-        }
+        ApiError::Paging { url: format!("{}v1/accounts/{}/transactions", self.client.base, self.account_id), detail }
     }
 
     pub fn pages_fetched(&self) -> u32 {
@@ -666,29 +539,12 @@ mod tests {
             "http://localhost:1",
             "https://bank.example",
         ] {
-            assert!(
-                ApiClient::new(ClientConfig::new(ok)).is_ok(),
-                "{ok} refused"
-            );
+            assert!(ApiClient::new(ClientConfig::new(ok)).is_ok(), "{ok} refused");
         }
-        for bad in [
-            "http://bank.example",
-            "http://192.168.1.2",
-            "http://[::2]",
-            "http://localhost.evil.example",
-        ] {
-            assert!(
-                matches!(
-                    ApiClient::new(ClientConfig::new(bad)),
-                    Err(ApiError::InsecureUrl { .. })
-                ),
-                "{bad}"
-            );
+        for bad in ["http://bank.example", "http://192.168.1.2", "http://[::2]", "http://localhost.evil.example"] {
+            assert!(matches!(ApiClient::new(ClientConfig::new(bad)), Err(ApiError::InsecureUrl { .. })), "{bad}");
         }
-        assert!(matches!(
-            ApiClient::new(ClientConfig::new("ftp://x")),
-            Err(ApiError::InvalidUrl { .. })
-        ));
+        assert!(matches!(ApiClient::new(ClientConfig::new("ftp://x")), Err(ApiError::InvalidUrl { .. })));
     }
 
     #[test]
@@ -718,15 +574,7 @@ mod tests {
     #[test]
     fn urls_keep_the_base_path_and_escape_ids() {
         let c = ApiClient::new(ClientConfig::new("https://bank.example/api/")).unwrap();
-        let u = c
-            .url(
-                &["v1", "accounts", "a b/c", "balance"],
-                &[("dateFrom", "2026-01-01")],
-            )
-            .unwrap();
-        assert_eq!(
-            u.as_str(),
-            "https://bank.example/api/v1/accounts/a%20b%2Fc/balance?dateFrom=2026-01-01"
-        );
+        let u = c.url(&["v1", "accounts", "a b/c", "balance"], &[("dateFrom", "2026-01-01")]).unwrap();
+        assert_eq!(u.as_str(), "https://bank.example/api/v1/accounts/a%20b%2Fc/balance?dateFrom=2026-01-01");
     }
 }

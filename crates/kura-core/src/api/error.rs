@@ -33,14 +33,10 @@ pub enum ApiError {
     #[error("cannot set up the HTTPS client: {detail}")]
     Tls { detail: String },
 
-    #[error(
-        "could not reach {url}: {detail} (check the network connection; Kura will retry on the next sync)"
-    )]
+    #[error("could not reach {url}: {detail} (check the network connection; Kura will retry on the next sync)")]
     Network { url: String, detail: String },
 
-    #[error(
-        "{url} did not answer in time (the bank may be slow; Kura will retry on the next sync)"
-    )]
+    #[error("{url} did not answer in time (the bank may be slow; Kura will retry on the next sync)")]
     Timeout { url: String },
 
     #[error("{url} answered HTTP {status}{}: {}", code_suffix(error_code), message.as_deref().unwrap_or("no error message"))]
@@ -54,27 +50,14 @@ pub enum ApiError {
     },
 
     #[error("the bank is limiting requests (HTTP 429){}; Kura will try again later", wait_suffix(*retry_after))]
-    RateLimited {
-        url: String,
-        retry_after: Option<Duration>,
-        body: String,
-    },
+    RateLimited { url: String, retry_after: Option<Duration>, body: String },
 
     #[error("the bank's API is under maintenance{}{}", wait_suffix(*retry_after), message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
-    Maintenance {
-        url: String,
-        retry_after: Option<Duration>,
-        message: Option<String>,
-        body: String,
-    },
+    Maintenance { url: String, retry_after: Option<Duration>, message: Option<String>, body: String },
 
     /// The access token was refused even after a refresh.
     #[error("the bank refused the access token ({}) even after refreshing it; link the account again", error_code.as_deref().unwrap_or("HTTP 401"))]
-    Unauthorized {
-        url: String,
-        error_code: Option<String>,
-        body: String,
-    },
+    Unauthorized { url: String, error_code: Option<String>, body: String },
 
     #[error(transparent)]
     Token(#[from] TokenError),
@@ -83,19 +66,12 @@ pub enum ApiError {
     IncompatibleVersion { url: String, found: Option<String> },
 
     #[error("the bank sent an invalid response from {url}: {field}: {detail}")]
-    Malformed {
-        url: String,
-        field: String,
-        detail: String,
-        body: String,
-    },
+    Malformed { url: String, field: String, detail: String, body: String },
 
     #[error("the response from {url} is larger than {limit} bytes; refusing to read it")]
     TooLarge { url: String, limit: u64 },
 
-    #[error(
-        "paging through {url} went wrong: {detail}; the bank's API is misbehaving, try again later"
-    )]
+    #[error("paging through {url} went wrong: {detail}; the bank's API is misbehaving, try again later")]
     Paging { url: String, detail: String },
 }
 
@@ -104,8 +80,7 @@ fn code_suffix(code: &Option<String>) -> String {
 }
 
 fn wait_suffix(wait: Option<Duration>) -> String {
-    wait.map(|d| format!(" (retry after {} s)", d.as_secs()))
-        .unwrap_or_default()
+    wait.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default()
 }
 
 impl ApiError {
@@ -166,9 +141,6 @@ impl ApiError {
 
     /// Whether only linking the account again can fix this.
     pub fn needs_relink(&self) -> bool {
-        matches!(
-            self,
-            ApiError::Token(TokenError::ReauthRequired { .. }) | ApiError::Unauthorized { .. }
-        )
+        matches!(self, ApiError::Token(TokenError::ReauthRequired { .. }) | ApiError::Unauthorized { .. })
     }
 }

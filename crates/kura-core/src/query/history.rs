@@ -49,13 +49,7 @@ impl Store {
         let rows = stmt.query_map(rusqlite::params_from_iter(c.params), |r| {
             let income: i64 = r.get(1)?;
             let expense: i64 = r.get(2)?;
-            Ok(MonthTotal {
-                month: r.get(0)?,
-                income,
-                expense,
-                net: income - expense,
-                count: r.get(3)?,
-            })
+            Ok(MonthTotal { month: r.get(0)?, income, expense, net: income - expense, count: r.get(3)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -77,9 +71,7 @@ impl Store {
             "SELECT base_date, balance, max(base_at) FROM balance_snapshots
              WHERE account_id = ?1 GROUP BY base_date",
         )?;
-        for row in stmt.query_map([account.0], |r| {
-            Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, i64>(1)?))
-        })? {
+        for row in stmt.query_map([account.0], |r| Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, i64>(1)?)))? {
             let (d, b) = row?;
             known.insert(d, b);
         }
@@ -88,9 +80,7 @@ impl Store {
             "SELECT transaction_date, balance_after, max(id) FROM transactions
              WHERE account_id = ?1 AND balance_after IS NOT NULL GROUP BY transaction_date",
         )?;
-        for row in stmt.query_map([account.0], |r| {
-            Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, i64>(1)?))
-        })? {
+        for row in stmt.query_map([account.0], |r| Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, i64>(1)?)))? {
             let (d, b) = row?;
             known.insert(d, b);
         }
@@ -123,12 +113,6 @@ impl Store {
 
     /// Whether `account` exists (queries on an unknown account return nothing rather than fail).
     pub fn account_exists(&self, account: AccountId) -> Result<bool, StoreError> {
-        Ok(self
-            .conn()
-            .query_row("SELECT 1 FROM accounts WHERE id = ?1", [account.0], |_| {
-                Ok(())
-            })
-            .optional()?
-            .is_some())
+        Ok(self.conn().query_row("SELECT 1 FROM accounts WHERE id = ?1", [account.0], |_| Ok(())).optional()?.is_some())
     }
 }

@@ -45,28 +45,25 @@ impl Store {
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt
-            .query_map(
-                rusqlite::params![link.map(|l| l.0), before.map(|b| b.0), limit],
-                |r| {
-                    Ok((
-                        SyncRunRow {
-                            id: SyncRunId(r.get(0)?),
-                            link_id: r.get::<_, Option<i64>>(1)?.map(LinkId),
-                            account_id: r.get::<_, Option<i64>>(2)?.map(AccountId),
-                            bank_code: r.get(3)?,
-                            started_at: r.get(4)?,
-                            finished_at: r.get(5)?,
-                            status: SyncRunStatus::Running,
-                            new_transactions: r.get(7)?,
-                            error_kind: r.get(8)?,
-                            error_message: r.get(9)?,
-                            http_status: r.get(10)?,
-                            response_body_len: r.get(11)?,
-                        },
-                        r.get::<_, String>(6)?,
-                    ))
-                },
-            )?
+            .query_map(rusqlite::params![link.map(|l| l.0), before.map(|b| b.0), limit], |r| {
+                Ok((
+                    SyncRunRow {
+                        id: SyncRunId(r.get(0)?),
+                        link_id: r.get::<_, Option<i64>>(1)?.map(LinkId),
+                        account_id: r.get::<_, Option<i64>>(2)?.map(AccountId),
+                        bank_code: r.get(3)?,
+                        started_at: r.get(4)?,
+                        finished_at: r.get(5)?,
+                        status: SyncRunStatus::Running,
+                        new_transactions: r.get(7)?,
+                        error_kind: r.get(8)?,
+                        error_message: r.get(9)?,
+                        http_status: r.get(10)?,
+                        response_body_len: r.get(11)?,
+                    },
+                    r.get::<_, String>(6)?,
+                ))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
             .map(|(mut row, status)| {
@@ -79,11 +76,7 @@ impl Store {
     /// The raw response body kept for a failed run, if any.
     pub fn sync_run_body(&self, run: SyncRunId) -> Result<Option<Vec<u8>>, StoreError> {
         self.conn()
-            .query_row(
-                "SELECT response_body FROM sync_runs WHERE id = ?1",
-                [run.0],
-                |r| r.get(0),
-            )
+            .query_row("SELECT response_body FROM sync_runs WHERE id = ?1", [run.0], |r| r.get(0))
             .optional()?
             .ok_or(StoreError::UnknownSyncRun(run))
     }

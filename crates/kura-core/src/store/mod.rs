@@ -33,10 +33,7 @@ impl Store {
     /// Opens (creating if needed) the database file at `path`; its folder must exist.
     pub fn open_file(path: &Path) -> Result<Store, StoreError> {
         let conn = open::connect(path)?;
-        Ok(Store {
-            conn,
-            path: path.to_owned(),
-        })
+        Ok(Store { conn, path: path.to_owned() })
     }
 
     /// The database file.
@@ -49,18 +46,12 @@ impl Store {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let problems: Vec<String> = rows.collect::<Result<_, _>>()?;
-        Ok(if problems == ["ok"] {
-            Vec::new()
-        } else {
-            problems
-        })
+        Ok(if problems == ["ok"] { Vec::new() } else { problems })
     }
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     /// The connection, for the query layer.

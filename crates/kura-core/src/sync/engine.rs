@@ -28,10 +28,7 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        Self {
-            overlap_days: 7,
-            window_days: 90,
-        }
+        Self { overlap_days: 7, window_days: 90 }
     }
 }
 
@@ -60,16 +57,9 @@ impl SyncError {
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Warning {
     /// The previous balance plus the new lines does not give the bank's new balance.
-    ReconcileMismatch {
-        previous_balance: i64,
-        new_lines_sum: i64,
-        balance: i64,
-    },
+    ReconcileMismatch { previous_balance: i64, new_lines_sum: i64, balance: i64 },
     /// These days fell out of the bank's window before Kura fetched them: lost for good.
-    GapRecorded {
-        date_from: NaiveDate,
-        date_to: NaiveDate,
-    },
+    GapRecorded { date_from: NaiveDate, date_to: NaiveDate },
     /// The account has not been synced for this many days; its history is at risk.
     AtRisk { days: i64 },
 }
@@ -113,9 +103,7 @@ impl LinkReport {
 
     /// The first error met, of the link or of an account.
     pub fn first_error(&self) -> Option<&SyncError> {
-        self.error
-            .as_ref()
-            .or_else(|| self.accounts.iter().find_map(|a| a.error.as_ref()))
+        self.error.as_ref().or_else(|| self.accounts.iter().find_map(|a| a.error.as_ref()))
     }
 }
 
@@ -143,48 +131,25 @@ pub struct SyncEngine {
 
 impl SyncEngine {
     pub fn new(store: Arc<Mutex<Store>>, options: SyncOptions) -> Self {
-        Self {
-            store,
-            options,
-            running: Arc::default(),
-        }
+        Self { store, options, running: Arc::default() }
     }
 
     pub fn store(&self) -> &Arc<Mutex<Store>> {
         &self.store
     }
 
-    fn with_store<R>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<R, StoreError>,
-    ) -> Result<R, StoreError> {
+    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> Result<R, StoreError>) -> Result<R, StoreError> {
         let mut store = self.store.lock().expect("store lock poisoned");
         f(&mut store)
     }
 
     /// Syncs every account of `link`. A sync of the same link already under way is waited
     /// for first, so the two never interleave.
-    pub async fn sync_link(
-        &self,
-        link: LinkId,
-        client: &ApiClient,
-        tokens: &dyn TokenSource,
-    ) -> LinkReport {
-        let gate = self
-            .running
-            .lock()
-            .expect("lock")
-            .entry(link)
-            .or_default()
-            .clone();
+    pub async fn sync_link(&self, link: LinkId, client: &ApiClient, tokens: &dyn TokenSource) -> LinkReport {
+        let gate = self.running.lock().expect("lock").entry(link).or_default().clone();
         let _one_at_a_time = gate.lock().await;
-        let mut report = LinkReport {
-            link,
-            run: None,
-            status: SyncRunStatus::Failed,
-            accounts: Vec::new(),
-            error: None,
-        };
+        let mut report =
+            LinkReport { link, run: None, status: SyncRunStatus::Failed, accounts: Vec::new(), error: None };
         match self.run_link(link, client, tokens, &mut report).await {
             Ok(()) => {}
             Err(e) => report.error = Some(e),
@@ -247,9 +212,7 @@ impl SyncEngine {
                 warnings: Vec::new(),
                 error: None,
             };
-            let result = self
-                .sync_account(id, today, client, tokens, report.run, &mut account)
-                .await;
+            let result = self.sync_account(id, today, client, tokens, report.run, &mut account).await;
             match result {
                 Ok(()) => report.accounts.push(account),
                 Err(SyncError::Api(e)) if stops_the_link(&e) => {
@@ -269,9 +232,9 @@ impl SyncEngine {
     fn link_failed(&self, link: LinkId, e: ApiError) -> SyncError {
         if e.needs_relink() {
             let message = e.to_string();
-            if let Err(store) = self.with_store(|s| {
-                s.set_link_status(link, LinkStatus::ReauthRequired, Some(&message), Utc::now())
-            }) {
+            if let Err(store) =
+                self.with_store(|s| s.set_link_status(link, LinkStatus::ReauthRequired, Some(&message), Utc::now()))
+            {
                 return store.into();
             }
         }
@@ -293,22 +256,14 @@ impl SyncEngine {
             None => window_start,
             Some(through) => {
                 if through + Duration::days(1) < window_start {
-                    let (gap_from, gap_to) = (
-                        through + Duration::days(1),
-                        window_start - Duration::days(1),
-                    );
+                    let (gap_from, gap_to) = (through + Duration::days(1), window_start - Duration::days(1));
                     self.with_store(|s| s.record_gap(id, gap_from, gap_to, Utc::now()))?;
-                    report.warnings.push(Warning::GapRecorded {
-                        date_from: gap_from,
-                        date_to: gap_to,
-                    });
+                    report.warnings.push(Warning::GapRecorded { date_from: gap_from, date_to: gap_to });
                 }
                 (through - Duration::days(self.options.overlap_days)).clamp(window_start, today)
             }
         };
-        let fetched = self
-            .fetch(id, &state.remote_account_id, from, today, client, tokens)
-            .await;
+        let fetched = self.fetch(id, &state.remote_account_id, from, today, client, tokens).await;
         let (balance, lines) = match fetched {
             Ok(x) => x,
             Err(e) => {
@@ -335,9 +290,7 @@ impl SyncEngine {
         report.balance = Some(balance.balance);
         // Only when every line since the previous snapshot was in this fetch does the sum prove
         // anything: the fetch began no later than the day after the last fully synced day.
-        let contiguous = state
-            .synced_through
-            .is_some_and(|t| from <= t + Duration::days(1));
+        let contiguous = state.synced_through.is_some_and(|t| from <= t + Duration::days(1));
         if let (true, Some(previous)) = (contiguous, counts.previous_balance) {
             let expected = previous.checked_add(counts.inserted_sum);
             let (status, detail) = if expected == Some(balance.balance) {
