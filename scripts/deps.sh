@@ -19,9 +19,14 @@ need_apt() {
 
 # A Rust toolchain through rustup when cargo is missing.
 need_rust() {
-  command -v cargo >/dev/null && return 0
-  [ -x "$HOME/.cargo/bin/cargo" ] || curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
-  export PATH="$HOME/.cargo/bin:$PATH"
+  if ! command -v cargo >/dev/null; then
+    [ -x "$HOME/.cargo/bin/cargo" ] || curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  # The tests check formatting; rustup's minimal profile leaves rustfmt out.
+  if ! cargo fmt --version >/dev/null 2>&1 && command -v rustup >/dev/null; then
+    rustup component add rustfmt
+  fi
 }
 
 # Build output lives outside the clone so fresh clones (and CI) reuse it.
