@@ -5,25 +5,14 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kura_core::api::{ApiClient, ClientConfig, TokenError, TokenFuture, TokenSource};
+use kura_core::api::{ApiClient, ClientConfig};
 use kura_core::model::{LinkId, SyncRunStatus};
 use kura_core::store::Store;
 use kura_core::sync::{SyncEngine, SyncOptions};
+use kura_core::testing::{self, StaticToken};
 use kura_sandbox::{Faults, SandboxConfig};
 use rusqlite::Connection;
-use serde_json::{Value, json};
-
-struct Token(String);
-
-impl TokenSource for Token {
-    fn access_token(&self) -> TokenFuture<'_> {
-        let t = self.0.clone();
-        Box::pin(async move { Ok(t) })
-    }
-    fn refresh<'a>(&'a self, _rejected: &'a str) -> TokenFuture<'a> {
-        Box::pin(async { Err(TokenError::Unavailable { detail: "test token".into() }) })
-    }
-}
+use serde_json::json;
 
 fn count(db: &Connection, sql: &str) -> i64 {
     db.query_row(sql, [], |r| r.get(0)).unwrap()
@@ -40,15 +29,7 @@ async fn sigkill_mid_sync_leaves_a_sound_database_and_the_resync_converges() {
     .await
     .unwrap();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let issued: Value = http
-        .post(format!("{}/admin/tokens", sandbox.base_url))
-        .json(&json!({"username": "demo", "bankCode": "2011"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let issued = testing::sandbox_grant(&http, &sandbox.base_url, "demo", "2011").await;
     let token = issued["access_token"].as_str().unwrap().to_owned();
     let dir = tempfile::tempdir().unwrap();
 
@@ -93,7 +74,7 @@ async fn sigkill_mid_sync_leaves_a_sound_database_and_the_resync_converges() {
     http.put(format!("{}/admin/faults", sandbox.base_url)).json(&json!({})).send().await.unwrap();
     let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
     let client = ApiClient::new(ClientConfig::new(sandbox.base_url.clone())).unwrap();
-    let tokens = Token(token);
+    let tokens = StaticToken(token);
     let report = engine.sync_link(LinkId(1), &client, &tokens).await;
     assert_eq!(report.status, SyncRunStatus::Ok, "{:?}", report.first_error());
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();

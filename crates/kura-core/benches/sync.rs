@@ -11,40 +11,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use kura_core::api::{ApiClient, ClientConfig, TokenError, TokenFuture, TokenSource};
+use kura_core::api::{ApiClient, ClientConfig};
 use kura_core::model::{LinkId, SyncRunStatus};
 use kura_core::store::Store;
 use kura_core::sync::{SyncEngine, SyncOptions};
-use kura_core::testing;
+use kura_core::testing::{self, StaticToken};
 use kura_sandbox::SandboxConfig;
-use serde_json::{Value, json};
 
-struct Token(String);
-
-impl TokenSource for Token {
-    fn access_token(&self) -> TokenFuture<'_> {
-        let t = self.0.clone();
-        Box::pin(async move { Ok(t) })
-    }
-    fn refresh<'a>(&'a self, _rejected: &'a str) -> TokenFuture<'a> {
-        Box::pin(async { Err(TokenError::Unavailable { detail: "benchmark token".into() }) })
-    }
-}
-
-async fn token(base: &str, username: &str, bank: &str) -> Token {
-    let body: Value = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(format!("{base}/admin/tokens"))
-        .json(&json!({"username": username, "bankCode": bank}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    Token(body["access_token"].as_str().unwrap().to_owned())
+async fn token(base: &str, username: &str, bank: &str) -> StaticToken {
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let grant = testing::sandbox_grant(&http, base, username, bank).await;
+    StaticToken(grant["access_token"].as_str().unwrap().to_owned())
 }
 
 fn link(store: &mut Store, bank: &str) -> LinkId {

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::api::{TokenError, TokenFuture, TokenSource};
 use crate::model::{AccountId, AsOf, BalanceReading, LinkId, NewLink, RemoteAccount, Transaction};
 use crate::store::{AccountSyncBatch, Store, SyncCounts};
 
@@ -88,4 +89,38 @@ pub fn store_lines(
     fetched_at: DateTime<Utc>,
 ) -> SyncCounts {
     store_sync(store, account, lines, None, None, fetched_at)
+}
+
+/// An access token that cannot be refreshed: for syncs against a sandbox that never refuses it.
+pub struct StaticToken(pub String);
+
+impl TokenSource for StaticToken {
+    fn access_token(&self) -> TokenFuture<'_> {
+        let token = self.0.clone();
+        Box::pin(async move { Ok(token) })
+    }
+
+    fn refresh<'a>(&'a self, _rejected: &'a str) -> TokenFuture<'a> {
+        Box::pin(async { Err(TokenError::Unavailable { detail: "a fixed test token cannot be refreshed".into() }) })
+    }
+}
+
+/// Tokens for `username` at `bank_code`, both scopes, straight from the sandbox's loopback admin
+/// API (`POST /admin/tokens`) instead of a browser login: the sandbox's JSON answer
+/// (`access_token`, `refresh_token`, `expires_in`).
+pub async fn sandbox_grant(
+    http: &reqwest::Client,
+    base_url: &str,
+    username: &str,
+    bank_code: &str,
+) -> serde_json::Value {
+    http.post(format!("{base_url}/admin/tokens"))
+        .json(&serde_json::json!({"username": username, "bankCode": bank_code, "scope": "balance transactions"}))
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .expect("the sandbox's admin API issues tokens")
+        .json()
+        .await
+        .expect("the sandbox answers JSON")
 }

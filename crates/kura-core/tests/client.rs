@@ -14,6 +14,7 @@ use axum::routing::get;
 use chrono::{Duration as Days, NaiveDate};
 use kura_core::api::{ApiClient, ApiError, TokenError};
 use kura_core::model::Transaction;
+use kura_core::testing::{self, StaticToken};
 use serde_json::{Value, json};
 use sync_support::*;
 
@@ -253,29 +254,8 @@ async fn tokens_over_tls(sandbox: &kura_sandbox::Sandbox, ca: &std::path::Path) 
         .tls_certs_merge(reqwest::Certificate::from_pem_bundle(&std::fs::read(ca).unwrap()).unwrap())
         .build()
         .unwrap();
-    let body: Value = http
-        .post(format!("{}/admin/tokens", sandbox.base_url))
-        .json(&json!({"username": "demo", "bankCode": "2011"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    StaticToken(body["access_token"].as_str().unwrap().to_owned())
-}
-
-/// A token that cannot be refreshed: for servers that never refuse it.
-struct StaticToken(String);
-
-impl kura_core::api::TokenSource for StaticToken {
-    fn access_token(&self) -> kura_core::api::TokenFuture<'_> {
-        let t = self.0.clone();
-        Box::pin(async move { Ok(t) })
-    }
-    fn refresh<'a>(&'a self, _rejected: &'a str) -> kura_core::api::TokenFuture<'a> {
-        Box::pin(async move { Err(TokenError::ReauthRequired { detail: "static test token".into() }) })
-    }
+    let grant = testing::sandbox_grant(&http, &sandbox.base_url, "demo", "2011").await;
+    StaticToken(grant["access_token"].as_str().unwrap().to_owned())
 }
 
 // ---- hostile servers the sandbox never imitates ----

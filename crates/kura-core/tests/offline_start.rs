@@ -24,15 +24,7 @@ use sync_support::*;
 /// Tokens for demo at 2011 from the sandbox, with the access token already expired so the first
 /// request must refresh it.
 async fn expired_tokens(base_url: &str) -> TokenSet {
-    let body: Value = admin()
-        .post(format!("{base_url}/admin/tokens"))
-        .json(&json!({"username": "demo", "bankCode": "2011", "scope": "balance transactions"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = testing::sandbox_grant(&admin(), base_url, "demo", "2011").await;
     TokenSet {
         access_token: body["access_token"].as_str().unwrap().to_owned(),
         refresh_token: Some(body["refresh_token"].as_str().unwrap().to_owned()),

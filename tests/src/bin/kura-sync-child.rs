@@ -5,22 +5,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use kura_core::api::{ApiClient, ClientConfig, TokenError, TokenFuture, TokenSource};
+use kura_core::api::{ApiClient, ClientConfig};
 use kura_core::store::Store;
 use kura_core::sync::{SyncEngine, SyncOptions};
-use kura_core::testing;
-
-struct Token(String);
-
-impl TokenSource for Token {
-    fn access_token(&self) -> TokenFuture<'_> {
-        let t = self.0.clone();
-        Box::pin(async move { Ok(t) })
-    }
-    fn refresh<'a>(&'a self, _rejected: &'a str) -> TokenFuture<'a> {
-        Box::pin(async { Err(TokenError::Unavailable { detail: "the crash test's token cannot be refreshed".into() }) })
-    }
-}
+use kura_core::testing::{self, StaticToken};
 
 #[tokio::main]
 async fn main() {
@@ -34,6 +22,6 @@ async fn main() {
     let link = store.upsert_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).expect("record the link");
     let client = ApiClient::new(ClientConfig::new(base)).expect("client");
     let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
-    let report = engine.sync_link(link, &client, &Token(token)).await;
+    let report = engine.sync_link(link, &client, &StaticToken(token)).await;
     println!("{:?} {} new", report.status, report.new_transactions());
 }

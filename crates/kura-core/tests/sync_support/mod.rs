@@ -75,15 +75,7 @@ pub async fn tokens(sandbox: &Sandbox, username: &str, bank_code: &str) -> Sandb
 
 /// [`tokens`] from the sandbox at `base_url` (one served by the test itself).
 pub async fn tokens_at(base_url: &str, username: &str, bank_code: &str) -> SandboxTokens {
-    let body: Value = admin()
-        .post(format!("{base_url}/admin/tokens"))
-        .json(&json!({"username": username, "bankCode": bank_code, "scope": "balance transactions"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = kura_core::testing::sandbox_grant(&admin(), base_url, username, bank_code).await;
     SandboxTokens {
         token_url: format!("{base_url}/oauth/token"),
         pair: Mutex::new((
