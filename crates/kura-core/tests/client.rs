@@ -60,15 +60,7 @@ async fn accounts_balance_and_history_parse_into_yen_and_jst() {
 
 #[tokio::test]
 async fn large_history_is_followed_across_many_pages() {
-    let sandbox = start_with(kura_sandbox::SandboxConfig {
-        today: Some(today()),
-        large_transactions: Some(2_600),
-        ..Default::default()
-    })
-    .await;
-    let tokens = tokens(&sandbox, "bench", "2011").await;
-    let client = client(&sandbox);
-    let id = client.accounts(&tokens).await.unwrap().accounts[0].account_id.clone();
+    let (_sandbox, tokens, client, id) = large_account(2_600).await;
     let (from, to) = window();
     let mut pager = client.transactions(&tokens, &id, from, to);
     let mut all = Vec::new();
@@ -170,16 +162,23 @@ async fn malformed_and_truncated_bodies_are_reported_then_retried_next_time() {
     assert_eq!(client.accounts(&tokens).await.unwrap().accounts.len(), 4);
 }
 
-async fn paged_history(faults_on: Value) -> (Vec<Transaction>, Vec<Transaction>, Result<Vec<Transaction>, ApiError>) {
+/// The sandbox's `bench` user, whose one account holds `lines` lines: the sandbox, its tokens, a
+/// client and the account's id.
+async fn large_account(lines: u64) -> (kura_sandbox::Sandbox, SandboxTokens, ApiClient, String) {
     let sandbox = start_with(kura_sandbox::SandboxConfig {
         today: Some(today()),
-        large_transactions: Some(1_200),
+        large_transactions: Some(lines),
         ..Default::default()
     })
     .await;
     let tokens = tokens(&sandbox, "bench", "2011").await;
     let client = client(&sandbox);
     let id = client.accounts(&tokens).await.unwrap().accounts[0].account_id.clone();
+    (sandbox, tokens, client, id)
+}
+
+async fn paged_history(faults_on: Value) -> (Vec<Transaction>, Vec<Transaction>, Result<Vec<Transaction>, ApiError>) {
+    let (sandbox, tokens, client, id) = large_account(1_200).await;
     let (from, to) = window();
     let clean = client.all_transactions(&tokens, &id, from, to).await.unwrap();
     faults(&sandbox, json!({"omitItemKey": true})).await;

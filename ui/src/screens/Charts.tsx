@@ -68,14 +68,7 @@ function BalanceChart({ points, gaps }: { points: BalancePointItem[]; gaps: GapI
   const last = points[points.length - 1];
   return (
     <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`${t("charts.balance")}: ${formatYen(last.balance)}`}>
-      {scale.ticks.map((v) => (
-        <g key={v}>
-          <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="grid" />
-          <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" className="axis">
-            {formatYen(v)}
-          </text>
-        </g>
-      ))}
+      <YenGrid ticks={scale.ticks} y={y} />
       {gaps.map((g) => (
         <rect key={g.dateFrom} x={x(g.dateFrom)} width={Math.max(2, x(g.dateTo) - x(g.dateFrom))} y={PAD.top} height={H - PAD.top - PAD.bottom} className="gap">
           <title>{`${formatCalendarDate(g.dateFrom)}–${formatCalendarDate(g.dateTo)}`}</title>
@@ -101,14 +94,7 @@ function MonthlyChart({ months }: { months: MonthTotalItem[] }) {
   return (
     <>
       <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={t("charts.monthly")}>
-        {scale.ticks.map((v) => (
-          <g key={v}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="grid" />
-            <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" className="axis">
-              {formatYen(v)}
-            </text>
-          </g>
-        ))}
+        <YenGrid ticks={scale.ticks} y={y} />
         {months.map((m, i) => {
           const cx = PAD.left + band * i + band / 2;
           return (
@@ -129,6 +115,22 @@ function MonthlyChart({ months }: { months: MonthTotalItem[] }) {
       <p className="legend small">
         <span className="swatch income" /> {t("charts.income")} <span className="swatch expense" /> {t("charts.expense")}
       </p>
+    </>
+  );
+}
+
+/** The horizontal grid lines of a chart, each labelled with its amount in yen. */
+function YenGrid({ ticks, y }: { ticks: number[]; y: (v: number) => number }) {
+  return (
+    <>
+      {ticks.map((v) => (
+        <g key={v}>
+          <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="grid" />
+          <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" className="axis">
+            {formatYen(v)}
+          </text>
+        </g>
+      ))}
     </>
   );
 }
