@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GapItem } from "../bindings/commands";
-import { gapDeadline, gapsInRange, withGapMarkers } from "./gaps";
+import { gapDeadline, gapsInRange, gapsInSlice, withGapMarkers } from "./gaps";
 
 const gap = (dateFrom: string, dateTo: string): GapItem => ({ dateFrom, dateTo, detectedAt: "2026-11-24T00:00:00Z" });
 const row = (transactionDate: string) => ({ transactionDate });
@@ -47,6 +47,27 @@ describe("gap markers", () => {
     ]);
     expect(lines[1]).toEqual({ kind: "gap", gap: b });
     expect(withGapMarkers([], [a], true)).toEqual([]);
+  });
+
+  it("split into slices at any row, give the same lines as the whole", () => {
+    const all = [row("2026-11-20"), row("2026-10-01"), row("2026-10-01"), row("2026-06-30"), row("2026-06-01")];
+    const gaps = [gap("2026-11-21", "2026-11-21"), gap("2026-10-01", "2026-10-01"), gap("2026-07-01", "2026-09-30"), gap("2026-01-01", "2026-01-31")];
+    const whole = withGapMarkers(all, gaps, true);
+    for (let cut = 0; cut <= all.length; cut++) {
+      const first = withGapMarkers(all.slice(0, cut), gaps, false);
+      const rest = withGapMarkers(all.slice(cut), gaps, true, cut === 0 ? null : all[cut - 1].transactionDate);
+      expect([...first, ...rest]).toEqual(whole);
+    }
+  });
+
+  it("count a slice's gaps without its rows", () => {
+    const gaps = [gap("2026-07-01", "2026-09-30"), gap("2026-01-01", "2026-01-31")];
+    expect(gapsInSlice(gaps, "2026-10-01", "2026-06-30", false)).toEqual([gaps[0]]);
+    expect(gapsInSlice(gaps, "2026-10-01", "2026-06-30", true)).toEqual(gaps);
+    // An empty last slice after some rows holds the gaps older than all of them.
+    expect(gapsInSlice(gaps, "2026-06-30", null, true)).toEqual([gaps[1]]);
+    // No rows at all: no gaps.
+    expect(gapsInSlice(gaps, null, null, true)).toEqual([]);
   });
 
   it("keeps only the gaps that overlap a date filter", () => {

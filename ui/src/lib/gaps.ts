@@ -26,16 +26,31 @@ export function gapDeadline(
 export type HistoryLine<T> = { kind: "tx"; row: T } | { kind: "gap"; gap: GapItem };
 
 /**
- * The rows (newest first) with a marker where a gap lies between two of them. Gaps older than
- * every row are placed only once the list is `complete`, since older rows may still load.
+ * The gaps that sit in one slice of the history (newest first), newest first: older than the
+ * slice before it (whose last row is dated `after`; null for the first slice) and newer than the
+ * slice's last row (dated `lastDate`; null when the slice is empty). Gaps older than every row
+ * belong to the slice only once the list is `complete`, since older rows may still load.
+ */
+export function gapsInSlice(gaps: GapItem[], after: string | null, lastDate: string | null, complete: boolean): GapItem[] {
+  // No rows at all: nothing to mark a gap between.
+  if (after === null && lastDate === null) return [];
+  return gaps
+    .filter((g) => (after === null || g.dateFrom <= after) && (complete || (lastDate !== null && g.dateFrom > lastDate)))
+    .sort((a, b) => b.dateFrom.localeCompare(a.dateFrom));
+}
+
+/**
+ * The rows of a slice of the history (newest first; the whole of it by default) with a marker
+ * where a gap lies between two of them — or at the slice's boundary, always in the slice below
+ * the gap (see gapsInSlice).
  */
 export function withGapMarkers<T extends { transactionDate: string }>(
   rows: T[],
   gaps: GapItem[],
   complete: boolean,
+  after: string | null = null,
 ): HistoryLine<T>[] {
-  if (rows.length === 0) return [];
-  const pending = [...gaps].sort((a, b) => b.dateFrom.localeCompare(a.dateFrom));
+  const pending = gapsInSlice(gaps, after, rows.at(-1)?.transactionDate ?? null, complete);
   const lines: HistoryLine<T>[] = [];
   let next = 0;
   for (const row of rows) {
@@ -44,7 +59,7 @@ export function withGapMarkers<T extends { transactionDate: string }>(
     }
     lines.push({ kind: "tx", row });
   }
-  if (complete) while (next < pending.length) lines.push({ kind: "gap", gap: pending[next++] });
+  while (next < pending.length) lines.push({ kind: "gap", gap: pending[next++] });
   return lines;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { visibleWindow } from "./virtual";
+import { range, visibleWindow } from "./virtual";
 
 describe("visibleWindow", () => {
   it("renders only the rows in view plus the overscan", () => {
@@ -20,5 +20,12 @@ describe("visibleWindow", () => {
   });
   it("handles an empty list", () => {
     expect(visibleWindow(0, 360, 36, 0)).toEqual({ start: 0, end: 0, offsetTop: 0, totalHeight: 0 });
+  });
+});
+
+describe("range", () => {
+  it("lists the indexes from start up to end", () => {
+    expect(range(3, 6)).toEqual([3, 4, 5]);
+    expect(range(5, 5)).toEqual([]);
   });
 });

@@ -29,3 +29,8 @@ export function visibleWindow(
   const end = Math.min(rowCount, first + visible + overscan);
   return { start, end, offsetTop: start * rowHeight, totalHeight };
 }
+
+/** The indexes [start, end). */
+export function range(start: number, end: number): number[] {
+  return Array.from({ length: Math.max(0, end - start) }, (_, i) => start + i);
+}
