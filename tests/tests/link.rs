@@ -431,3 +431,117 @@ async fn a_refused_client_secret_links_nothing_and_is_not_kept() {
     assert!(missing.stderr.contains("--client-secret-stdin"), "{}", missing.stderr);
     assert!(!kura.url_file().exists(), "{}", missing.stdout);
 }
+
+/// `kura serve` of this home: its base URL, the session token, the child, and all it prints
+/// (read as it comes, so a full pipe never stops the server).
+async fn serve(kura: &Kura) -> (String, String, tokio::process::Child, tokio::task::JoinHandle<Vec<u8>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
+    let mut child = kura
+        .command(&["serve"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kura serve starts");
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).await.unwrap();
+    // "Kura is ready at http://127.0.0.1:PORT/#token=TOKEN"
+    let rest = line.trim().split_once("http://").unwrap_or_else(|| panic!("{line}")).1;
+    let (host, token) = rest.split_once("/#token=").unwrap();
+    let (base, token) = (format!("http://{host}"), token.to_owned());
+    let stderr = child.stderr.take().unwrap();
+    let printed = tokio::spawn(async move {
+        let mut all = line.into_bytes();
+        let mut rest = stdout.chain(stderr);
+        rest.read_to_end(&mut all).await.unwrap();
+        all
+    });
+    (base, token, child, printed)
+}
+
+/// One command through `kura serve`'s HTTP transport, as the UI calls it.
+async fn call(base: &str, token: &str, command: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/{command}"))
+        .header("x-kura-token", token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+/// Polls `linkStatus` until the attempt ends.
+async fn attempt_outcome(base: &str, token: &str, started: &serde_json::Value) -> serde_json::Value {
+    for _ in 0..600 {
+        let (_, status) =
+            call(base, token, "linkStatus", serde_json::json!({ "attemptId": started["attemptId"] })).await;
+        if status["state"] != "waiting" {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the link attempt never ended");
+}
+
+/// The app's link dialog for a confidential client: the union asks for the secret, a refused one
+/// is not kept, an accepted one is, and unlinking the profile's last link deletes it and says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_asks_for_the_client_secret_and_keeps_only_an_accepted_one() {
+    const SECRET: &str = kura_sandbox::oauth::INTERMEDIARY_NATIVE_SECRET;
+    let kura = Kura::start().await;
+    write_intermediary_profile(&kura);
+    let (base, token, mut server, printed) = serve(&kura).await;
+
+    // No secret stored: the attempt stops before the browser opens, with the kind the UI asks on.
+    let (status, missing) = call(&base, &token, "linkStart", serde_json::json!({ "bankCode": "2011" })).await;
+    assert_eq!((status, missing["kind"].as_str()), (500, Some("clientSecret")), "{missing}");
+    assert!(!kura.url_file().exists());
+
+    let chromium = Chromium::start().await;
+    let wrong = serde_json::json!({ "bankCode": "2011", "clientSecret": "not-the-secret" });
+    let (status, started) = call(&base, &token, "linkStart", wrong).await;
+    assert_eq!(status, 200, "{started}");
+    chromium.log_in(&kura.browser_url().await).await;
+    chromium.decide(true).await;
+    let refused = attempt_outcome(&base, &token, &started).await;
+    assert_eq!((refused["state"].as_str(), refused["error"]["kind"].as_str()), (Some("failed"), Some("clientSecret")));
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.contains("the secret just given was not kept"), "{message}");
+    assert!(kura.secrets().client_secret("agent").await.unwrap().is_none());
+    assert!(kura.store().links().unwrap().is_empty());
+
+    std::fs::remove_file(kura.url_file()).unwrap();
+    let right = serde_json::json!({ "bankCode": "2011", "clientSecret": format!("  {SECRET}\n") });
+    let (status, started) = call(&base, &token, "linkStart", right).await;
+    assert_eq!(status, 200, "{started}");
+    chromium.log_in(&kura.browser_url().await).await;
+    chromium.decide(true).await;
+    chromium.quit().await;
+    let linked = attempt_outcome(&base, &token, &started).await;
+    assert_eq!(linked["state"], "linked", "{linked}");
+    assert_eq!(kura.secrets().client_secret("agent").await.unwrap().as_deref(), Some(SECRET));
+
+    let link_id = linked["linkId"].as_i64().unwrap();
+    let (status, unlinked) =
+        call(&base, &token, "unlink", serde_json::json!({ "linkId": link_id, "purge": true })).await;
+    assert_eq!(status, 200, "{unlinked}");
+    assert_eq!(
+        (unlinked["revokedAtUnion"].as_bool(), unlinked["clientSecretDeleted"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert!(kura.secrets().client_secret("agent").await.unwrap().is_none());
+
+    // A public client has no secret to give.
+    std::fs::write(kura.home.path().join("config/profiles.toml"), "").unwrap();
+    let public = serde_json::json!({ "bankCode": "2011", "clientSecret": SECRET });
+    let (status, refused) = call(&base, &token, "linkStart", public).await;
+    assert_eq!((status, refused["kind"].as_str()), (500, Some("config")), "{refused}");
+
+    server.kill().await.unwrap();
+    let printed = String::from_utf8_lossy(&printed.await.unwrap()).into_owned();
+    for secret in [SECRET, "not-the-secret"] {
+        assert!(files_containing(kura.home.path(), secret).is_empty(), "a secret is in Kura's folders");
+        assert!(!printed.contains(secret), "a secret is in Kura's output");
+    }
+}

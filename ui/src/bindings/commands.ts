@@ -3,7 +3,7 @@
 
 export type CommandFailure = { kind: ErrorKind, message: string, hint: string | null, };
 
-export type ErrorKind = "unknownCommand" | "badRequest" | "invalid" | "notFound" | "network" | "reauthRequired" | "accessDenied" | "timedOut" | "browser" | "loopback" | "keyring" | "config" | "storage" | "remote" | "export";
+export type ErrorKind = "unknownCommand" | "badRequest" | "invalid" | "notFound" | "network" | "reauthRequired" | "accessDenied" | "timedOut" | "browser" | "loopback" | "keyring" | "clientSecret" | "config" | "storage" | "remote" | "export";
 
 export type InstitutionsSearchRequest = { 
 /**
@@ -37,7 +37,13 @@ export type LinkStartRequest = {
 /**
  * The union's 4-digit code (also for re-authenticating an existing link).
  */
-bankCode: string, };
+bankCode: string, 
+/**
+ * The client secret of the union's profile (a confidential client), given by the user
+ * when the `clientSecret` error asked for it. Kept in the OS credential store only if
+ * the union accepts it.
+ */
+clientSecret?: string, };
 
 export type LinkStartResponse = { 
 /**
@@ -51,7 +57,7 @@ authorizationUrl: string, };
 
 export type LinkStatusRequest = { attemptId: number, };
 
-export type LinkAttemptStatus = { "state": "waiting" } | { "state": "linked", link_id: number, } | { "state": "failed", error: CommandFailure, };
+export type LinkAttemptStatus = { "state": "waiting" } | { "state": "linked", linkId: number, } | { "state": "failed", error: CommandFailure, };
 
 export type UnlinkRequest = { linkId: number, 
 /**
@@ -68,7 +74,11 @@ revokedAtUnion: boolean,
 /**
  * Why the union could not be told, when it could not.
  */
-revokeError: CommandFailure | null, };
+revokeError: CommandFailure | null, 
+/**
+ * Whether the profile's client secret left the credential store with its last link.
+ */
+clientSecretDeleted: boolean, };
 
 export type OverviewRequest = Record<symbol, never>;
 

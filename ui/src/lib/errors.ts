@@ -32,6 +32,7 @@ const FAILURE_KEYS: Record<FailureKind, Keys> = {
   browser: ["error.browser", "error.browser.do"],
   loopback: ["error.loopback", "error.loopback.do"],
   keyring: ["error.keyring", "error.keyring.do"],
+  clientSecret: ["error.clientSecret", "error.clientSecret.do"],
   config: ["error.config", "error.config.do"],
   storage: ["error.storage", "error.storage.do"],
   remote: ["error.remote", "error.remote.do"],

@@ -19,6 +19,10 @@ export function LinkFlow(props: { bankCode: string; bankName: string; onDone: ()
   const { t } = useLocale();
   const [phase, setPhase] = useState<Phase>({ name: "starting" });
   const [attempt, setAttempt] = useState(0);
+  // A confidential client's secret, typed when the union asked for it; sent with every attempt
+  // of this flow, since the core keeps it only once the union has accepted it.
+  const [secret, setSecret] = useState("");
+  const [secretGiven, setSecretGiven] = useState<string | undefined>(undefined);
   const done = useRef(props.onDone);
   done.current = props.onDone;
 
@@ -26,7 +30,7 @@ export function LinkFlow(props: { bankCode: string; bankName: string; onDone: ()
     let stopped = false;
     let timer: number | undefined;
     setPhase({ name: "starting" });
-    call("linkStart", { bankCode: props.bankCode })
+    call("linkStart", { bankCode: props.bankCode, clientSecret: secretGiven })
       .then((started) => {
         if (stopped) return;
         setPhase({ name: "waiting", url: started.authorizationUrl });
@@ -53,7 +57,16 @@ export function LinkFlow(props: { bankCode: string; bankName: string; onDone: ()
       stopped = true;
       window.clearTimeout(timer);
     };
+    // A new secret starts a new attempt through `attempt`; it is not a dependency of its own.
   }, [props.bankCode, attempt]);
+
+  const submitSecret = (e: React.FormEvent) => {
+    e.preventDefault();
+    if (secret.trim() === "") return;
+    setSecretGiven(secret);
+    setSecret("");
+    setAttempt((n) => n + 1);
+  };
 
   return (
     <section className="card link-flow" aria-live="polite">
@@ -78,6 +91,24 @@ export function LinkFlow(props: { bankCode: string; bankName: string; onDone: ()
       {phase.name === "failed" && (
         <>
           <ErrorPanel failure={phase.failure} title={t("link.failed")} />
+          {phase.failure.kind === "clientSecret" && (
+            <form className="row secret-form" onSubmit={submitSecret}>
+              <label className="grow">
+                <span>{t("link.secret")}</span>
+                <input
+                  type="password"
+                  autoComplete="off"
+                  spellCheck={false}
+                  value={secret}
+                  onChange={(e) => setSecret(e.target.value)}
+                  data-testid="client-secret"
+                />
+              </label>
+              <button type="submit" disabled={secret.trim() === ""}>
+                {t("link.secretSubmit")}
+              </button>
+            </form>
+          )}
           <div className="row">
             <button type="button" onClick={() => setAttempt((n) => n + 1)}>
               {t("link.retry")}

@@ -79,7 +79,8 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
   const unlink = async () => {
     try {
       const r = await call("unlink", { linkId: l.id, purge });
-      onUnlinked(r.revokedAtUnion || !r.revokeError ? t("links.unlinked") : t("links.unlinkedNotRevoked"));
+      const said = r.revokedAtUnion || !r.revokeError ? t("links.unlinked") : t("links.unlinkedNotRevoked");
+      onUnlinked(r.clientSecretDeleted ? `${said} ${t("links.secretDeleted")}` : said);
     } catch (e) {
       setError(e);
     }

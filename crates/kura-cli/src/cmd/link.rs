@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::Utc;
 use kura_core::institutions;
-use kura_core::oauth::{self, Browser, LinkError, OAuthError, consent};
+use kura_core::oauth::{self, Browser, OAuthError, consent};
 use kura_core::profile::Profiles;
 use kura_core::secrets::SecretStore;
 use kura_core::store::{self, Store};
@@ -37,18 +37,12 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
     let data_dir = store::data_dir(global.data_dir.as_deref())?;
     let mut store = Store::open(Some(&data_dir))?;
     let secrets = SecretStore::for_data_dir(&data_dir)?;
-    // The secret this attempt replaces, put back if the union refuses the new one.
-    let replaced_secret = if args.client_secret_stdin {
-        anyhow::ensure!(
-            profile.confidential,
-            "profile `{}` is not a confidential client (`confidential = true` in profiles.toml), so it has no client secret",
-            profile.name
-        );
-        let secret = read_client_secret()?;
-        let replaced = secrets.client_secret(&profile.name).await?;
-        secrets.set_client_secret(&profile.name, &secret).await?;
-        println!("Stored the client secret of profile `{}` in the OS credential store.", profile.name);
-        Some(replaced)
+    let secret = if args.client_secret_stdin {
+        // Before asking for a secret that could not be used.
+        if !profile.confidential {
+            return Err(OAuthError::NotConfidential(profile.name).into());
+        }
+        Some(read_client_secret()?)
     } else {
         None
     };
@@ -67,25 +61,18 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
         );
     };
     let profile_name = profile.name.clone();
-    let linked = match oauth::link(&mut store, &secrets, profile, &browser, timeout, |url| show_url(url)).await {
-        Ok(linked) => linked,
-        Err(LinkError::OAuth(refused @ OAuthError::ClientRefused { .. })) => {
-            // A secret the union refused must not stay to fail every sync.
-            let kept = match replaced_secret {
-                Some(Some(previous)) => {
-                    secrets.set_client_secret(&profile_name, &previous).await?;
-                    "the previously stored secret is kept"
-                }
-                Some(None) => {
-                    secrets.delete_client_secret(&profile_name).await?;
-                    "the secret just given was not kept"
-                }
-                None => "the stored secret is unchanged",
-            };
-            anyhow::bail!("{refused} Nothing was linked; {kept}.");
+    let linked = match &secret {
+        Some(secret) => {
+            oauth::link_with_client_secret(&mut store, &secrets, profile, secret, &browser, timeout, |url| {
+                show_url(url)
+            })
+            .await?
         }
-        Err(e) => return Err(e.into()),
+        None => oauth::link(&mut store, &secrets, profile, &browser, timeout, |url| show_url(url)).await?,
     };
+    if secret.is_some() {
+        println!("Stored the client secret of profile `{profile_name}` in the OS credential store.");
+    }
     println!("Linked {union}: {} account(s).", linked.accounts.len());
     for a in &linked.accounts {
         println!(

@@ -62,6 +62,9 @@ pub enum ErrorKind {
     Loopback,
     /// The OS credential store is missing or locked.
     Keyring,
+    /// The union's profile is a confidential client whose secret is missing or was refused:
+    /// the UI asks for it and starts the link again with it.
+    ClientSecret,
     /// profiles.toml or the union's configuration is wrong.
     Config,
     /// The local database or a file could not be read or written.
@@ -92,6 +95,7 @@ impl CommandError {
             CommandError::OAuth(e) | CommandError::Link(LinkError::OAuth(e)) => oauth_kind(e),
             CommandError::Link(LinkError::Accounts(e)) => api_kind(e),
             CommandError::Link(LinkError::WrongUnion { .. }) => ErrorKind::Remote,
+            CommandError::Link(LinkError::SecretRefused { .. }) => ErrorKind::ClientSecret,
             CommandError::Secrets(_) => ErrorKind::Keyring,
             CommandError::Profile(_) => ErrorKind::Config,
             CommandError::Export(_) => ErrorKind::Export,
@@ -136,8 +140,10 @@ fn oauth_kind(e: &OAuthError) -> ErrorKind {
         O::TimedOut(_) => ErrorKind::TimedOut,
         O::InvalidGrant(_) | O::NoRefreshToken => ErrorKind::ReauthRequired,
         O::Network(_) => ErrorKind::Network,
-        O::Secrets(_) | O::MissingClientSecret(_) => ErrorKind::Keyring,
-        O::Profile(_) | O::Discovery { .. } | O::ClientRefused { .. } => ErrorKind::Config,
+        O::Secrets(_) => ErrorKind::Keyring,
+        O::MissingClientSecret(_) | O::ClientRefused { confidential: true, .. } => ErrorKind::ClientSecret,
+        O::EmptyClientSecret => ErrorKind::Invalid,
+        O::Profile(_) | O::Discovery { .. } | O::ClientRefused { .. } | O::NotConfidential(_) => ErrorKind::Config,
         O::Browser { .. } => ErrorKind::Browser,
         O::Listen(_) => ErrorKind::Loopback,
         O::Authorization { .. }

@@ -103,11 +103,27 @@ fn bank_name(code: &str) -> String {
     institutions::by_code(code).map_or_else(|| code.to_owned(), |i| i.name.clone())
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkStartRequest {
     /// The union's 4-digit code (also for re-authenticating an existing link).
     pub bank_code: String,
+    /// The client secret of the union's profile (a confidential client), given by the user
+    /// when the `clientSecret` error asked for it. Kept in the OS credential store only if
+    /// the union accepts it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub client_secret: Option<String>,
+}
+
+// By hand, so a logged request never shows the secret.
+impl std::fmt::Debug for LinkStartRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkStartRequest")
+            .field("bank_code", &self.bank_code)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -141,10 +157,22 @@ pub async fn start(ctx: &AppContext, req: LinkStartRequest) -> Result<LinkStartR
                 let _ = tx.send(Ok(url.to_string()));
             }
         };
-        let outcome = oauth::link(&mut store, &secrets, profile, &browser, DEFAULT_TIMEOUT, show_url)
-            .await
-            .map(|linked| linked.link.id)
-            .map_err(CommandError::from);
+        let linked = match req.client_secret {
+            Some(secret) => {
+                oauth::link_with_client_secret(
+                    &mut store,
+                    &secrets,
+                    profile,
+                    &secret,
+                    &browser,
+                    DEFAULT_TIMEOUT,
+                    show_url,
+                )
+                .await
+            }
+            None => oauth::link(&mut store, &secrets, profile, &browser, DEFAULT_TIMEOUT, show_url).await,
+        };
+        let outcome = linked.map(|linked| linked.link.id).map_err(CommandError::from);
         // Failed before the address was shown: the caller of `start` gets the error itself.
         let early = url_tx.lock().unwrap_or_else(|p| p.into_inner()).take();
         match (early, outcome) {
@@ -176,7 +204,7 @@ pub struct LinkStatusRequest {
 
 /// Where a link attempt stands.
 #[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase", tag = "state")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "state")]
 pub enum LinkAttemptStatus {
     /// Waiting for the user to log in and consent in the browser.
     Waiting,
@@ -211,6 +239,8 @@ pub struct UnlinkResponse {
     pub revoked_at_union: bool,
     /// Why the union could not be told, when it could not.
     pub revoke_error: Option<CommandFailure>,
+    /// Whether the profile's client secret left the credential store with its last link.
+    pub client_secret_deleted: bool,
 }
 
 /// Revokes the tokens at the union (RFC 7009), deletes them from the credential store, and
@@ -223,5 +253,6 @@ pub async fn unlink(ctx: &AppContext, req: UnlinkRequest) -> Result<UnlinkRespon
     Ok(UnlinkResponse {
         revoked_at_union: done.revoked,
         revoke_error: done.revoke_error.map(|e| CommandError::from(e).to_failure()),
+        client_secret_deleted: done.client_secret_deleted,
     })
 }

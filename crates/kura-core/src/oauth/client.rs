@@ -129,7 +129,7 @@ impl OAuthClient {
             .set_pkce_verifier(verifier)
             .request_async(&self.http)
             .await
-            .map_err(|e| token_error(&self.profile.name, e))?;
+            .map_err(|e| token_error(&self.profile, e))?;
         Ok(grant(response, None))
     }
 
@@ -141,7 +141,7 @@ impl OAuthClient {
             .exchange_refresh_token(&token)
             .request_async(&self.http)
             .await
-            .map_err(|e| token_error(&self.profile.name, e))?;
+            .map_err(|e| token_error(&self.profile, e))?;
         // Servers that do not rotate keep the old refresh token valid (RFC 6749 §6).
         Ok(grant(response, Some(refresh_token)))
     }
@@ -176,7 +176,7 @@ impl OAuthClient {
                 let body: serde_json::Value = response.json().await.unwrap_or_default();
                 let error = body["error"].as_str().map_or_else(|| format!("HTTP {status}"), str::to_owned);
                 let description = body["error_description"].as_str().map(str::to_owned);
-                return Err(refused(&self.profile.name, error, description));
+                return Err(refused(&self.profile, error, description));
             }
         }
         Ok(true)
@@ -198,7 +198,7 @@ fn grant(response: FederationTokenResponse, previous_refresh: Option<&str>) -> T
 }
 
 fn token_error<T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display>(
-    profile: &str,
+    profile: &Profile,
     e: RequestTokenError<TransportError, StandardErrorResponse<T>>,
 ) -> OAuthError {
     match e {
@@ -218,11 +218,14 @@ fn token_error<T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display>(
 
 /// A refusal at the token or revocation endpoint; the client's own credentials get a message
 /// that says where to fix them.
-fn refused(profile: &str, error: String, description: Option<String>) -> OAuthError {
+fn refused(profile: &Profile, error: String, description: Option<String>) -> OAuthError {
     match error.as_str() {
-        "invalid_client" | "unauthorized_client" => {
-            OAuthError::ClientRefused { profile: profile.to_owned(), error, description }
-        }
+        "invalid_client" | "unauthorized_client" => OAuthError::ClientRefused {
+            profile: profile.name.clone(),
+            error,
+            description,
+            confidential: profile.confidential,
+        },
         _ => OAuthError::TokenEndpoint { error, description },
     }
 }

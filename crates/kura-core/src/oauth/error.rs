@@ -41,10 +41,15 @@ pub enum OAuthError {
     #[error("The union's token endpoint refused the request ({error}{}).", describe(.description))]
     TokenEndpoint { error: String, description: Option<String> },
     #[error(
-        "The union refused the client credentials of profile `{profile}` ({error}{}). Check `client_id` in profiles.toml, and store the client secret your intermediary issued with `kura link <union code> --client-secret-stdin`.",
-        describe(.description)
+        "The union refused the client credentials of profile `{profile}` ({error}{}). {}",
+        describe(.description),
+        if *.confidential {
+            "Check `client_id` in profiles.toml, and give the client secret your intermediary issued again (`kura link <union code> --client-secret-stdin`, or in the app's link dialog)."
+        } else {
+            "Check `client_id` in profiles.toml: the union does not know this client."
+        }
     )]
-    ClientRefused { profile: String, error: String, description: Option<String> },
+    ClientRefused { profile: String, error: String, description: Option<String>, confidential: bool },
     #[error("Cannot reach the union's authorization server: {0}. Check your connection and try again.")]
     Network(String),
     #[error("The union's authorization server sent an answer Kura does not understand ({0}).")]
@@ -52,9 +57,15 @@ pub enum OAuthError {
     #[error("The authorization server's metadata at {url} is unusable: {detail}")]
     Discovery { url: String, detail: String },
     #[error(
-        "Profile `{0}` is a confidential client, but its client secret is not in the OS credential store. Store it with `kura link <union code> --client-secret-stdin` (it reads the secret from standard input)."
+        "Profile `{0}` is a confidential client, but its client secret is not in the OS credential store. Give the secret your intermediary issued in the app's link dialog, or with `kura link <union code> --client-secret-stdin` (it reads the secret from standard input)."
     )]
     MissingClientSecret(String),
+    #[error(
+        "Profile `{0}` is a public client (no `confidential = true` in profiles.toml), so it has no client secret to give."
+    )]
+    NotConfidential(String),
+    #[error("The client secret is empty; paste the secret your intermediary issued.")]
+    EmptyClientSecret,
     #[error("This link has no refresh token; link the union again with `kura link`.")]
     NoRefreshToken,
     #[error(transparent)]

@@ -27,6 +27,27 @@ pub enum LinkError {
     Accounts(ApiError),
     #[error("The union's authorization server granted access to union {granted}, not {requested}; nothing was linked.")]
     WrongUnion { requested: String, granted: String },
+    /// The union refused a client secret given with the attempt (see [`link_with_client_secret`]).
+    #[error("{refused} Nothing was linked; {kept}.")]
+    SecretRefused { refused: OAuthError, kept: KeptSecret },
+}
+
+/// Which client secret stays in the credential store after the union refused a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeptSecret {
+    /// The secret stored before the attempt is back in place.
+    Previous,
+    /// There was none before, and the refused one was not kept.
+    None,
+}
+
+impl std::fmt::Display for KeptSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KeptSecret::Previous => "the previously stored secret is kept",
+            KeptSecret::None => "the secret just given was not kept",
+        })
+    }
 }
 
 /// What a finished link holds.
@@ -105,6 +126,51 @@ pub async fn link(
         accounts.push(account);
     }
     Ok(Linked { link: store.link(link_id)?, accounts })
+}
+
+/// [`link`] with a client secret for `profile` (a confidential client) given by the user. The
+/// token exchange reads the secret from the credential store, so it is stored first; if the
+/// attempt fails before the union has accepted it, the secret it replaced (or none) is put
+/// back, so a mistyped secret never goes on to fail every sync.
+pub async fn link_with_client_secret(
+    store: &mut Store,
+    secrets: &SecretStore,
+    profile: Profile,
+    secret: &str,
+    browser: &Browser,
+    timeout: Duration,
+    show_url: impl FnOnce(&Url),
+) -> Result<Linked, LinkError> {
+    if !profile.confidential {
+        return Err(OAuthError::NotConfidential(profile.name).into());
+    }
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return Err(OAuthError::EmptyClientSecret.into());
+    }
+    let name = profile.name.clone();
+    let replaced = secrets.client_secret(&name).await.map_err(OAuthError::from)?;
+    secrets.set_client_secret(&name, secret).await.map_err(OAuthError::from)?;
+    match link(store, secrets, profile, browser, timeout, show_url).await {
+        // Every OAuth failure comes before or at the token exchange: the secret is unproven.
+        Err(LinkError::OAuth(e)) => {
+            let kept = match replaced {
+                Some(previous) => {
+                    secrets.set_client_secret(&name, &previous).await.map_err(OAuthError::from)?;
+                    KeptSecret::Previous
+                }
+                None => {
+                    secrets.delete_client_secret(&name).await.map_err(OAuthError::from)?;
+                    KeptSecret::None
+                }
+            };
+            Err(match e {
+                refused @ OAuthError::ClientRefused { .. } => LinkError::SecretRefused { refused, kept },
+                other => LinkError::OAuth(other),
+            })
+        }
+        outcome => outcome,
+    }
 }
 
 /// The [`LinkTokens`] of a stored link, for the sync engine.

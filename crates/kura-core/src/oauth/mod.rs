@@ -18,4 +18,6 @@ pub use client::{OAuthClient, TokenGrant};
 pub use error::OAuthError;
 pub use flow::{AuthorizationAttempt, DEFAULT_TIMEOUT};
 pub use lifecycle::LinkTokens;
-pub use linking::{CachedData, LinkError, Linked, Unlinked, link, tokens_for, unlink};
+pub use linking::{
+    CachedData, KeptSecret, LinkError, Linked, Unlinked, link, link_with_client_secret, tokens_for, unlink,
+};
