@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web UI's tests: type check, Vitest (formatting, i18n, transport, virtualisation), the
-# production build (embedded into `kura`), and the Playwright end-to-end run through `kura serve`
-# against the sandbox, with the real OAuth flow and a real keyring. Screenshots land in
+# production build (embedded into `kura`), and the Playwright end-to-end runs through `kura serve`
+# against the sandbox (the main journey; a confidential client's secret in the link dialog), with
+# the real OAuth flow and a real keyring. Screenshots land in
 # target/ui-screenshots/ (kept as CI artifacts). The bindings' freshness is checked by
 # `cargo test -p kura-core` (commands::bindings).
 set -euo pipefail
@@ -25,3 +26,6 @@ for line in sys.stdin:
 echo "== ui e2e: Playwright + Chromium through kura serve, against the sandbox" >&2
 SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
   scripts/with-keyring.sh node ui/e2e/run.mjs
+echo "== ui e2e: the link dialog of a confidential client (client secret)" >&2
+SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
+  scripts/with-keyring.sh node ui/e2e/client-secret.mjs

@@ -104,15 +104,18 @@ export function LinkFlow(props: { bankCode: string; bankName: string; onDone: ()
                   data-testid="client-secret"
                 />
               </label>
-              <button type="submit" disabled={secret.trim() === ""}>
+              <button type="submit" className="primary" disabled={secret.trim() === ""}>
                 {t("link.secretSubmit")}
               </button>
             </form>
           )}
           <div className="row">
-            <button type="button" onClick={() => setAttempt((n) => n + 1)}>
-              {t("link.retry")}
-            </button>
+            {/* Without a (new) secret, trying again would only fail the same way. */}
+            {phase.failure.kind !== "clientSecret" && (
+              <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+                {t("link.retry")}
+              </button>
+            )}
             <button type="button" className="secondary" onClick={props.onCancel}>
               {t("link.cancel")}
             </button>

@@ -175,7 +175,7 @@ pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
     println!("    api_base = \"{base}\"");
     println!("    client_id = \"{id}\"");
     println!("    confidential = true");
-    println!("  then `kura link 2011 --client-secret-stdin` and paste the secret when it asks.");
+    println!("  then link 2011 in the app (it asks for the secret), or `kura link 2011 --client-secret-stdin`.");
     println!();
     println!("Serving until Ctrl-C.");
     shutdown_signal().await?;
