@@ -357,6 +357,10 @@ async fn a_confidential_client_links_refreshes_and_revokes_with_its_secret_from_
         refused.stdout,
         refused.stderr
     );
+    // Logged as the client's credentials (the app says: re-authenticate and give the secret),
+    // not as a locked keyring.
+    let last_run = kura.store().sync_runs(Some(LinkId(1)), None, 1).unwrap().remove(0);
+    assert_eq!(last_run.error_kind.as_deref(), Some("client_credentials"), "{last_run:?}");
     assert_eq!(kura.store().link(LinkId(1)).unwrap().status, LinkStatus::Active);
     assert_eq!(kura.secrets().load_tokens(1).await.unwrap().as_ref(), Some(&tokens));
     kura.secrets().set_client_secret("agent", SECRET).await.unwrap();

@@ -298,7 +298,7 @@ export type SyncProblem = { kind: SyncErrorKind, httpStatus: number | null,
  */
 message: string, };
 
-export type SyncErrorKind = "network" | "timeout" | "reauthRequired" | "unauthorized" | "tokenUnavailable" | "rateLimited" | "maintenance" | "http" | "incompatibleVersion" | "malformed" | "tooLarge" | "paging" | "insecureUrl" | "invalidUrl" | "tls" | "store" | "inactiveLink" | "other";
+export type SyncErrorKind = "network" | "timeout" | "reauthRequired" | "unauthorized" | "tokenUnavailable" | "clientCredentials" | "rateLimited" | "maintenance" | "http" | "incompatibleVersion" | "malformed" | "tooLarge" | "paging" | "insecureUrl" | "invalidUrl" | "tls" | "store" | "inactiveLink" | "other";
 
 export type ExportFormat = "csv" | "xlsx" | "ofx" | "qif" | "ledger" | "hledger" | "beancount" | "jsonl";
 

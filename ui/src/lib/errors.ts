@@ -45,6 +45,7 @@ const SYNC_KEYS: Record<SyncErrorKind, Keys> = {
   reauthRequired: ["syncError.reauthRequired", "syncError.reauthRequired.do"],
   unauthorized: ["syncError.unauthorized", "syncError.unauthorized.do"],
   tokenUnavailable: ["syncError.tokenUnavailable", "syncError.tokenUnavailable.do"],
+  clientCredentials: ["syncError.clientCredentials", "syncError.clientCredentials.do"],
   rateLimited: ["syncError.rateLimited", "syncError.rateLimited.do"],
   maintenance: ["syncError.maintenance", "syncError.maintenance.do"],
   http: ["syncError.http", "syncError.http.do"],

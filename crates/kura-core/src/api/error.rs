@@ -12,6 +12,10 @@ pub enum TokenError {
     /// The token could not be read or refreshed for a reason that may pass (network, keyring).
     #[error("could not obtain an access token: {detail}")]
     Unavailable { detail: String },
+    /// The union refused this app's client credentials, or a confidential client's secret is
+    /// missing: re-authenticating with the right secret helps, the consent is fine.
+    #[error("could not obtain an access token: {detail}")]
+    ClientCredentials { detail: String },
     /// The authorization server could not be reached to renew the token (offline, union down):
     /// a network failure like an API call's, not a problem with the consent.
     #[error(
@@ -98,6 +102,7 @@ impl ApiError {
             ApiError::Unauthorized { .. } => "unauthorized",
             ApiError::Token(TokenError::ReauthRequired { .. }) => "reauth_required",
             ApiError::Token(TokenError::Unavailable { .. }) => "token_unavailable",
+            ApiError::Token(TokenError::ClientCredentials { .. }) => "client_credentials",
             ApiError::Token(TokenError::Unreachable { .. }) => "network",
             ApiError::IncompatibleVersion { .. } => "incompatible_version",
             ApiError::Malformed { .. } => "malformed",

@@ -162,6 +162,7 @@ fn api_kind(e: &ApiError) -> ErrorKind {
         ApiError::Token(crate::api::TokenError::ReauthRequired { .. }) | ApiError::Unauthorized { .. } => {
             ErrorKind::ReauthRequired
         }
+        ApiError::Token(crate::api::TokenError::ClientCredentials { .. }) => ErrorKind::ClientSecret,
         _ => ErrorKind::Remote,
     }
 }

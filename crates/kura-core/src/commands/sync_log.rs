@@ -45,6 +45,9 @@ pub enum SyncErrorKind {
     Unauthorized,
     /// No access token could be had for another reason (e.g. the credential store is locked).
     TokenUnavailable,
+    /// The union refused the app's client credentials, or the client secret is missing:
+    /// re-authenticate and give the secret.
+    ClientCredentials,
     RateLimited,
     Maintenance,
     /// Another HTTP error status (see `httpStatus`).
@@ -77,6 +80,7 @@ impl SyncErrorKind {
             "reauth_required" => K::ReauthRequired,
             "unauthorized" => K::Unauthorized,
             "token_unavailable" => K::TokenUnavailable,
+            "client_credentials" => K::ClientCredentials,
             "rate_limited" => K::RateLimited,
             "maintenance" => K::Maintenance,
             "http" => K::Http,
@@ -227,6 +231,7 @@ mod tests {
             ApiError::Unauthorized { url: url.clone(), error_code: None, body: body.clone() },
             ApiError::Token(TokenError::ReauthRequired { detail: detail.clone() }),
             ApiError::Token(TokenError::Unavailable { detail: detail.clone() }),
+            ApiError::Token(TokenError::ClientCredentials { detail: detail.clone() }),
             ApiError::Token(TokenError::Unreachable { detail: detail.clone() }),
             ApiError::IncompatibleVersion { url: url.clone(), found: None },
             ApiError::Malformed { url: url.clone(), field: detail.clone(), detail: detail.clone(), body },

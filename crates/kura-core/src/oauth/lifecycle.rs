@@ -107,6 +107,9 @@ pub(crate) fn token_error(e: OAuthError) -> TokenError {
             TokenError::ReauthRequired { detail: e.to_string() }
         }
         OAuthError::Network(detail) => TokenError::Unreachable { detail },
+        OAuthError::ClientRefused { .. } | OAuthError::MissingClientSecret(_) => {
+            TokenError::ClientCredentials { detail: e.to_string() }
+        }
         e => TokenError::Unavailable { detail: e.to_string() },
     }
 }
