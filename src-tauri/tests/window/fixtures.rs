@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use kura_core::model::{AsOf, NewLink, RemoteAccount};
 use kura_core::secrets::{SecretStore, TokenSet};
 use kura_core::store::Store;
@@ -115,6 +115,34 @@ pub fn prefill(
     rt.block_on(secrets.save_tokens(link.0, tokens)).expect(
         "cannot store the link's tokens: run this test inside an unlocked keyring session (scripts/with-keyring.sh)",
     );
+}
+
+/// Adds history to every account of the pre-filled store: lines on the first, the tenth and the
+/// last day of the month starting `first`, and one on the day before it, as an earlier sync
+/// would have stored them. Returns how many lines went in.
+pub fn add_month_of_history(data_dir: &Path, first: NaiveDate) -> usize {
+    let mut store = Store::open(Some(data_dir)).unwrap();
+    let last = first.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap();
+    let days = [
+        (first.pred_opt().unwrap(), -777, "ﾏｴﾉﾂｷ ﾃｽｳﾘﾖｳ"),
+        (first, 180_000, "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ"),
+        (first + chrono::Days::new(9), -12_345, "ｶｰﾄﾞ ｺﾝﾋﾞﾆ"),
+        (last, -3_210, "デンキ　ダイ"),
+    ];
+    let mut added = 0;
+    for link in store.links().unwrap() {
+        for account in store.accounts_of_link(link.id).unwrap() {
+            let lines: Vec<_> = days
+                .iter()
+                .enumerate()
+                .map(|(i, (day, amount, remarks))| {
+                    testing::line(*day, *amount, None, remarks, Some(&format!("kura-month-{}-{i}", account.id)))
+                })
+                .collect();
+            added += testing::store_lines(&mut store, account.id, &lines, Utc::now()).inserted as usize;
+        }
+    }
+    added
 }
 
 /// An amount as the UI writes it: `¥1,234,567`, `-¥53,720`.

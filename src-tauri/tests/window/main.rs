@@ -7,6 +7,7 @@
 
 mod desktop;
 mod fixtures;
+mod monthly;
 mod os;
 mod webdriver;
 

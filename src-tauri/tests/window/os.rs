@@ -1,6 +1,7 @@
 //! The parts of the operating system the app talks to, observed or driven from outside: the
 //! default browser (a freedesktop default application that records what it was asked to open),
-//! the notification service's D-Bus traffic (dbus-monitor), and the GTK file chooser (xdotool).
+//! the notification service's D-Bus traffic (dbus-monitor), and the GTK file and folder choosers
+//! (xdotool).
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
@@ -142,32 +143,78 @@ impl NotificationMonitor {
     }
 }
 
+/// Creates the home's Documents folder and names it as the freedesktop user directories do
+/// (user-dirs.dirs in `XDG_CONFIG_HOME`): the app's file and folder choosers open there. GTK's
+/// folder chooser starts in "Recent" without it, where it cannot choose a folder.
+pub fn documents_folder(home: &Home) -> PathBuf {
+    let documents = home.path().join("Documents");
+    std::fs::create_dir_all(&documents).unwrap();
+    std::fs::create_dir_all(home.config_home()).unwrap();
+    std::fs::write(
+        home.config_home().join("user-dirs.dirs"),
+        format!("XDG_DOCUMENTS_DIR=\"{}\"\n", documents.display()),
+    )
+    .unwrap();
+    documents
+}
+
 /// Saves in the GTK file chooser titled `title` on `display`: types `path` into its name
 /// field (GTK takes a full path there) and presses Return, as a person would.
 pub fn save_in_file_chooser(display: &str, title: &str, path: &Path) {
-    let xdotool = |args: &[&str]| {
+    let chooser = FileChooser::find(display, title);
+    // The name field has the keyboard and holds the suggested name: replace it with the path.
+    chooser.xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    chooser.xdotool(&["type", "--delay", "20", &path.display().to_string()]);
+    chooser.xdotool(&["key", "Return"]);
+}
+
+/// Chooses `folder` in the GTK folder chooser titled `title` on `display`: opens its location
+/// field (Ctrl+L), types the folder's full path and presses Return, as a person would. The
+/// chooser must start in a folder (see [`documents_folder`]).
+pub fn choose_in_folder_chooser(display: &str, title: &str, folder: &Path) {
+    let chooser = FileChooser::find(display, title);
+    chooser.xdotool(&["key", "--clearmodifiers", "ctrl+l"]);
+    chooser.xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    // The path ends in a slash, as GTK's own completion of a folder's name does.
+    chooser.xdotool(&["type", "--delay", "20", &format!("{}/", folder.display())]);
+    chooser.xdotool(&["key", "Return"]);
+}
+
+/// A GTK file chooser on screen, with the keyboard.
+struct FileChooser<'a> {
+    display: &'a str,
+}
+
+impl FileChooser<'_> {
+    /// Waits for the chooser titled `title` and gives it the keyboard: no window manager runs
+    /// under Xvfb to do so. Keys then go in through XTEST (not sent to a window), which GTK
+    /// treats as real typing.
+    fn find<'a>(display: &'a str, title: &str) -> FileChooser<'a> {
+        let chooser = FileChooser { display };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let window = loop {
+            let (found, ids) = chooser.try_xdotool(&["search", "--onlyvisible", "--name", &format!("^{title}$")]);
+            if found && let Some(id) = ids.lines().last() {
+                break id.to_owned();
+            }
+            assert!(Instant::now() < deadline, "no file chooser titled {title:?} appeared");
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        chooser.xdotool(&["windowfocus", "--sync", &window]);
+        chooser
+    }
+
+    fn xdotool(&self, args: &[&str]) {
+        assert!(self.try_xdotool(args).0, "xdotool {args:?} failed");
+    }
+
+    fn try_xdotool(&self, args: &[&str]) -> (bool, String) {
         let out = Command::new("xdotool")
             .args(args)
-            .env("DISPLAY", display)
+            .env("DISPLAY", self.display)
             .stderr(Stdio::inherit())
             .output()
             .expect("xdotool is missing: run scripts/desktop-deps.sh");
         (out.status.success(), String::from_utf8_lossy(&out.stdout).trim().to_owned())
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let window = loop {
-        let (found, ids) = xdotool(&["search", "--onlyvisible", "--name", &format!("^{title}$")]);
-        if found && let Some(id) = ids.lines().last() {
-            break id.to_owned();
-        }
-        assert!(Instant::now() < deadline, "no file chooser titled {title:?} appeared");
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    // No window manager runs under Xvfb: give the dialog the keyboard ourselves. Keys go in
-    // through XTEST (not sent to a window), which GTK treats as real typing.
-    assert!(xdotool(&["windowfocus", "--sync", &window]).0, "cannot focus the file chooser");
-    // The name field has the keyboard and holds the suggested name: replace it with the path.
-    assert!(xdotool(&["key", "--clearmodifiers", "ctrl+a"]).0);
-    assert!(xdotool(&["type", "--delay", "20", &path.display().to_string()]).0);
-    assert!(xdotool(&["key", "Return"]).0);
+    }
 }
