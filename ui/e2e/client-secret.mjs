@@ -5,12 +5,12 @@
 // Needs what run.mjs needs: KURA_BIN, a reachable OS keyring (scripts/with-keyring.sh),
 // /usr/bin/chromium. Screenshots go to SCREENSHOT_DIR.
 
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { freePort, start as startChild, stop, waitFor } from "./support.mjs";
+import { freePort, kuraEnv, runScenario, start as startChild, waitFor } from "./support.mjs";
 
 const KURA = process.env.KURA_BIN ?? "kura";
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(process.cwd(), "..", "target", "ui-screenshots");
@@ -35,19 +35,9 @@ async function main() {
   mkdirSync(join(work, "config"));
   writeFileSync(join(work, "config", "profiles.toml"), printedProfile.replace(/^ {4}/gm, "") + "\n");
 
-  const urls = join(work, "urls.txt");
-  const opener = join(work, "open-browser.sh");
-  writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urls}'\n`);
-  chmodSync(opener, 0o755);
-  const env = {
-    KURA_DATA_DIR: join(work, "data"),
-    KURA_CONFIG_DIR: join(work, "config"),
-    KURA_SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
-    KURA_BROWSER: opener,
-  };
+  const { env, opened } = kuraEnv(work, sandboxPort);
   const { match: served } = await start("serve", ["serve"], env, /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/);
   const appUrl = served[1];
-  const opened = () => (existsSync(urls) ? readFileSync(urls, "utf8").trim().split("\n") : []);
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
   const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
@@ -102,13 +92,4 @@ async function main() {
   }
 }
 
-main()
-  .then(async () => {
-    for (const c of children) await stop(c);
-    rmSync(work, { recursive: true, force: true });
-  })
-  .catch(async (e) => {
-    console.error(e);
-    for (const c of children) await stop(c);
-    process.exitCode = 1;
-  });
+runScenario(main, children, work);

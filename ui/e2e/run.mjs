@@ -6,13 +6,13 @@
 // Needs: KURA_BIN (the kura binary, built with the UI embedded), a reachable OS keyring (run it
 // inside scripts/with-keyring.sh), /usr/bin/chromium. Screenshots go to SCREENSHOT_DIR.
 
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { freePort, start as startChild, stop, waitFor } from "./support.mjs";
+import { freePort, kuraEnv, runScenario, start as startChild, stop, waitFor } from "./support.mjs";
 
 const KURA = process.env.KURA_BIN ?? "kura";
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(process.cwd(), "..", "target", "ui-screenshots");
@@ -66,19 +66,10 @@ async function main() {
   const sandboxArgs = ["sandbox", "--port", String(sandboxPort), "--refresh-token-ttl-days", "400", "--consent-ttl-days", "400"];
   let { child: sandbox } = await start("sandbox", sandboxArgs, {}, /127\.0\.0\.1:\d+/);
 
-  // KURA_BROWSER: Kura runs this with the authorization URL; the test opens it in Chromium.
-  const urls = join(work, "urls.txt");
-  const opener = join(work, "open-browser.sh");
-  writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urls}'\n`);
-  chmodSync(opener, 0o755);
-  const env = {
-    KURA_DATA_DIR: join(work, "data"),
-    KURA_CONFIG_DIR: join(work, "config"),
-    KURA_SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
-    KURA_BROWSER: opener,
-  };
-  const startServe = async () => {
-    const { child, match } = await start("serve", ["serve"], env, /(http:\/\/127\.0\.0\.1:(\d+)\/#token=[0-9a-f]+)/);
+  // KURA_BROWSER hands the authorization URL to the test, which opens it in Chromium.
+  const { env, opened } = kuraEnv(work, sandboxPort);
+  const startServe = async (serveEnv = env) => {
+    const { child, match } = await start("serve", ["serve"], serveEnv, /(http:\/\/127\.0\.0\.1:(\d+)\/#token=[0-9a-f]+)/);
     const [, appUrl, servePort] = match;
     return { serve: child, appUrl, servePort, token: new URL(appUrl).hash.replace(/^#token=/, "") };
   };
@@ -119,9 +110,7 @@ async function main() {
     // Try the demo: the real OAuth flow in the sandbox's login page.
     await page.getByRole("button", { name: "デモを試す" }).first().click();
     await page.getByText("ブラウザで 北央信用組合 にログインし").waitFor();
-    const authUrl = await waitFor("the authorization URL", () =>
-      existsSync(urls) ? readFileSync(urls, "utf8").trim().split("\n").pop() : null,
-    );
+    const authUrl = await waitFor("the authorization URL", () => opened().pop());
     assert.match(authUrl, new RegExp(`^http://127\\.0\\.0\\.1:${sandboxPort}/oauth/authorize\\?`));
     await shot(page, "link-waiting");
     const login = await context.newPage();
@@ -236,11 +225,11 @@ async function main() {
     await page.getByRole("button", { name: "連携", exact: true }).click();
     await page.getByTestId("link-card").first().waitFor();
     await shot(page, "links");
-    const before = readFileSync(urls, "utf8").trim().split("\n").length;
+    const before = opened().length;
     await page.getByRole("button", { name: "再認証" }).click();
     const reauthUrl = await waitFor("the re-auth URL", () => {
-      const lines = readFileSync(urls, "utf8").trim().split("\n");
-      return lines.length > before ? lines.pop() : null;
+      const urls = opened();
+      return urls.length > before ? urls.pop() : null;
     });
     const again = await context.newPage();
     await again.goto(reauthUrl);
@@ -330,6 +319,76 @@ async function main() {
     await page.getByRole("heading", { name: "連携", exact: true }).waitFor();
     assert.equal((await faults({})).status, 200);
 
+    // A large account (the sandbox's bench user, 5,000 lines: 10 pages) in a fresh store: the
+    // history holds only the pages near the view, so after End to the last line, Home fetches the
+    // first page again and shows the same first rows, with the scrollbar unchanged.
+    await page.goto("about:blank");
+    await stop(serve);
+    const largePort = await freePort();
+    await start("sandbox-large", ["sandbox", "--port", String(largePort), "--large", "5000"], {}, /127\.0\.0\.1:\d+/);
+    ({ serve, appUrl, servePort, token } = await startServe({
+      ...env,
+      KURA_DATA_DIR: join(work, "large-data"),
+      KURA_CONFIG_DIR: join(work, "large-config"),
+      KURA_SANDBOX_URL: `http://127.0.0.1:${largePort}`,
+    }));
+    await page.goto(appUrl);
+    const linksBefore = readFileSync(urls, "utf8").trim().split("\n").length;
+    await page.getByRole("button", { name: "デモを試す" }).first().click();
+    const largeAuthUrl = await waitFor("the bench user's authorization URL", () => {
+      const lines = readFileSync(urls, "utf8").trim().split("\n");
+      return lines.length > linksBefore ? lines.pop() : null;
+    });
+    const bench = await context.newPage();
+    await bench.goto(largeAuthUrl);
+    await bench.locator("#username").fill("bench");
+    await bench.locator("#password").fill("bench");
+    await bench.locator('button[name="action"][value="sign_in"]').click();
+    await bench.locator('button[name="decision"][value="allow"]').click();
+    await bench.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+    await bench.close();
+    await waitFor(
+      "the bench user's first sync",
+      async () => {
+        const { runs } = await api(servePort, token, "syncLog", { linkId: null, before: null, limit: 10 });
+        return runs.length > 0 && runs.every((r) => r.state !== "running") && runs[0].state === "ok";
+      },
+      90_000,
+    );
+    const historyCalls = [];
+    page.on("request", (r) => r.url().endsWith("/api/transactions") && historyCalls.push(JSON.parse(r.postData())));
+    await page.getByRole("button", { name: "ホーム", exact: true }).click();
+    await page.getByTestId("account-card").first().click();
+    const txRows = page.getByTestId("tx-row");
+    await txRows.first().waitFor();
+    const firstRows = await txRows.evaluateAll((rows) => rows.slice(0, 5).map((r) => [r.getAttribute("aria-rowindex"), r.innerText]));
+    assert.equal(firstRows[0][0], "2");
+    await page.locator(".viewport").focus();
+    await waitFor("End to reach the last line", async () => {
+      await page.keyboard.press("End");
+      return (await page.getByTestId("row-count").innerText()) === "5,000 件";
+    });
+    await page.keyboard.press("End");
+    const table = page.getByRole("table", { name: "入出金明細" });
+    const rowCount = Number(await table.getAttribute("aria-rowcount"));
+    assert.ok(rowCount >= 5_001, `aria-rowcount ${rowCount}`);
+    await waitFor("the last line", async () =>
+      (await page.locator(`[aria-rowindex="${rowCount}"][data-testid="tx-row"], [aria-rowindex="${rowCount}"][data-testid="gap-row"]`).count()) > 0,
+    );
+    const height = await page.locator(".viewport").evaluate((el) => el.scrollHeight);
+    await shot(page, "history-end");
+    await page.keyboard.press("Home");
+    await waitFor("the first rows again", async () => {
+      const rows = await txRows.evaluateAll((rows) => rows.slice(0, 5).map((r) => [r.getAttribute("aria-rowindex"), r.innerText]));
+      return JSON.stringify(rows) === JSON.stringify(firstRows);
+    });
+    // The first page was let go on the way down and fetched again from its cursor (null).
+    assert.equal(historyCalls.filter((c) => c.cursor === null).length, 2, JSON.stringify(historyCalls.map((c) => [c.cursor, c.limit])));
+    assert.equal(await table.getAttribute("aria-rowcount"), String(rowCount));
+    assert.equal(await page.locator(".viewport").evaluate((el) => el.scrollHeight), height);
+    assert.equal(await page.getByTestId("row-count").innerText(), "5,000 件");
+    await shot(page, "history-back-to-top");
+
     assert.deepEqual(consoleErrors.filter((e) => !e.includes("502")), []);
     console.log("e2e: all steps passed");
   } catch (e) {
@@ -340,13 +399,4 @@ async function main() {
   }
 }
 
-main()
-  .then(async () => {
-    for (const c of children) await stop(c);
-    rmSync(work, { recursive: true, force: true });
-  })
-  .catch(async (e) => {
-    console.error(e);
-    for (const c of children) await stop(c);
-    process.exitCode = 1;
-  });
+runScenario(main, children, work);

@@ -1,8 +1,9 @@
 // Process and polling helpers for the scripts in ui/e2e that start Kura's binaries.
 
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort() {
@@ -50,6 +51,40 @@ export function stop(child) {
     child.on("exit", () => resolve());
     child.kill("SIGTERM");
   });
+}
+
+/**
+ * The environment of a `kura` under test in `work`: its own data and config folders, the sandbox
+ * on `sandboxPort`, and as KURA_BROWSER a script that appends each URL Kura opens to a file the
+ * test reads with `opened()` (the test then loads it in its own browser).
+ */
+export function kuraEnv(work, sandboxPort) {
+  const urls = join(work, "urls.txt");
+  const opener = join(work, "open-browser.sh");
+  writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urls}'\n`);
+  chmodSync(opener, 0o755);
+  const env = {
+    KURA_DATA_DIR: join(work, "data"),
+    KURA_CONFIG_DIR: join(work, "config"),
+    KURA_SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
+    KURA_BROWSER: opener,
+  };
+  const opened = () => (existsSync(urls) ? readFileSync(urls, "utf8").trim().split("\n") : []);
+  return { env, opened };
+}
+
+/** Runs the async `main`, then stops `children` and removes `work` (kept after a failure, to look at). */
+export function runScenario(main, children, work) {
+  main()
+    .then(async () => {
+      for (const c of children) await stop(c);
+      rmSync(work, { recursive: true, force: true });
+    })
+    .catch(async (e) => {
+      console.error(e);
+      for (const c of children) await stop(c);
+      process.exitCode = 1;
+    });
 }
 
 /** Polls `fn` every `everyMs` until it returns something truthy. */
