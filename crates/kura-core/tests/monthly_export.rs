@@ -172,3 +172,25 @@ async fn following_syncs_checks_at_once_and_tells_of_a_written_file_once() {
     follow_syncs(ctx, |run| news.push(run.status.clone())).await;
     assert_eq!(news.len(), 1, "the file exists now: nothing to tell");
 }
+
+/// sysfs takes no new file, whoever runs the test (root included), as a read-only drive would not.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_folder_that_takes_no_file_is_reported_once_with_the_same_message() {
+    let data = tempfile::tempdir().unwrap();
+    seeded(data.path(), day(2026, 11, 9));
+    let ctx = open_with(data.path(), json!({"folder": "/sys", "format": "csv"}));
+    let first = run_if_due(&ctx, today()).await.unwrap();
+    let MonthlyExportOutcome::Failed { error } = &first.status.outcome else {
+        panic!("expected a failure, got {first:?}");
+    };
+    assert!(error.message.contains("cannot write to the monthly export folder /sys"), "{error:?}");
+    assert!(!error.message.contains(".kura-write-check"), "the probe's random name is in the message: {error:?}");
+    assert!(first.news, "a new failure is reported");
+    let again = run_if_due(&ctx, today()).await.unwrap();
+    assert!(
+        matches!(&again.status.outcome, MonthlyExportOutcome::Failed { error: e } if e.message == error.message),
+        "{again:?}"
+    );
+    assert!(!again.news, "the same failure after the next sync is not reported again: {again:?}");
+}

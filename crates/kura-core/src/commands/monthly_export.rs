@@ -113,9 +113,12 @@ fn check_folder(folder: &Path) -> Result<(), CommandError> {
     }
     // Permissions alone do not tell (ACLs, read-only mounts): try a file, removed on drop.
     tempfile::Builder::new().prefix(".kura-write-check").tempfile_in(folder).map(drop).map_err(|e| {
+        // The kind, not the error, which names tempfile's random file: the message stays the same
+        // every check, so a failure repeated after every sync is reported once.
         CommandError::Invalid(format!(
-            "Kura cannot write to the monthly export folder {}: {e}; choose a folder you can write to",
-            folder.display()
+            "Kura cannot write to the monthly export folder {}: {}; choose a folder you can write to",
+            folder.display(),
+            e.kind()
         ))
     })
 }
