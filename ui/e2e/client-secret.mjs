@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { freePort, kuraEnv, runScenario, start as startChild, waitFor } from "./support.mjs";
+import { freePort, kuraEnv, nextOpened, runScenario, signInAndAllow, start as startChild } from "./support.mjs";
 
 const KURA = process.env.KURA_BIN ?? "kura";
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(process.cwd(), "..", "target", "ui-screenshots");
@@ -42,18 +42,6 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
   const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
   const page = await context.newPage();
-  /** Logs in as demo at the authorization URL Kura opened last, and allows access. */
-  const logInAndAllow = async (count) => {
-    const url = await waitFor("the authorization URL", () => opened().length === count && opened()[count - 1]);
-    const login = await context.newPage();
-    await login.goto(url);
-    await login.locator("#username").fill("demo");
-    await login.locator("#password").fill("demo");
-    await login.locator('button[name="action"][value="sign_in"]').click();
-    await login.locator('button[name="decision"][value="allow"]').click();
-    await login.waitForURL(/127\.0\.0\.1:\d+\/callback/);
-    await login.close();
-  };
   try {
     await page.goto(appUrl);
     await page.getByLabel("組合名・よみがな・4桁の金融機関コードで検索").fill("2011");
@@ -70,7 +58,7 @@ async function main() {
     await field.fill("not-the-secret");
     await page.getByRole("button", { name: "シークレットを使って連携する" }).click();
     await page.getByText("ブラウザで 北央信用組合 にログインし").waitFor();
-    await logInAndAllow(1);
+    await signInAndAllow(context, await nextOpened(opened, 0));
     await page.getByText("この組合への接続にはクライアントシークレットが必要です").waitFor();
     // The core's own words, in the panel's (closed) details.
     const details = await page.locator(".error-panel pre").textContent();
@@ -79,7 +67,7 @@ async function main() {
     // The right one links, and the dashboard fills from the first sync.
     await page.getByLabel("クライアントシークレット").fill(secret);
     await page.getByRole("button", { name: "シークレットを使って連携する" }).click();
-    await logInAndAllow(2);
+    await signInAndAllow(context, await nextOpened(opened, 1));
     await page.getByText("総残高").waitFor({ timeout: 60_000 });
     await page.getByTestId("account-card").first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, "secret-linked.png"), fullPage: true });

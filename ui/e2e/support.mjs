@@ -73,6 +73,30 @@ export function kuraEnv(work, sandboxPort) {
   return { env, opened };
 }
 
+/** The next URL Kura opens: waits until `opened()` of `kuraEnv` holds more than `before` URLs. */
+export function nextOpened(opened, before, what = "the authorization URL") {
+  return waitFor(what, () => {
+    const urls = opened();
+    return urls.length > before ? urls.pop() : null;
+  });
+}
+
+/**
+ * Signs in as `user` (the sandbox's demo logins have the password = the user name) on the
+ * sandbox's login page at `url` in a new page of the Playwright `context`, allows access, and
+ * waits until the browser is back at Kura's loopback callback.
+ */
+export async function signInAndAllow(context, url, user = "demo") {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator("#username").fill(user);
+  await page.locator("#password").fill(user);
+  await page.locator('button[name="action"][value="sign_in"]').click();
+  await page.locator('button[name="decision"][value="allow"]').click();
+  await page.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+  await page.close();
+}
+
 /** Runs the async `main`, then stops `children` and removes `work` (kept after a failure, to look at). */
 export function runScenario(main, children, work) {
   main()
