@@ -1,7 +1,7 @@
 //! The real desktop window: the debug binary under Xvfb, driven through tauri-driver and
 //! WebKitWebDriver, over a store prepared with kura-core's store API in a temporary
 //! `KURA_DATA_DIR`, syncing against an in-process sandbox; the OS around it observed (the
-//! default browser, notifications on D-Bus) and driven (the GTK file chooser) from outside.
+//! default browser, notifications on D-Bus) and driven (the GTK file and folder choosers) from outside.
 //! Needs what `scripts/desktop-deps.sh` installs, and a D-Bus session with an unlocked keyring:
 //!   scripts/with-keyring.sh cargo test -p kura-desktop --test window
 
