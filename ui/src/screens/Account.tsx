@@ -7,16 +7,26 @@ import type { Route } from "../App";
 import { ErrorPanel, GapDeadline, toFailure } from "../components";
 import { useLocale } from "../context";
 import { formatCalendarDate, formatDateTimeJst, formatYen, parseDateInput } from "../lib/format";
-import { gapsInRange, withGapMarkers } from "../lib/gaps";
+import { gapsInRange } from "../lib/gaps";
+import { evict, heldLines, layout, lineAt, nextFetch, noPages, receive } from "../lib/pages";
 import { call } from "../lib/transport";
-import { visibleWindow } from "../lib/virtual";
+import { range, visibleWindow } from "../lib/virtual";
 import { Charts } from "./Charts";
 import { ExportDialog } from "./ExportDialog";
 
-const PAGE = 500;
 const ROW_HEIGHT = 36;
-/** Fetch the next page when fewer than this many loaded rows remain below the view. */
+/**
+ * Pages of 500 rows; a page scrolled back to is asked for with room for 100 rows synced into it
+ * since the table opened (see lib/pages.ts).
+ */
+const LIMITS = { page: 500, slack: 100 };
+/** Lines above and below the view that are fetched before they scroll into it. */
 const PREFETCH_ROWS = 200;
+/**
+ * Pages held in memory (3,000 rows). The view and its prefetch margins span at most 2 pages; the
+ * rest spares a re-fetch when scrolling back a little. Memory stays flat however far one scrolls.
+ */
+const HELD_PAGES = 6;
 
 interface Filters {
   search: string;
@@ -51,6 +61,8 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
   const [exporting, setExporting] = useState(false);
+  // Bumped when the history changed under the table, which then starts again.
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     call("overview", {}).then((o) => setCard(o.accounts.find((a) => a.id === accountId) ?? null));
@@ -138,9 +150,10 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
               </label>
             </form>
             <HistoryTable
-              key={JSON.stringify(applied)}
+              key={`${JSON.stringify(applied)} ${generation}`}
               filter={filter}
               gaps={gaps}
+              onChanged={() => setGeneration((g) => g + 1)}
             />
           </>
         )}
@@ -190,36 +203,14 @@ function DateField({ label, value, onChange }: { label: string; value: string; o
   );
 }
 
-function HistoryTable({ filter, gaps }: { filter: HistoryFilter; gaps: GapItem[] }) {
+function HistoryTable({ filter, gaps, onChanged }: { filter: HistoryFilter; gaps: GapItem[]; onChanged: () => void }) {
   const { t } = useLocale();
-  const [rows, setRows] = useState<TransactionItem[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
+  const [pages, setPages] = useState(noPages<TransactionItem>);
   const [error, setError] = useState<unknown>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(480);
   const loading = useRef(false);
   const viewport = useRef<HTMLDivElement>(null);
-
-  const loadMore = async (after: string | null) => {
-    if (loading.current) return;
-    loading.current = true;
-    try {
-      const page = await call("transactions", { filter, cursor: after, limit: PAGE });
-      setRows((r) => [...r, ...page.rows]);
-      setCursor(page.nextCursor);
-      setDone(page.nextCursor === null);
-    } catch (e) {
-      setError(e);
-    } finally {
-      loading.current = false;
-    }
-  };
-
-  useEffect(() => {
-    void loadMore(null);
-    // The filter is fixed for this table's lifetime (it is keyed by it).
-  }, []);
 
   useEffect(() => {
     const el = viewport.current;
@@ -229,20 +220,43 @@ function HistoryTable({ filter, gaps }: { filter: HistoryFilter; gaps: GapItem[]
     return () => observer.disconnect();
   }, []);
 
-  // Lost periods sit between the rows around them, one line each, like a row.
-  const lines = useMemo(() => withGapMarkers(rows, gaps, done), [rows, gaps, done]);
-  const win = visibleWindow(scrollTop, height, ROW_HEIGHT, lines.length);
+  const lay = useMemo(() => layout(pages.metas, gaps), [pages.metas, gaps]);
+  const held = useMemo(() => heldLines(pages, gaps), [pages, gaps]);
+  const win = visibleWindow(scrollTop, height, ROW_HEIGHT, lay.total);
+  // Read when a page arrives: the pages by then (only fetches change them, one at a time) and the
+  // view by then, around which pages are kept.
+  const current = useRef({ pages, win });
+  current.current = { pages, win };
+  const want = nextFetch(pages, lay, win.start, win.end, win.start - PREFETCH_ROWS, win.end + PREFETCH_ROWS, LIMITS);
+
   useEffect(() => {
-    if (!done && !loading.current && lines.length > 0 && lines.length - win.end < PREFETCH_ROWS) void loadMore(cursor);
-  }, [win.end, lines.length, done]);
+    if (!want || loading.current || error) return;
+    loading.current = true;
+    call("transactions", { filter, cursor: want.cursor, limit: want.limit }).then(
+      (page) => {
+        // Before the state changes: the render it brings asks for the next page.
+        loading.current = false;
+        const next = receive(current.current.pages, want, page.rows, page.nextCursor);
+        // The store's history changed under the table (a sync): it starts again from the top.
+        if (next === null) return onChanged();
+        const { win } = current.current;
+        setPages(evict(next, layout(next.metas, gaps), win.start, win.end, HELD_PAGES));
+      },
+      (e: unknown) => {
+        loading.current = false;
+        setError(e);
+      },
+    );
+    // Each fetch changes `pages`, which asks for the next one.
+  }, [want?.page, pages, error]);
 
   if (error) return <ErrorPanel failure={toFailure(error)} />;
   return (
     <div className="history">
       <p className="small" aria-live="polite" data-testid="row-count">
-        {done ? t("account.rows", { count: rows.length }) : t("account.rowsMore", { count: rows.length })}
+        {lay.complete ? t("account.rows", { count: lay.rows }) : t("account.rowsMore", { count: lay.rows })}
       </p>
-      <div role="table" aria-label={t("account.history")} aria-rowcount={lines.length + 1}>
+      <div role="table" aria-label={t("account.history")} aria-rowcount={lay.total + 1}>
         <div role="rowgroup">
           <div className="table-head" role="row" aria-rowindex={1}>
             <span role="columnheader">{t("account.col.date")}</span>
@@ -279,15 +293,22 @@ function HistoryTable({ filter, gaps }: { filter: HistoryFilter; gaps: GapItem[]
         >
           <div style={{ height: win.totalHeight, position: "relative" }}>
             <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
-              {lines.slice(win.start, win.end).map((line, i) =>
-                line.kind === "gap" ? (
-                  <div className="tx-row gap-row" role="row" aria-rowindex={win.start + i + 2} key={`gap-${line.gap.dateFrom}`} data-testid="gap-row">
+              {range(win.start, win.end).map((index) => {
+                const line = lineAt(lay, held, index);
+                return line === null ? (
+                  <div className="tx-row" role="row" aria-rowindex={index + 2} aria-busy="true" key={`loading-${index}`} data-testid="loading-row">
+                    <span role="cell" className="small">
+                      {t("common.loading")}
+                    </span>
+                  </div>
+                ) : line.kind === "gap" ? (
+                  <div className="tx-row gap-row" role="row" aria-rowindex={index + 2} key={`gap-${line.gap.dateFrom}`} data-testid="gap-row">
                     <span role="cell">
                       {t("gap.row", { from: formatCalendarDate(line.gap.dateFrom), to: formatCalendarDate(line.gap.dateTo) })}
                     </span>
                   </div>
                 ) : (
-                  <div className="tx-row" role="row" aria-rowindex={win.start + i + 2} key={line.row.id} data-testid="tx-row">
+                  <div className="tx-row" role="row" aria-rowindex={index + 2} key={line.row.id} data-testid="tx-row">
                     <span role="cell">{formatCalendarDate(line.row.transactionDate)}</span>
                     <span role="cell" className="remarks">
                       {line.row.remarks}
@@ -302,11 +323,11 @@ function HistoryTable({ filter, gaps }: { filter: HistoryFilter; gaps: GapItem[]
                       {line.row.balanceAfter === null ? "" : formatYen(line.row.balanceAfter)}
                     </span>
                   </div>
-                ),
-              )}
+                );
+              })}
             </div>
           </div>
-          {done && rows.length === 0 && <p className="empty">{t("account.empty")}</p>}
+          {lay.complete && lay.rows === 0 && <p className="empty">{t("account.empty")}</p>}
         </div>
       </div>
     </div>
