@@ -11,6 +11,7 @@ mod monthly;
 mod sync;
 mod tray;
 mod watch;
+mod webview;
 
 use std::path::PathBuf;
 
@@ -21,10 +22,11 @@ use tauri::{Manager, WindowEvent};
 use tauri_plugin_opener::OpenerExt;
 
 fn main() -> anyhow::Result<()> {
-    software_rendering_fallback();
-    let data_dir = data_dir()?;
-    let ctx = AppContext::open(data_dir.clone())
-        .with_context(|| format!("cannot open Kura's data in {}", data_dir.display()))?;
+    webview::configure_process();
+    // `KURA_DATA_DIR` when set (the CLI honours it too, so both share one database), else where
+    // Settings moved the data (a move asked for is done here), else the platform's data folder.
+    let explicit = std::env::var_os("KURA_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from);
+    let ctx = AppContext::start(explicit).context("cannot open Kura's data")?;
 
     tauri::Builder::default()
         // First, so a second launch hands over to the running app before anything else starts.
@@ -78,7 +80,7 @@ fn open_main_window(app: &tauri::AppHandle) -> anyhow::Result<()> {
         .context("tauri.conf.json has no main window")?
         .clone();
     let opener = app.clone();
-    tauri::WebviewWindowBuilder::from_config(app, &config)?
+    let window = tauri::WebviewWindowBuilder::from_config(app, &config)?
         .on_new_window(move |url, _features| {
             if matches!(url.scheme(), "http" | "https")
                 && let Err(e) = opener.opener().open_url(url.as_str(), None::<&str>)
@@ -88,29 +90,6 @@ fn open_main_window(app: &tauri::AppHandle) -> anyhow::Result<()> {
             tauri::webview::NewWindowResponse::Deny
         })
         .build()?;
+    webview::tune(&window)?;
     Ok(())
-}
-
-/// `KURA_DATA_DIR` when set (the CLI honours it too, so both share one database), else the
-/// platform's data folder.
-fn data_dir() -> anyhow::Result<PathBuf> {
-    let explicit = std::env::var_os("KURA_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from);
-    kura_core::store::data_dir(explicit.as_deref()).context("cannot find a folder for Kura's data")
-}
-
-/// Without a GPU render node, WebKitGTK's DMA-BUF renderer falls back to a slow software path:
-/// the history scrolls at a few frames a second and the web process takes 90–180 MiB more
-/// (docs/PERFORMANCE.md). Its plain renderer is smooth there. A user's own setting wins.
-fn software_rendering_fallback() {
-    #[cfg(target_os = "linux")]
-    {
-        const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
-        let has_render_node = std::fs::read_dir("/dev/dri")
-            .map(|dir| dir.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")))
-            .unwrap_or(false);
-        if !has_render_node && std::env::var_os(VAR).is_none() {
-            // SAFETY: first thing in main, before any thread exists that could read the environment.
-            unsafe { std::env::set_var(VAR, "1") };
-        }
-    }
 }
