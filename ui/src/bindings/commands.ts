@@ -17,10 +17,9 @@ export type SettingsGetRequest = Record<symbol, never>;
 
 export type SettingsResponse = { preferences: Preferences, 
 /**
- * Where the database and settings live. Changed by starting Kura with `--data-dir` /
- * `KURA_DATA_DIR`, because moving a live database is not something to do from a form.
+ * Where the data lives, and its move, if one was asked for.
  */
-dataDir: string, databaseFile: string, minPollMinutes: number, maxPollMinutes: number, 
+dataFolder: DataFolderStatus, minPollMinutes: number, maxPollMinutes: number, 
 /**
  * The latest check of the monthly export since Kura started (`null` when it is off or not
  * checked yet): the file written or found, what it waits for, or why it failed.
@@ -28,6 +27,31 @@ dataDir: string, databaseFile: string, minPollMinutes: number, maxPollMinutes: n
 monthlyExportStatus: MonthlyExportStatus | null, };
 
 export type SettingsSetRequest = { preferences: Preferences, };
+
+export type DataFolderMoveRequest = { 
+/**
+ * The folder to move the data to at the next start: a new or empty folder, given as a full
+ * path. `null` withdraws a move asked for earlier.
+ */
+folder: string | null, };
+
+export type DataFolderStatus = { 
+/**
+ * Where the database, the settings and the keyring namespace live.
+ */
+path: string, databaseFile: string, 
+/**
+ * False when Kura was started with `--data-dir` / `KURA_DATA_DIR`: that decides the folder.
+ */
+movable: boolean, 
+/**
+ * The folder the data moves to when Kura starts next, if a move was asked for.
+ */
+pendingMove: string | null, 
+/**
+ * The move done (or failed) when Kura started, if one was asked for.
+ */
+lastMove: DataFolderMoved | null, };
 
 export type LinksListRequest = Record<symbol, never>;
 
@@ -210,6 +234,8 @@ export type Language = "ja" | "en";
 
 export type Theme = "system" | "light" | "dark";
 
+export type DataFolderMoved = { "state": "moved", from: string, } | { "state": "failed", error: CommandFailure, };
+
 export type MonthlyExportSettings = { 
 /**
  * An existing folder Kura can write to (full path).
@@ -307,6 +333,7 @@ export interface Commands {
   institutionsSearch: { request: InstitutionsSearchRequest; response: InstitutionsSearchResponse };
   settingsGet: { request: SettingsGetRequest; response: SettingsResponse };
   settingsSet: { request: SettingsSetRequest; response: SettingsResponse };
+  dataFolderMove: { request: DataFolderMoveRequest; response: DataFolderStatus };
   linksList: { request: LinksListRequest; response: LinksListResponse };
   linkStart: { request: LinkStartRequest; response: LinkStartResponse };
   linkStatus: { request: LinkStatusRequest; response: LinkAttemptStatus };
@@ -327,6 +354,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "institutionsSearch",
   "settingsGet",
   "settingsSet",
+  "dataFolderMove",
   "linksList",
   "linkStart",
   "linkStatus",

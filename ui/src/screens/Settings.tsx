@@ -1,4 +1,4 @@
-// Settings: polling interval, language, theme, the monthly export; where the data lives.
+// Settings: polling interval, language, theme, the monthly export; where the data lives (DataFolder).
 
 import { useEffect, useState } from "react";
 import type { Preferences, SettingsResponse } from "../bindings/commands";
@@ -7,6 +7,7 @@ import { useLocale } from "../context";
 import { EXPORT_CHOICES } from "../lib/exportChoices";
 import { monthlyChoiceKey, monthlySettings, monthlyStatusLine } from "../lib/monthlyExport";
 import { call, pickFolder } from "../lib/transport";
+import { DataFolder } from "./DataFolder";
 
 export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
   const { t } = useLocale();
@@ -142,11 +143,7 @@ export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
             <p>{t("settings.monthly.notChecked")}</p>
           ))}
       </fieldset>
-      <div className="field">
-        <span>{t("settings.dataDir")}</span>
-        <code>{settings.dataDir}</code>
-        <small>{t("settings.dataDirHelp")}</small>
-      </div>
+      <DataFolder initial={settings.dataFolder} />
       {error ? <ErrorPanel failure={toFailure(error)} /> : null}
       <div className="row">
         <button type="submit" className="primary">

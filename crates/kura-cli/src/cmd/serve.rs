@@ -87,8 +87,8 @@ struct Download {
 }
 
 pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
-    let data_dir = kura_core::store::data_dir(global.data_dir.as_deref())?;
-    let ctx = AppContext::open(data_dir).context("cannot open Kura's data")?;
+    // Like the desktop app, it finishes a move of the data folder asked for in Settings.
+    let ctx = AppContext::start(global.data_dir.clone()).context("cannot open Kura's data")?;
     // The scheduler syncs every link while Kura is served, as the desktop app does.
     ctx.start_syncing().context("cannot start syncing")?;
     // The monthly export the user chose in Settings; Settings shows its outcome, and the terminal

@@ -4,7 +4,7 @@
 
 use ts_rs::{Config, TS};
 
-use super::{export, history, institutions, links, monthly_export, overview, settings, sync_log};
+use super::{data_folder, export, history, institutions, links, monthly_export, overview, settings, sync_log};
 
 /// Where the generated file lives, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings/commands.ts";
@@ -18,6 +18,7 @@ pub(super) fn supporting_declarations(cfg: &Config) -> Vec<String> {
         settings::Preferences::decl(cfg),
         settings::Language::decl(cfg),
         settings::Theme::decl(cfg),
+        data_folder::DataFolderMoved::decl(cfg),
         monthly_export::MonthlyExportSettings::decl(cfg),
         monthly_export::MonthlyExportStatus::decl(cfg),
         monthly_export::MonthlyExportOutcome::decl(cfg),

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use super::CommandError;
+use super::data_folder::DataFolderMoved;
 use super::links::LinkAttemptStatus;
 use super::monthly_export::MonthlyExportStatus;
 use super::settings::Preferences;
@@ -13,7 +14,7 @@ use crate::model::LinkId;
 use crate::oauth::Browser;
 use crate::profile::Profiles;
 use crate::secrets::SecretStore;
-use crate::store::Store;
+use crate::store::{self, Store, location};
 use crate::sync::{LinkReport, SchedulerHandle};
 
 /// The open store, the credential store and the preferences of one data folder. Cheap to clone
@@ -36,10 +37,36 @@ struct Inner {
     system_browser: RwLock<Browser>,
     /// The latest monthly export check; its lock also keeps two checks from running at once.
     monthly_export: tokio::sync::Mutex<Option<MonthlyExportStatus>>,
+    /// The config folder that remembers where the data is, when the data folder may move
+    /// (it was not given with `--data-dir` / `KURA_DATA_DIR`).
+    movable_with: Option<PathBuf>,
+    last_move: Option<DataFolderMoved>,
 }
 
 impl AppContext {
-    /// Opens (creating if needed) the store in `data_dir` and reads the preferences there.
+    /// Opens Kura's data for the app: in `explicit` when given, else where it was moved to or the
+    /// platform's data folder, after finishing a move asked for in Settings. A failed move is
+    /// shown in Settings and the data is opened where it was.
+    pub fn start(explicit: Option<PathBuf>) -> Result<AppContext, CommandError> {
+        let current = store::data_dir(explicit.as_deref())?;
+        let config = crate::profile::config_dir().filter(|_| explicit.is_none());
+        let (data_dir, last_move) = match config.as_deref().map(|c| location::finish_move(c, &current)) {
+            Some(Ok(Some(to))) => (to, Some(DataFolderMoved::Moved { from: current.display().to_string() })),
+            Some(Err(e)) => {
+                tracing::error!(error = %e, "the data folder was not moved");
+                (current, Some(DataFolderMoved::Failed { error: CommandError::from(e).to_failure() }))
+            }
+            None | Some(Ok(None)) => (current, None),
+        };
+        let mut ctx = Self::open(data_dir)?;
+        let inner = Arc::get_mut(&mut ctx.inner).expect("not shared yet");
+        inner.movable_with = config;
+        inner.last_move = last_move;
+        Ok(ctx)
+    }
+
+    /// Opens (creating if needed) the store in `data_dir` and reads the preferences there. The
+    /// folder counts as given: Settings cannot move it.
     pub fn open(data_dir: PathBuf) -> Result<AppContext, CommandError> {
         let store = Store::open(Some(&data_dir))?;
         let secrets = SecretStore::for_data_dir(&data_dir)?;
@@ -56,6 +83,8 @@ impl AppContext {
                 sync_reports: tokio::sync::broadcast::channel(64).0,
                 system_browser: RwLock::new(Browser::System),
                 monthly_export: tokio::sync::Mutex::new(None),
+                movable_with: None,
+                last_move: None,
             }),
         })
     }
@@ -66,6 +95,15 @@ impl AppContext {
 
     pub fn database_file(&self) -> &Path {
         &self.inner.database_file
+    }
+
+    /// The config folder that remembers the data folder, when Settings may move it.
+    pub(super) fn movable_with(&self) -> Option<&Path> {
+        self.inner.movable_with.as_deref()
+    }
+
+    pub(super) fn last_move(&self) -> Option<&DataFolderMoved> {
+        self.inner.last_move.as_ref()
     }
 
     /// The store, locked. Hold it only for a query, never across an `.await`.

@@ -11,6 +11,7 @@ use crate::oauth::{LinkError, OAuthError};
 use crate::profile::ProfileError;
 use crate::secrets::SecretsError;
 use crate::store::StoreError;
+use crate::store::location::MoveError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -34,6 +35,8 @@ pub enum CommandError {
     Profile(#[from] ProfileError),
     #[error(transparent)]
     Export(#[from] ExportError),
+    #[error(transparent)]
+    DataFolder(#[from] MoveError),
     #[error("cannot save the settings to {path}: {source}")]
     SettingsIo { path: String, source: std::io::Error },
 }
@@ -99,6 +102,7 @@ impl CommandError {
             CommandError::Secrets(_) => ErrorKind::Keyring,
             CommandError::Profile(_) => ErrorKind::Config,
             CommandError::Export(_) => ErrorKind::Export,
+            CommandError::DataFolder(e) => move_kind(e),
         }
     }
 
@@ -151,6 +155,16 @@ fn oauth_kind(e: &OAuthError) -> ErrorKind {
         | O::MalformedCallback
         | O::TokenEndpoint { .. }
         | O::Protocol(_) => ErrorKind::Remote,
+    }
+}
+
+fn move_kind(e: &MoveError) -> ErrorKind {
+    use MoveError as M;
+    match e {
+        M::NotAbsolute(_) | M::Same(_) | M::Nested { .. } | M::NotEmpty(_) => ErrorKind::Invalid,
+        M::Explicit | M::NoConfigDir => ErrorKind::Config,
+        M::Store(e) => store_kind(e),
+        M::Io { .. } | M::Copy { .. } | M::Mismatch { .. } => ErrorKind::Storage,
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod bindings;
 mod context;
+pub mod data_folder;
 mod error;
 pub mod export;
 pub mod history;
@@ -70,6 +71,7 @@ commands! {
     "institutionsSearch" => institutions::search: institutions::InstitutionsSearchRequest => institutions::InstitutionsSearchResponse,
     "settingsGet" => settings::get: settings::SettingsGetRequest => settings::SettingsResponse,
     "settingsSet" => settings::set: settings::SettingsSetRequest => settings::SettingsResponse,
+    "dataFolderMove" => data_folder::move_folder: data_folder::DataFolderMoveRequest => data_folder::DataFolderStatus,
     "linksList" => links::list: links::LinksListRequest => links::LinksListResponse,
     "linkStart" => links::start: links::LinkStartRequest => links::LinkStartResponse,
     "linkStatus" => links::status: links::LinkStatusRequest => links::LinkAttemptStatus,

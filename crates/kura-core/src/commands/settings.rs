@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::data_folder::{self, DataFolderStatus};
 use super::monthly_export::{self, MonthlyExportSettings, MonthlyExportStatus};
 use super::{AppContext, CommandError};
 
@@ -90,10 +91,8 @@ pub struct SettingsGetRequest {}
 #[serde(rename_all = "camelCase")]
 pub struct SettingsResponse {
     pub preferences: Preferences,
-    /// Where the database and settings live. Changed by starting Kura with `--data-dir` /
-    /// `KURA_DATA_DIR`, because moving a live database is not something to do from a form.
-    pub data_dir: String,
-    pub database_file: String,
+    /// Where the data lives, and its move, if one was asked for.
+    pub data_folder: DataFolderStatus,
     pub min_poll_minutes: u32,
     pub max_poll_minutes: u32,
     /// The latest check of the monthly export since Kura started (`null` when it is off or not
@@ -111,8 +110,7 @@ async fn response(ctx: &AppContext, preferences: Preferences) -> SettingsRespons
     SettingsResponse {
         monthly_export_status: ctx.monthly_export_status().lock().await.clone(),
         preferences,
-        data_dir: ctx.data_dir().display().to_string(),
-        database_file: ctx.database_file().display().to_string(),
+        data_folder: data_folder::status(ctx),
         min_poll_minutes: MIN_POLL_MINUTES,
         max_poll_minutes: MAX_POLL_MINUTES,
     }

@@ -3,11 +3,13 @@
 //! because the bank stopped serving it.
 
 mod error;
+pub mod location;
 mod open;
 mod write;
 
 pub use error::StoreError;
-pub use open::{DB_FILE_NAME, data_dir};
+pub use location::data_dir;
+pub use open::DB_FILE_NAME;
 pub use write::{AccountState, AccountSyncBatch, LinkRow, RunFailure, RunOutcome, SyncCounts};
 
 use std::path::{Path, PathBuf};
@@ -25,7 +27,7 @@ impl Store {
     /// Opens (creating if needed) the database in `data_dir`, or in the platform's data folder
     /// when `None`, and brings its schema up to date.
     pub fn open(data_dir: Option<&Path>) -> Result<Store, StoreError> {
-        let dir = open::data_dir(data_dir)?;
+        let dir = location::data_dir(data_dir)?;
         open::ensure_private_dir(&dir)?;
         Store::open_file(&dir.join(DB_FILE_NAME))
     }

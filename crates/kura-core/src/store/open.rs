@@ -1,6 +1,6 @@
 //! Finding, creating and opening the database file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -19,17 +19,6 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/003_transaction_count.sql")),
     ])
 });
-
-/// The folder Kura keeps its data in: `explicit` when given, else the platform's data folder
-/// (e.g. `~/.local/share/kura` on Linux).
-pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, StoreError> {
-    match explicit {
-        Some(dir) => Ok(dir.to_owned()),
-        None => directories::ProjectDirs::from("jp", "kura", "Kura")
-            .map(|dirs| dirs.data_dir().to_owned())
-            .ok_or(StoreError::NoDataDir),
-    }
-}
 
 /// Creates `dir` (and parents) if missing; a folder Kura creates is readable by its owner only.
 pub(super) fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {

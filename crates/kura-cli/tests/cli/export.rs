@@ -2,11 +2,12 @@
 //! through the core's write API: every format, the filters, what happens to an existing file, and
 //! failures that leave no file behind.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::process::{Command, Output};
 
+use crate::support::Server;
 use chrono::{NaiveDate, TimeZone, Utc};
 use kura_core::export::store::{ExportFilter, export_from_store};
 use kura_core::export::{ExportOptions, Format};
@@ -251,89 +252,6 @@ fn cp932_names_the_row_it_cannot_write_unless_asked_to_replace() {
     assert!(std::fs::read(&out).unwrap().windows(question.len()).any(|w| w == question), "寿司? in CP932");
 }
 
-/// `kura serve` on a free port, stopped when dropped.
-struct Server {
-    child: Child,
-    /// Kept open: `kura serve` prints more after the address, and a closed pipe would stop it.
-    _stdout: BufReader<ChildStdout>,
-    port: u16,
-    token: String,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kura"))
-            .args(["serve"])
-            .env("KURA_DATA_DIR", dir.join("data"))
-            .env("KURA_CONFIG_DIR", dir.join("config"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        // "Kura is ready at http://127.0.0.1:PORT/#token=TOKEN"
-        let rest = line.trim().split_once("http://127.0.0.1:").unwrap_or_else(|| panic!("{line}")).1;
-        let (port, token) = rest.split_once("/#token=").unwrap();
-        Server { child, _stdout: stdout, port: port.parse().unwrap(), token: token.to_owned() }
-    }
-
-    /// One HTTP/1.1 request; the status, the headers (lower-cased names) and the body.
-    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, Vec<u8>) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.port,
-            body.len()
-        );
-        for (name, value) in headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        stream.write_all(format!("{head}\r\n{body}").as_bytes()).unwrap();
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-        let head = String::from_utf8_lossy(&response[..split]).to_lowercase();
-        let status = head[9..12].parse().unwrap();
-        let mut body = response[split + 4..].to_vec();
-        if head.contains("transfer-encoding: chunked") {
-            body = dechunk(&body);
-        }
-        (status, head, body)
-    }
-
-    fn ticket(&self, request: &str) -> (u16, serde_json::Value) {
-        let (status, _, body) = self.request(
-            "POST",
-            "/api/export/download",
-            &[("X-Kura-Token", &self.token), ("Content-Type", "application/json")],
-            request,
-        );
-        (status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let end = body.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size = usize::from_str_radix(std::str::from_utf8(&body[..end]).unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&body[end + 2..end + 2 + size]);
-        body = &body[end + 2 + size + 2..];
-    }
-}
-
 #[test]
 fn the_browser_downloads_an_export_once_through_a_ticket() {
     let dir = seeded();
@@ -344,7 +262,8 @@ fn the_browser_downloads_an_export_once_through_a_ticket() {
     let (status, _, _) = server.request("POST", "/api/export/download", &[], "");
     assert_eq!(status, 401);
 
-    let (status, answer) = server.ticket(r#"{"format":"csv","accounts":[],"from":null,"to":null,"flow":null}"#);
+    let (status, answer) =
+        server.api("export/download", r#"{"format":"csv","accounts":[],"from":null,"to":null,"flow":null}"#);
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["rows"], 5);
     assert_eq!(answer["accounts"], 2);
@@ -372,26 +291,30 @@ fn the_browser_downloads_an_export_once_through_a_ticket() {
     assert!(String::from_utf8_lossy(&body).contains("export again"));
 
     // Options reach the export: Shift_JIS, one account, money out.
-    let (status, answer) =
-        server.ticket(r#"{"format":"csv","shiftJis":true,"accounts":[1],"flow":"out","from":null,"to":null}"#);
+    let (status, answer) = server.api(
+        "export/download",
+        r#"{"format":"csv","shiftJis":true,"accounts":[1],"flow":"out","from":null,"to":null}"#,
+    );
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["rows"], 2);
     let (_, _, body) = server.request("GET", answer["url"].as_str().unwrap(), &[], "");
     assert!(body.starts_with(b"\x8e\xe6\x88\xf8\x93\xfa,"), "CP932 headers");
 
     // A failing export answers like the `export` command and offers nothing to download.
-    let (status, answer) = server.ticket(r#"{"format":"csv","shiftJis":true,"from":null,"to":null,"flow":null}"#);
+    let (status, answer) =
+        server.api("export/download", r#"{"format":"csv","shiftJis":true,"from":null,"to":null,"flow":null}"#);
     assert_eq!(status, 400, "{answer}");
     assert_eq!(answer["kind"], "invalid", "the choice needs changing, not the destination");
     let message = answer["message"].as_str().unwrap();
     assert!(message.contains("row 4") && message.contains("Replace characters Shift_JIS cannot hold"), "{answer}");
     // ... unless the dialog asked for the character to be replaced.
-    let (status, answer) = server.ticket(r#"{"format":"csv","shiftJis":true,"replaceUnmappable":true}"#);
+    let (status, answer) =
+        server.api("export/download", r#"{"format":"csv","shiftJis":true,"replaceUnmappable":true}"#);
     assert_eq!(status, 200, "{answer}");
     let (_, _, body) = server.request("GET", answer["url"].as_str().unwrap(), &[], "");
     let sushi = [SUSHI_SJIS, GETA_SJIS].concat();
     assert!(body.windows(sushi.len()).any(|w| w == sushi), "寿司〓 in CP932");
-    let (status, answer) = server.ticket(r#"{"format":"pdf"}"#);
+    let (status, answer) = server.api("export/download", r#"{"format":"pdf"}"#);
     assert_eq!(status, 400, "{answer}");
     let (status, _, _) = server.request("GET", "/api/export/download/0123456789abcdef", &[], "");
     assert_eq!(status, 404);
