@@ -57,8 +57,8 @@ pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<Save
     if let Some(name) = &request.default_file_name {
         dialog = dialog.set_file_name(name);
     }
-    if let Ok(documents) = app.path().document_dir() {
-        dialog = dialog.set_directory(documents);
+    if let Some(folder) = starting_folder(&app) {
+        dialog = dialog.set_directory(folder);
     }
     for f in &request.filters {
         let exts: Vec<&str> = f.extensions.iter().map(String::as_str).collect();
@@ -101,8 +101,8 @@ pub async fn pick_folder(app: AppHandle, request: FolderRequest) -> Result<Folde
     if let Some(title) = &request.title {
         dialog = dialog.set_title(title);
     }
-    if let Ok(documents) = app.path().document_dir() {
-        dialog = dialog.set_directory(documents);
+    if let Some(folder) = starting_folder(&app) {
+        dialog = dialog.set_directory(folder);
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     dialog.pick_folder(move |path| {
@@ -120,4 +120,10 @@ pub async fn pick_folder(app: AppHandle, request: FolderRequest) -> Result<Folde
         })?),
     };
     Ok(FolderChoice { path })
+}
+
+/// Where the OS dialogs open: Documents, else the home folder. Without an existing folder GTK's
+/// chooser opens on "Recent", where a typed path does nothing until a place is clicked.
+fn starting_folder(app: &AppHandle) -> Option<std::path::PathBuf> {
+    [app.path().document_dir(), app.path().home_dir()].into_iter().flatten().find(|dir| dir.is_dir())
 }
