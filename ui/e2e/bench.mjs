@@ -2,7 +2,7 @@
 // the cached transactions (scripts/bench-ui seeds it), measures
 // - cold start to a painted dashboard total: the desktop app (kura-desktop under Xvfb, through
 //   tauri-driver + WebKitWebDriver) and `kura serve` + headless Chromium;
-// - memory of the app's processes (peak RSS and PSS) after the dashboard, after opening the
+// - memory of the app's processes (peak RSS, PSS and USS) after the dashboard, after opening the
 //   account and after scrolling its history;
 // - frame times while the history is scrolled programmatically through SCROLL_ROWS rows;
 // - search latency in the UI (ｶｰﾄﾞ), and the command layer's own latency over HTTP.
@@ -14,7 +14,7 @@
 // default 5), KURA_BENCH_SCROLL_ROWS (default 100000), KURA_BENCH_SCROLL_STEP (px per frame,
 // default 1800), CHROMIUM, TAURI_DRIVER.
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -34,6 +34,10 @@ const RUNS = Number(process.env.KURA_BENCH_RUNS ?? 5);
 const SCROLL_ROWS = Number(process.env.KURA_BENCH_SCROLL_ROWS ?? 100_000);
 const SCROLL_STEP = Number(process.env.KURA_BENCH_SCROLL_STEP ?? 1800);
 const SEARCH = "ｶｰﾄﾞ";
+/** How long the desktop app is left idle after scrolling before its memory is read again. */
+const SETTLE_MS = 5000;
+/** How long a memory reading at rest waits for other WebKit processes on the machine to end. */
+const QUIET_WAIT_MS = 120_000;
 /** The history's row height (ROW_HEIGHT in ui/src/screens/Account.tsx). */
 const ROW_HEIGHT = 36;
 const MARK = "kura:dashboard-total";
@@ -166,19 +170,70 @@ function frameStats({ deltas, waiting, ms: total, loaded }) {
   };
 }
 
+/** USS: the pages only this process maps (Private_Clean + Private_Dirty), in MiB; unlike PSS, other processes mapping the same libraries do not change it. */
+function ussMiB(pid) {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kib = (field) => Number(rollup.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"))?.[1] ?? 0);
+    return (kib("Private_Clean") + kib("Private_Dirty")) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
 function memorySummary(pids, exclude = []) {
-  const procs = memory(pids).filter((p) => !exclude.includes(p.name));
+  const procs = memory(pids)
+    .filter((p) => !exclude.includes(p.name))
+    .map((p) => ({ ...p, ussMiB: ussMiB(p.pid) }));
   return {
     pssMiB: sum(procs.map((p) => p.pssMiB)),
+    ussMiB: sum(procs.map((p) => p.ussMiB)),
     rssMiB: sum(procs.map((p) => p.rssMiB)),
     peakRssMiB: sum(procs.map((p) => p.hwmMiB)),
-    processes: procs.map(({ name, pssMiB, hwmMiB }) => ({ name, pssMiB, peakRssMiB: hwmMiB })),
+    processes: procs.map(({ name, pssMiB, ussMiB, hwmMiB }) => ({ name, pssMiB, ussMiB, peakRssMiB: hwmMiB })),
   };
 }
 
+/**
+ * Other processes on the machine that map WebKitGTK (another app, a test's window): PSS splits
+ * a shared library's pages among all its users, so while one runs the app's PSS reads low.
+ */
+function otherWebKitUsers(appPids) {
+  const others = [];
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!pid || appPids.includes(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/maps`, "utf8").includes("libwebkit2gtk")) {
+        others.push(`${readFileSync(`/proc/${pid}/comm`, "utf8").trim()} (${pid})`);
+      }
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return others;
+}
+
+/**
+ * The app's memory now, with a warning when other WebKit processes skew its PSS. With `quiet`,
+ * first waits up to QUIET_WAIT_MS for them to end (the app is idle meanwhile).
+ */
+async function appMemory(pids, exclude, { quiet = false } = {}) {
+  if (quiet) {
+    const until = Date.now() + QUIET_WAIT_MS;
+    while (otherWebKitUsers(pids).length && Date.now() < until) await new Promise((r) => setTimeout(r, 1000));
+  }
+  const m = memorySummary(pids, exclude);
+  m.otherWebKitProcesses = otherWebKitUsers(pids);
+  if (m.otherWebKitProcesses.length) {
+    console.warn(`  warning: PSS reads low while other processes map WebKitGTK: ${m.otherWebKitProcesses.join(", ")}`);
+  }
+  return m;
+}
+
 function printMemory(label, m) {
-  const each = m.processes.map((p) => `${p.name} ${mib(p.pssMiB)} (peak RSS ${mib(p.peakRssMiB)})`).join(", ");
-  console.log(`  memory ${label}: PSS ${mib(m.pssMiB)}, RSS ${mib(m.rssMiB)}, sum of peak RSS ${mib(m.peakRssMiB)} — ${each}`);
+  const each = m.processes.map((p) => `${p.name} ${mib(p.pssMiB)} (USS ${mib(p.ussMiB)}, peak RSS ${mib(p.peakRssMiB)})`).join(", ");
+  console.log(`  memory ${label}: PSS ${mib(m.pssMiB)}, USS ${mib(m.ussMiB)}, RSS ${mib(m.rssMiB)}, sum of peak RSS ${mib(m.peakRssMiB)} — ${each}`);
 }
 
 function printFrames(label, f) {
@@ -366,16 +421,20 @@ async function benchDesktop() {
       if (run === RUNS) {
         // Let the first overview refresh and the start-up sync attempt settle.
         await new Promise((r) => setTimeout(r, 1000));
-        result.memory = { dashboard: memorySummary(appPids(), notApp) };
+        result.memory = { dashboard: await appMemory(appPids(), notApp, { quiet: true }) };
         result.openAccount = await wd.run(openAccountInPage, []);
         console.log(`  open the account → first rows painted: ${ms(result.openAccount)}`);
-        result.memory.account = memorySummary(appPids(), notApp);
+        result.memory.account = await appMemory(appPids(), notApp);
         result.scroll = frameStats(await wd.run(scrollInPage, [SCROLL_ROWS, SCROLL_STEP, ROW_HEIGHT]));
         printFrames(`through ${SCROLL_ROWS} rows`, result.scroll);
-        result.memory.scrolled = memorySummary(appPids(), notApp);
+        result.memory.scrolled = await appMemory(appPids(), notApp);
+        // What stays once the person stops: WebKit's and JavaScriptCore's idle collections run
+        // within a few seconds.
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        result.memory.scrolledIdle = await appMemory(appPids(), notApp, { quiet: true });
         result.search = await wd.run(searchInPage, [SEARCH]);
         console.log(`  search ${SEARCH} → first results painted: ${ms(result.search.ms)} (incl. the 200 ms typing debounce); first row ${result.search.first}`);
-        result.memory.searched = memorySummary(appPids(), notApp);
+        result.memory.searched = await appMemory(appPids(), notApp);
         for (const [k, v] of Object.entries(result.memory)) printMemory(`after ${k}`, v);
         result.largestMappings = {};
         for (const p of memory(appPids()).filter((p) => !notApp.includes(p.name))) {
