@@ -36,20 +36,30 @@ pub fn screenshot_path(name: &str) -> PathBuf {
 }
 
 /// A temporary home for one run of the app.
-pub struct Home(tempfile::TempDir);
+pub struct Home {
+    dir: tempfile::TempDir,
+    /// Whether the app is given its data folder (`KURA_DATA_DIR`), as the tests mostly do.
+    data_dir_given: bool,
+}
 
 impl Home {
     pub fn new() -> Home {
-        Home(tempfile::tempdir().unwrap())
+        Home { dir: tempfile::tempdir().unwrap(), data_dir_given: true }
+    }
+
+    /// A home where the app finds its data folder itself, as on a person's desktop.
+    pub fn without_data_dir() -> Home {
+        Home { data_dir_given: false, ..Home::new() }
     }
 
     pub fn path(&self) -> &Path {
-        self.0.path()
+        self.dir.path()
     }
 
-    /// `KURA_DATA_DIR`: the store, the settings, the reminder log.
+    /// The store, the settings, the reminder log: `KURA_DATA_DIR`, or where the app looks
+    /// without it (the platform's data folder under `XDG_DATA_HOME`).
     pub fn data_dir(&self) -> PathBuf {
-        self.path().join("data")
+        if self.data_dir_given { self.path().join("data") } else { self.data_home().join("kura") }
     }
 
     /// `XDG_CONFIG_HOME`: window state, and the default applications (mimeapps.list).
@@ -87,10 +97,15 @@ impl Desktop {
         let (xvfb, display) = start_xvfb();
         let port = free_port();
         let native_port = free_port();
-        let driver = Command::new(tauri_driver())
+        let mut driver = Command::new(tauri_driver());
+        if home.data_dir_given {
+            driver.env("KURA_DATA_DIR", home.data_dir());
+        } else {
+            driver.env_remove("KURA_DATA_DIR");
+        }
+        let driver = driver
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", &display)
-            .env("KURA_DATA_DIR", home.data_dir())
             .env("KURA_SANDBOX_URL", sandbox_url)
             .env("KURA_CONFIG_DIR", home.path().join("kura-config"))
             .env("XDG_CONFIG_HOME", home.config_home())
@@ -130,18 +145,28 @@ impl Desktop {
 
     /// Clicks the element at `xpath`, waiting for it to appear.
     pub fn click(&self, what: &str, xpath: &str) {
+        let element = self.element(what, xpath);
+        self.session.click(&element);
+    }
+
+    /// Activates the button at `xpath` from the keyboard (Enter), waiting for it to appear.
+    pub fn press(&self, what: &str, xpath: &str) {
+        let element = self.element(what, xpath);
+        self.session.press_enter(&element);
+    }
+
+    fn element(&self, what: &str, xpath: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
-        let element = loop {
+        loop {
             if let Some(element) = self.session.find_xpath(xpath) {
-                break element;
+                return element;
             }
             if Instant::now() > deadline {
                 self.screenshot("desktop-failure.png");
                 panic!("no {what} ({xpath}); the window showed:\n{}", self.session.body_text());
             }
             std::thread::sleep(Duration::from_millis(200));
-        };
-        self.session.click(&element);
+        }
     }
 
     /// A picture of the X screen, taken by the X server rather than WebKitWebDriver: the driver's
@@ -186,7 +211,7 @@ fn free_port() -> u16 {
 /// An X server of our own, on the first free display number from 90.
 fn start_xvfb() -> (Guard, String) {
     for n in 90..200 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+        if display_in_use(n) {
             continue;
         }
         let child = Command::new("Xvfb")
@@ -210,6 +235,13 @@ fn start_xvfb() -> (Guard, String) {
         drop(guard);
     }
     panic!("no free X display between :90 and :199");
+}
+
+/// Whether an X server holds display `n`: its lock file names a live process. A server killed
+/// by an earlier run leaves its lock behind; Xvfb takes such a display over.
+fn display_in_use(n: u32) -> bool {
+    std::fs::read_to_string(format!("/tmp/.X{n}-lock"))
+        .is_ok_and(|pid| Path::new(&format!("/proc/{}", pid.trim())).exists())
 }
 
 fn tauri_driver() -> PathBuf {

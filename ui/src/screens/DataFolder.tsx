@@ -55,11 +55,9 @@ export function DataFolder({ initial }: { initial: DataFolderStatus }) {
         <>
           <small>{t("dataFolder.help")}</small>
           {desktop ? (
-            <div className="row">
-              <button type="button" onClick={() => void choose()}>
-                {t("dataFolder.move")}
-              </button>
-            </div>
+            <button type="button" onClick={() => void choose()}>
+              {t("dataFolder.move")}
+            </button>
           ) : (
             <div className="row end">
               <label className="grow">
