@@ -9,6 +9,8 @@ describe("i18n", () => {
     expect(translate("ja", "links.consentIn", { days: 12 })).toBe("あと 12 日");
     expect(translate("en", "links.consentIn", { days: 12 })).toBe("in 12 days");
     expect(translate("en", "links.consentIn")).toBe("in {days} days");
+    expect(translate("ja", "account.rows", { count: 1000000 })).toBe("1,000,000 件");
+    expect(translate("en", "account.rowsMore", { count: 3000 })).toBe("3,000+ rows");
   });
   it("is Japanese first", () => {
     expect(translate("ja", "firstRun.demo")).toBe("デモを試す");

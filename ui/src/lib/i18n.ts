@@ -463,10 +463,15 @@ const en: Record<MessageKey, string> = {
 const catalogs: Record<Language, Record<MessageKey, string>> = { ja, en };
 
 /** The message `key` in `lang`, with `{name}` placeholders filled from `vars`. */
+/** Numbers in messages are counts: grouped by thousands, as 5,000 件. */
+const COUNT_FORMAT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
 export function translate(lang: Language, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return catalogs[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return catalogs[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in vars)) return whole;
+    const value = vars[name];
+    return typeof value === "number" ? COUNT_FORMAT.format(value) : value;
+  });
 }
 
 /** Every key of both catalogues, for the completeness test. */
