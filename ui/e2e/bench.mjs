@@ -12,7 +12,8 @@
 // Env: KURA_BENCH_DATA (the seeded data dir, required), KURA_BIN (kura), KURA_DESKTOP_BIN
 // (kura-desktop; the desktop part runs only when set), KURA_BENCH_RUNS (cold starts per shell,
 // default 5), KURA_BENCH_SCROLL_ROWS (default 100000), KURA_BENCH_SCROLL_STEP (px per frame,
-// default 1800), CHROMIUM, TAURI_DRIVER.
+// default 1800), KURA_BENCH_SETTLE_MS (idle time after scrolling before memory is read again,
+// default 5000), CHROMIUM, TAURI_DRIVER.
 
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus, loadavg, totalmem } from "node:os";
@@ -35,7 +36,7 @@ const SCROLL_ROWS = Number(process.env.KURA_BENCH_SCROLL_ROWS ?? 100_000);
 const SCROLL_STEP = Number(process.env.KURA_BENCH_SCROLL_STEP ?? 1800);
 const SEARCH = "ｶｰﾄﾞ";
 /** How long the desktop app is left idle after scrolling before its memory is read again. */
-const SETTLE_MS = 5000;
+const SETTLE_MS = Number(process.env.KURA_BENCH_SETTLE_MS ?? 5000);
 /** How long a memory reading at rest waits for other WebKit processes on the machine to end. */
 const QUIET_WAIT_MS = 120_000;
 /** The history's row height (ROW_HEIGHT in ui/src/screens/Account.tsx). */
