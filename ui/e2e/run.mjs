@@ -278,8 +278,26 @@ async function main() {
     // Settings: the data folder is shown; the OS's dark theme is followed; English applies at once.
     await page.getByRole("button", { name: "設定", exact: true }).click();
     await page.getByText(work).first().waitFor();
+    // The theme: the OS's preference unless Settings forces one (the page's own background says
+    // which palette is in force: #f6f3ee light, #171513 dark).
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const [LIGHT, DARK] = ["rgb(246, 243, 238)", "rgb(23, 21, 19)"];
+    assert.equal(await background(), LIGHT);
     await page.emulateMedia({ colorScheme: "dark" });
+    assert.equal(await background(), DARK);
     await shot(page, "settings-dark");
+    const theme = page.getByLabel("テーマ");
+    await theme.selectOption("light");
+    await page.getByRole("button", { name: "保存" }).click();
+    await waitFor("the forced light theme", async () => (await background()) === LIGHT, 5_000);
+    await page.emulateMedia({ colorScheme: "light" });
+    await theme.selectOption("dark");
+    await page.getByRole("button", { name: "保存" }).click();
+    await waitFor("the forced dark theme", async () => (await background()) === DARK, 5_000);
+    await theme.selectOption("system");
+    await page.getByRole("button", { name: "保存" }).click();
+    await waitFor("the OS's theme again", async () => (await background()) === LIGHT, 5_000);
+    await page.emulateMedia({ colorScheme: "dark" });
     await page.getByLabel("表示言語").selectOption("en");
     await page.getByRole("button", { name: "保存" }).click();
     await page.getByRole("button", { name: "Home", exact: true }).click();
