@@ -215,6 +215,22 @@ function otherWebKitUsers(appPids) {
   return others;
 }
 
+/** CPU time (user + system) each named process has used so far, in seconds (clock ticks of 10 ms). */
+function cpuSeconds(pids) {
+  const out = {};
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const name = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // Gone.
+    }
+  }
+  return out;
+}
+
 /**
  * The app's memory now, with a warning when other WebKit processes skew its PSS. With `quiet`,
  * first waits up to QUIET_WAIT_MS for them to end (the app is idle meanwhile).
@@ -426,8 +442,18 @@ async function benchDesktop() {
         result.openAccount = await wd.run(openAccountInPage, []);
         console.log(`  open the account → first rows painted: ${ms(result.openAccount)}`);
         result.memory.account = await appMemory(appPids(), notApp);
+        // CPU per frame shows the headroom a slower machine would not have.
+        const cpuBefore = cpuSeconds(appPids());
         result.scroll = frameStats(await wd.run(scrollInPage, [SCROLL_ROWS, SCROLL_STEP, ROW_HEIGHT]));
+        const cpuAfter = cpuSeconds(appPids());
+        result.scroll.cpuMsPerFrame = Object.fromEntries(
+          Object.entries(cpuAfter)
+            .filter(([name]) => !notApp.includes(name))
+            .map(([name, s]) => [name, ((s - (cpuBefore[name] ?? 0)) * 1000) / result.scroll.frames]),
+        );
         printFrames(`through ${SCROLL_ROWS} rows`, result.scroll);
+        const cpu = Object.entries(result.scroll.cpuMsPerFrame).map(([n, v]) => `${n} ${v.toFixed(1)} ms`);
+        console.log(`  CPU per frame while scrolling: ${cpu.join(", ")}`);
         result.memory.scrolled = await appMemory(appPids(), notApp);
         // What stays once the person stops: WebKit's and JavaScriptCore's idle collections run
         // within a few seconds.
