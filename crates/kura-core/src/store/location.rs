@@ -72,7 +72,7 @@ pub fn pending_move(config: &Path) -> Option<PathBuf> {
 
 /// Asks for the data in `from` to move to `to` at the next start, after checking that it can.
 pub fn request_move(config: &Path, from: &Path, to: &Path) -> Result<(), MoveError> {
-    check_target(from, to, false)?;
+    check_target(from, to)?;
     write_atomically(&config.join(PENDING_FILE), to)
 }
 
@@ -94,7 +94,7 @@ pub fn finish_move(config: &Path, from: &Path) -> Result<Option<PathBuf>, MoveEr
     let Some(to) = pending_move(config) else { return Ok(None) };
     // Asked once: a move that fails is not retried at every start.
     cancel_move(config)?;
-    check_target(from, &to, true)?;
+    check_target(from, &to)?;
     // From here `to` holds only what this move writes: a failure may remove all of it.
     let created = !to.exists();
     if let Err(e) = copy_data(from, &to) {
@@ -107,7 +107,7 @@ pub fn finish_move(config: &Path, from: &Path) -> Result<Option<PathBuf>, MoveEr
     Ok(Some(to))
 }
 
-fn check_target(from: &Path, to: &Path, redoing: bool) -> Result<(), MoveError> {
+fn check_target(from: &Path, to: &Path) -> Result<(), MoveError> {
     if !to.is_absolute() {
         return Err(MoveError::NotAbsolute(to.to_owned()));
     }
@@ -124,7 +124,7 @@ fn check_target(from: &Path, to: &Path, redoing: bool) -> Result<(), MoveError> 
         Err(e) => Err(io(e)),
         Ok(mut entries) => {
             // What a stopped move left (it carries the marker) is ours to overwrite.
-            if entries.next().is_none() || (redoing && to.join(INCOMPLETE_MARKER).exists()) {
+            if entries.next().is_none() || to.join(INCOMPLETE_MARKER).exists() {
                 Ok(())
             } else {
                 Err(MoveError::NotEmpty(to.to_owned()))
@@ -353,7 +353,7 @@ mod tests {
         std::fs::create_dir_all(&to).unwrap();
         std::fs::write(to.join(INCOMPLETE_MARKER), "").unwrap();
         std::fs::write(to.join(DB_FILE_NAME), "half a database").unwrap();
-        write_atomically(&config.join(PENDING_FILE), &to).unwrap();
+        request_move(&config, &from, &to).unwrap();
         assert_eq!(finish_move(&config, &from).unwrap(), Some(to.clone()));
         assert_eq!(transactions(&to), 250);
     }
