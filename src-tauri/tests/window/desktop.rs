@@ -10,11 +10,20 @@ use std::time::{Duration, Instant};
 
 use crate::webdriver::{self, Session};
 
-/// A process that is killed when the test ends, however it ends.
+/// A process that is stopped when the test ends, however it ends.
 pub struct Guard(pub Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        // SIGTERM first, so Xvfb removes its display's lock file; SIGKILL if it lingers.
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
