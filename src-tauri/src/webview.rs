@@ -1,20 +1,31 @@
 //! WebKitGTK settings for Kura's one window. Measured in docs/PERFORMANCE.md ("Desktop app and
 //! UI"): what each changes in memory and scrolling, and what was tried and left out.
 
-/// Sets WebKit's process-wide environment. Call first thing in `main`, before any thread exists.
+/// Sets WebKit's process-wide environment, which its web process inherits. Call first thing in
+/// `main`, before any thread exists. A user's own setting of either variable wins.
 ///
-/// Without a GPU render node, WebKitGTK's DMA-BUF renderer falls back to a slow software path:
-/// the history scrolls at a few frames a second and the web process takes 90–180 MiB more. Its
-/// plain renderer is smooth there. A user's own setting wins.
+/// - Without a GPU render node, WebKitGTK's DMA-BUF renderer falls back to a slow software path:
+///   the history scrolls at a few frames a second and the web process takes 90–180 MiB more. Its
+///   plain renderer is smooth there.
+/// - JavaScriptCore's optimising DFG (and so FTL) tier costs ~40 MiB after a long scroll through
+///   the history and ~3 MiB at the dashboard; the UI's scripts are light enough that the baseline
+///   JIT draws each frame in the same CPU time.
 pub fn configure_process() {
     #[cfg(target_os = "linux")]
     {
-        const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
-        if !has_render_node() && std::env::var_os(VAR).is_none() {
-            // SAFETY: called first thing in main, before any thread exists that could read the
-            // environment.
-            unsafe { std::env::set_var(VAR, "1") };
+        if !has_render_node() {
+            set_default("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
         }
+        set_default("JSC_useDFGJIT", "false");
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn set_default(var: &str, value: &str) {
+    if std::env::var_os(var).is_none() {
+        // SAFETY: configure_process runs first thing in main, before any thread exists that could
+        // read the environment.
+        unsafe { std::env::set_var(var, value) };
     }
 }
 
