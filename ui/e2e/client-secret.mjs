@@ -9,13 +9,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { freePort, kuraEnv, nextOpened, runScenario, signInAndAllow, start as startChild } from "./support.mjs";
+import { KURA, SHOTS, freePort, kuraEnv, launchChromium, nextOpened, runScenario, signInAndAllow, start as startChild } from "./support.mjs";
 
-const KURA = process.env.KURA_BIN ?? "kura";
-const SHOTS = process.env.SCREENSHOT_DIR ?? join(process.cwd(), "..", "target", "ui-screenshots");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-mkdirSync(SHOTS, { recursive: true });
 
 const work = mkdtempSync(join(tmpdir(), "kura-e2e-secret-"));
 const children = [];
@@ -39,7 +34,7 @@ async function main() {
   const { match: served } = await start("serve", ["serve"], env, /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/);
   const appUrl = served[1];
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
   const page = await context.newPage();
   try {

@@ -6,18 +6,13 @@
 // Needs: KURA_BIN (the kura binary, built with the UI embedded), a reachable OS keyring (run it
 // inside scripts/with-keyring.sh), /usr/bin/chromium. Screenshots go to SCREENSHOT_DIR.
 
-import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { freePort, kuraEnv, nextOpened, runScenario, signInAndAllow, start as startChild, stop, waitFor } from "./support.mjs";
+import { KURA, SHOTS, freePort, kuraEnv, launchChromium, nextOpened, runScenario, signInAndAllow, start as startChild, stop, waitFor } from "./support.mjs";
 
-const KURA = process.env.KURA_BIN ?? "kura";
-const SHOTS = process.env.SCREENSHOT_DIR ?? join(process.cwd(), "..", "target", "ui-screenshots");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-mkdirSync(SHOTS, { recursive: true });
 
 const work = mkdtempSync(join(tmpdir(), "kura-e2e-"));
 const children = [];
@@ -75,17 +70,7 @@ async function main() {
   };
   let { serve, appUrl, servePort, token } = await startServe();
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
     const page = await context.newPage();

@@ -1,9 +1,33 @@
 // Process and polling helpers for the scripts in ui/e2e that start Kura's binaries.
 
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+/** The `kura` binary under test (KURA_BIN). */
+export const KURA = process.env.KURA_BIN ?? "kura";
+/** Where the runs keep their screenshots (SCREENSHOT_DIR; CI keeps them as artifacts). */
+export const SHOTS = process.env.SCREENSHOT_DIR ?? join(process.cwd(), "..", "target", "ui-screenshots");
+/** Debian's Chromium (CHROMIUM), driven by playwright-core. */
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+/** Headless Chromium as the Playwright runs use it: no GPU, no background traffic. */
+export function launchChromium() {
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort() {
