@@ -158,12 +158,6 @@ impl Desktop {
         self.session.click(&element);
     }
 
-    /// Activates the button at `xpath` from the keyboard (Enter), waiting for it to appear.
-    pub fn press(&self, what: &str, xpath: &str) {
-        let element = self.element(what, xpath);
-        self.session.press_enter(&element);
-    }
-
     fn element(&self, what: &str, xpath: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {

@@ -73,11 +73,6 @@ impl Session {
         self.post(&format!("element/{element}/click"), json!({}));
     }
 
-    /// Presses Enter on `element` (focused first), as a keyboard user activates a button.
-    pub fn press_enter(&self, element: &str) {
-        self.post(&format!("element/{element}/value"), json!({ "text": "\u{E007}" }));
-    }
-
     /// The visible text of the page.
     pub fn body_text(&self) -> String {
         self.execute("return document.body.innerText", json!([])).as_str().unwrap_or_default().to_owned()
