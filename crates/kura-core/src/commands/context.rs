@@ -58,16 +58,20 @@ impl AppContext {
             }
             None | Some(Ok(None)) => (current, None),
         };
-        let mut ctx = Self::open(data_dir)?;
-        let inner = Arc::get_mut(&mut ctx.inner).expect("not shared yet");
-        inner.movable_with = config;
-        inner.last_move = last_move;
-        Ok(ctx)
+        Self::open_in(data_dir, config, last_move)
     }
 
     /// Opens (creating if needed) the store in `data_dir` and reads the preferences there. The
     /// folder counts as given: Settings cannot move it.
     pub fn open(data_dir: PathBuf) -> Result<AppContext, CommandError> {
+        Self::open_in(data_dir, None, None)
+    }
+
+    fn open_in(
+        data_dir: PathBuf,
+        movable_with: Option<PathBuf>,
+        last_move: Option<DataFolderMoved>,
+    ) -> Result<AppContext, CommandError> {
         let store = Store::open(Some(&data_dir))?;
         let secrets = SecretStore::for_data_dir(&data_dir)?;
         let preferences = Preferences::load(&data_dir);
@@ -83,8 +87,8 @@ impl AppContext {
                 sync_reports: tokio::sync::broadcast::channel(64).0,
                 system_browser: RwLock::new(Browser::System),
                 monthly_export: tokio::sync::Mutex::new(None),
-                movable_with: None,
-                last_move: None,
+                movable_with,
+                last_move,
             }),
         })
     }
