@@ -1,13 +1,13 @@
 //! The IPC surface the UI sees: one command that forwards to kura-core's command layer (the
 //! same one `kura serve` exposes over HTTP), the OS save dialog for exports and the folder dialog
-//! for the monthly export.
+//! for the monthly export and the data folder.
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tauri::{AppHandle, Manager, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, Manager, State, Wry};
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
 use kura_core::commands::{self, AppContext, CommandError};
 
@@ -39,26 +39,20 @@ pub struct SaveRequest {
     pub filters: Vec<SaveFilter>,
 }
 
-/// Where the user chose to save, or nothing when they cancelled.
+/// Where the user chose (a file to save, or a folder), or nothing when they cancelled.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SaveChoice {
+pub struct Choice {
     pub path: Option<PathBuf>,
 }
 
 /// Shows the OS save dialog (for exports) and returns the chosen path. The UI then asks the
 /// command layer to write the export there, so the webview itself never touches the file system.
 #[tauri::command]
-pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<SaveChoice, CommandError> {
-    let mut dialog = app.dialog().file();
-    if let Some(title) = &request.title {
-        dialog = dialog.set_title(title);
-    }
+pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<Choice, CommandError> {
+    let mut dialog = file_dialog(&app, request.title.as_deref());
     if let Some(name) = &request.default_file_name {
         dialog = dialog.set_file_name(name);
-    }
-    if let Some(folder) = starting_folder(&app) {
-        dialog = dialog.set_directory(folder);
     }
     for f in &request.filters {
         let exts: Vec<&str> = f.extensions.iter().map(String::as_str).collect();
@@ -68,16 +62,12 @@ pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<Save
     dialog.save_file(move |path| {
         let _ = tx.send(path);
     });
-    let chosen = rx.await.map_err(|_| {
-        CommandError::Invalid("保存ダイアログが応答しませんでした / The save dialog closed without an answer".into())
-    })?;
-    let path = match chosen {
-        None => None,
-        Some(p) => Some(p.into_path().map_err(|e| {
-            CommandError::Invalid(format!("選ばれた保存先を使えません / The chosen location cannot be used: {e}"))
-        })?),
-    };
-    Ok(SaveChoice { path })
+    choice(
+        rx,
+        "保存ダイアログが応答しませんでした / The save dialog closed without an answer",
+        "選ばれた保存先を使えません / The chosen location cannot be used",
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,40 +76,45 @@ pub struct FolderRequest {
     pub title: Option<String>,
 }
 
-/// The folder the user chose, or nothing when they cancelled.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FolderChoice {
-    pub path: Option<PathBuf>,
-}
-
-/// Shows the OS folder dialog (for the monthly export's folder) and returns the chosen folder;
-/// the UI puts it into the preferences, which check that Kura can write there.
+/// Shows the OS folder dialog (for the monthly export's folder and a new data folder) and
+/// returns the chosen folder; the command that takes it checks that Kura can use it.
 #[tauri::command]
-pub async fn pick_folder(app: AppHandle, request: FolderRequest) -> Result<FolderChoice, CommandError> {
-    let mut dialog = app.dialog().file();
-    if let Some(title) = &request.title {
-        dialog = dialog.set_title(title);
-    }
-    if let Some(folder) = starting_folder(&app) {
-        dialog = dialog.set_directory(folder);
-    }
+pub async fn pick_folder(app: AppHandle, request: FolderRequest) -> Result<Choice, CommandError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    dialog.pick_folder(move |path| {
+    file_dialog(&app, request.title.as_deref()).pick_folder(move |path| {
         let _ = tx.send(path);
     });
-    let chosen = rx.await.map_err(|_| {
-        CommandError::Invalid(
-            "フォルダーの選択ダイアログが応答しませんでした / The folder dialog closed without an answer".into(),
-        )
-    })?;
-    let path = match chosen {
-        None => None,
-        Some(p) => Some(p.into_path().map_err(|e| {
-            CommandError::Invalid(format!("選ばれたフォルダーを使えません / The chosen folder cannot be used: {e}"))
-        })?),
-    };
-    Ok(FolderChoice { path })
+    choice(
+        rx,
+        "フォルダーの選択ダイアログが応答しませんでした / The folder dialog closed without an answer",
+        "選ばれたフォルダーを使えません / The chosen folder cannot be used",
+    )
+    .await
+}
+
+/// A file or folder dialog titled `title`, opening in [`starting_folder`].
+fn file_dialog(app: &AppHandle, title: Option<&str>) -> FileDialogBuilder<Wry> {
+    let mut dialog = app.dialog().file();
+    if let Some(title) = title {
+        dialog = dialog.set_title(title);
+    }
+    if let Some(folder) = starting_folder(app) {
+        dialog = dialog.set_directory(folder);
+    }
+    dialog
+}
+
+/// The dialog's answer as a [`Choice`], or the error for a dialog that `closed` without one or
+/// whose choice is `unusable`.
+async fn choice(
+    answer: tokio::sync::oneshot::Receiver<Option<FilePath>>,
+    closed: &str,
+    unusable: &str,
+) -> Result<Choice, CommandError> {
+    let answer = answer.await.map_err(|_| CommandError::Invalid(closed.to_owned()))?;
+    let path =
+        answer.map(|p| p.into_path()).transpose().map_err(|e| CommandError::Invalid(format!("{unusable}: {e}")))?;
+    Ok(Choice { path })
 }
 
 /// Where the OS dialogs open: Documents, else the home folder. Without an existing folder GTK's
