@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Preferences } from "./bindings/commands";
 import { ErrorPanel, toFailure } from "./components";
 import { LocaleContext, makeLocale } from "./context";
-import { call } from "./lib/transport";
+import { call, inDesktopApp } from "./lib/transport";
 import { Account } from "./screens/Account";
 import { Dashboard } from "./screens/Dashboard";
 import { FirstRun } from "./screens/FirstRun";
@@ -64,7 +64,7 @@ export function App() {
       <LocaleContext.Provider value={locale}>
         <main className="page">
           <ErrorPanel failure={failure} />
-          {!window.__TAURI_INTERNALS__ && <p>{t("auth.missing")}</p>}
+          {!inDesktopApp() && <p>{t("auth.missing")}</p>}
         </main>
       </LocaleContext.Provider>
     );

@@ -89,8 +89,14 @@ export function makeCall(deps: TransportDeps) {
 
 export type Call = ReturnType<typeof makeCall>;
 
+/** The desktop shell's IPC, when the UI runs in the Tauri window; undefined in a browser. */
+const shell = (): TauriInternals | undefined => (typeof window !== "undefined" ? window.__TAURI_INTERNALS__ : undefined);
+
+/** Whether the UI runs in the desktop app (with its OS dialogs) rather than in a browser. */
+export const inDesktopApp = (): boolean => shell() !== undefined;
+
 export const call: Call = makeCall({
-  tauri: typeof window !== "undefined" ? window.__TAURI_INTERNALS__ : undefined,
+  tauri: shell(),
   fetch: (...args) => fetch(...args),
   token: typeof window !== "undefined" ? tokenFromHash(window.location.hash) : null,
 });
@@ -107,7 +113,7 @@ export interface SaveFilter {
  * core writes to the Downloads folder.
  */
 export async function pickSavePath(title: string, defaultFileName: string, filters: SaveFilter[]): Promise<string | null | undefined> {
-  const tauri = typeof window !== "undefined" ? window.__TAURI_INTERNALS__ : undefined;
+  const tauri = shell();
   if (!tauri) return undefined;
   const choice = (await tauri.invoke("pick_save_path", { request: { title, defaultFileName, filters } })) as { path: string | null };
   return choice.path;
@@ -118,7 +124,7 @@ export async function pickSavePath(title: string, defaultFileName: string, filte
  * null when cancelled. In a browser there is no such dialog: `undefined`, and the folder is typed.
  */
 export async function pickFolder(title: string): Promise<string | null | undefined> {
-  const tauri = typeof window !== "undefined" ? window.__TAURI_INTERNALS__ : undefined;
+  const tauri = shell();
   if (!tauri) return undefined;
   const choice = (await tauri.invoke("pick_folder", { request: { title } })) as { path: string | null };
   return choice.path;

@@ -5,14 +5,14 @@ import { useState } from "react";
 import type { DataFolderStatus } from "../bindings/commands";
 import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
-import { call, pickFolder } from "../lib/transport";
+import { call, inDesktopApp, pickFolder } from "../lib/transport";
 
 export function DataFolder({ initial }: { initial: DataFolderStatus }) {
   const { t } = useLocale();
   const [status, setStatus] = useState(initial);
   const [typed, setTyped] = useState("");
   const [error, setError] = useState<unknown>(null);
-  const desktop = Boolean(window.__TAURI_INTERNALS__);
+  const desktop = inDesktopApp();
 
   const request = async (folder: string | null) => {
     setError(null);

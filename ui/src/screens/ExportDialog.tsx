@@ -6,7 +6,7 @@ import type { ExportRequest, Flow } from "../bindings/commands";
 import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
 import { EXPORT_CHOICES as CHOICES } from "../lib/exportChoices";
-import { CommandError, TOKEN_HEADER, call, isFailure, pickSavePath, tokenFromHash } from "../lib/transport";
+import { CommandError, TOKEN_HEADER, call, inDesktopApp, isFailure, pickSavePath, tokenFromHash } from "../lib/transport";
 
 /** What `kura serve` answers to `POST /api/export/download`. */
 interface BrowserDownload {
@@ -84,7 +84,7 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
       destination: null,
     };
     try {
-      if (!window.__TAURI_INTERNALS__) {
+      if (!inDesktopApp()) {
         setBusy(true);
         const r = await downloadInBrowser(request);
         setDone({ rows: r.rows, path: r.fileName, download: true });
@@ -156,7 +156,7 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
             </select>
           </label>
         </div>
-        {!window.__TAURI_INTERNALS__ && <p className="small">{t("export.browserNote")}</p>}
+        {!inDesktopApp() && <p className="small">{t("export.browserNote")}</p>}
         {error ? <ErrorPanel failure={toFailure(error)} /> : null}
         {done && (
           <p role="status" className="banner info">

@@ -6,7 +6,7 @@ import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
 import { EXPORT_CHOICES } from "../lib/exportChoices";
 import { monthlyChoiceKey, monthlySettings, monthlyStatusLine } from "../lib/monthlyExport";
-import { call, pickFolder } from "../lib/transport";
+import { call, inDesktopApp, pickFolder } from "../lib/transport";
 import { DataFolder } from "./DataFolder";
 
 export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
@@ -49,7 +49,7 @@ export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
       setError(e);
     }
   };
-  const desktop = Boolean(window.__TAURI_INTERNALS__);
+  const desktop = inDesktopApp();
   const chooseFolder = async () => {
     try {
       const folder = await pickFolder(t("settings.monthly.folder"));
