@@ -1,4 +1,5 @@
-//! How a sandbox is started: address, seed, simulated date, token lifetimes, TLS, data size.
+//! How a sandbox is started: address, seed, simulated date, token lifetimes, TLS, data size,
+//! authorization server modes.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,6 +7,7 @@ use std::path::PathBuf;
 use chrono::{Duration, NaiveDate};
 
 use crate::faults::Faults;
+use crate::oauth::OAuthModes;
 
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -25,6 +27,8 @@ pub struct SandboxConfig {
     pub large_transactions: Option<u64>,
     /// Faults switched on from the start (the admin API changes them later).
     pub faults: Faults,
+    /// How the authorization server departs from the federation's default, within the RFCs.
+    pub oauth: OAuthModes,
 }
 
 impl Default for SandboxConfig {
@@ -39,6 +43,7 @@ impl Default for SandboxConfig {
             tls_ca_out: None,
             large_transactions: None,
             faults: Faults::default(),
+            oauth: OAuthModes::default(),
         }
     }
 }

@@ -26,6 +26,10 @@ pub enum SandboxError {
     PlainHttpNotLoopback { addr: SocketAddr },
     #[error(transparent)]
     Tls(#[from] TlsError),
+    #[error(
+        "the issuer path {0:?} is not usable: give a path such as /fed/2011 (a leading slash, no query or fragment)"
+    )]
+    IssuerPath(String),
 }
 
 /// Every route the sandbox serves, each response stamped with the API version.
@@ -33,7 +37,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes(state.clone()))
         .merge(admin::routes(state.clone()))
-        .merge(oauth::routes())
+        .merge(oauth::routes(&state.config.oauth))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(axum::middleware::from_fn(stamp_version))
@@ -60,6 +64,15 @@ pub struct Sandbox {
 
 /// Starts a sandbox with `config` and returns once it accepts connections.
 pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+    if let Some(path) = &config.oauth.issuer_path {
+        let usable = path.starts_with('/')
+            && path.trim_end_matches('/').len() > 1
+            && path.chars().all(|c| c.is_ascii_alphanumeric() || "/-._~".contains(c))
+            && !path.contains("//");
+        if !usable {
+            return Err(SandboxError::IssuerPath(path.clone()));
+        }
+    }
     let tls = config.tls_ca_out.is_some();
     if !tls && !config.addr.ip().to_canonical().is_loopback() {
         return Err(SandboxError::PlainHttpNotLoopback { addr: config.addr });

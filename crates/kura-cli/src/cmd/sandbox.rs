@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use kura_sandbox::oauth::OAuthModes;
 use kura_sandbox::{Faults, SandboxConfig};
 
 use crate::Global;
@@ -89,6 +90,26 @@ pub struct Args {
     /// Fault: transaction lines carry no itemKey.
     #[arg(long, help_heading = "Faults")]
     pub omit_item_key: bool,
+
+    /// A browser that signed in stays signed in, and its new authorizations are issued under the
+    /// grant it already holds; revoking a refresh token ends that whole grant (RFC 7009 §2.1).
+    #[arg(long, help_heading = "Authorization server")]
+    pub session_grants: bool,
+    /// The issuer has this path (e.g. /fed/2011); its metadata is served only at
+    /// {issuer}/.well-known/openid-configuration and {issuer}/.well-known/oauth-authorization-server.
+    #[arg(long, value_name = "PATH", help_heading = "Authorization server")]
+    pub issuer_path: Option<String>,
+    /// Token responses carry no refresh token: a new login whenever the access token expires.
+    #[arg(long, help_heading = "Authorization server")]
+    pub no_refresh_token: bool,
+    /// RFC 9207: advertise authorization_response_iss_parameter_supported and send `iss` with
+    /// every authorization response.
+    #[arg(long, help_heading = "Authorization server")]
+    pub iss_parameter: bool,
+    /// Token responses carry only RFC 6749's fields; the consent expiry is published only by
+    /// token introspection (RFC 7662).
+    #[arg(long, help_heading = "Authorization server")]
+    pub plain_token_response: bool,
 }
 
 fn parse_window(value: &str) -> Result<(DateTime<FixedOffset>, DateTime<FixedOffset>), String> {
@@ -98,6 +119,16 @@ fn parse_window(value: &str) -> Result<(DateTime<FixedOffset>, DateTime<FixedOff
 }
 
 impl Args {
+    fn oauth_modes(&self) -> OAuthModes {
+        OAuthModes {
+            session_grants: self.session_grants,
+            issuer_path: self.issuer_path.clone(),
+            no_refresh_token: self.no_refresh_token,
+            iss_parameter: self.iss_parameter,
+            plain_token_response: self.plain_token_response,
+        }
+    }
+
     fn faults(&self) -> Faults {
         let defaults = Faults::default();
         Faults {
@@ -135,6 +166,7 @@ pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
         tls_ca_out: if args.tls { args.ca_out.clone() } else { None },
         large_transactions: args.large,
         faults,
+        oauth: args.oauth_modes(),
     };
     let sandbox = kura_sandbox::start(config).await.context("cannot start the sandbox")?;
     let base = &sandbox.base_url;
@@ -162,7 +194,14 @@ pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
         "  {base}/oauth/authorize?response_type=code&client_id=kura-desktop&redirect_uri=http://127.0.0.1:<port>/callback&scope=balance%20transactions&state=<random>&code_challenge=<S256>&code_challenge_method=S256&bank_code=2011"
     );
     println!("  sign in as demo/demo, choose the accounts to share, and Kura receives the tokens on 127.0.0.1.");
-    println!("  OAuth metadata: {base}/.well-known/oauth-authorization-server");
+    let issuer = format!("{base}{}", sandbox.state.config.oauth.issuer_path());
+    match &args.issuer_path {
+        None => println!("  OAuth metadata: {base}/.well-known/oauth-authorization-server"),
+        Some(_) => {
+            println!("  issuer {issuer}; OAuth metadata only at {issuer}/.well-known/openid-configuration");
+            println!("  and {issuer}/.well-known/oauth-authorization-server");
+        }
+    }
     println!("  Admin (loopback only): {base}/admin/faults, {base}/admin/clock, POST {base}/admin/tokens");
     println!();
     println!("A confidential client, as a contracted intermediary would deploy Kura (client_secret_basic):");
@@ -171,11 +210,16 @@ pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
     println!("  client id {id}, secret {secret}, loopback redirects on any port. In profiles.toml:");
     println!("    [profiles.agent]");
     println!("    banks = [\"2011\"]");
-    println!("    issuer = \"{base}\"");
+    println!("    issuer = \"{issuer}\"");
     println!("    api_base = \"{base}\"");
     println!("    client_id = \"{id}\"");
     println!("    confidential = true");
     println!("  then link 2011 in the app (it asks for the secret), or `kura link 2011 --client-secret-stdin`.");
+    println!(
+        "  Another one has an id and secret full of characters HTTP Basic must form-encode: client id {:?}, secret {:?}.",
+        kura_sandbox::oauth::INTERMEDIARY_RESERVED,
+        kura_sandbox::oauth::INTERMEDIARY_RESERVED_SECRET
+    );
     println!();
     println!("Serving until Ctrl-C.");
     shutdown_signal().await?;

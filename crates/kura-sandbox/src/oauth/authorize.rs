@@ -3,17 +3,19 @@
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use url::Url;
 
+use super::endpoints::issuer;
 use super::errors::no_store;
 use super::pages::{AccountRow, ConsentPage, LoginPage, Notice, error_page, html};
 use super::params::Params;
 use super::pending::{AuthorizationRequest, MAX_FAILED_SIGN_INS, Pending, PendingError, SignedIn, cookie_name};
 use super::pkce;
 use super::scopes::Scope;
+use super::sessions;
 use super::tokens::{CodeBinding, Consent};
 use crate::bank::unions::{self, Union};
 use crate::clock::jst;
@@ -57,7 +59,8 @@ const CHOOSE_DECISION: Notice = Notice {
 
 /// `GET /oauth/authorize`. Until the client and its redirect URI are verified, errors are shown
 /// to the user; afterwards they go back to the client (RFC 6749 §4.1.2.1).
-pub async fn start(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+pub async fn start(State(state): State<AppState>, uri: Uri, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+    let iss = response_issuer(&state, &uri, &headers);
     let params = Params::parse(query.unwrap_or_default().as_bytes());
     if params.repeated(&["client_id", "redirect_uri"]).is_some() {
         return error_page(StatusCode::BAD_REQUEST, BAD_REDIRECT);
@@ -70,7 +73,8 @@ pub async fn start(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
     };
     let request_state = params.get("state");
     let fail = |error: &str, description: &str| {
-        redirect(redirect_uri, &[("error", error), ("error_description", description)], request_state, None)
+        let pairs = [("error", error), ("error_description", description)];
+        redirect(redirect_uri, &pairs, request_state, iss.as_deref(), None)
     };
     let names = ["response_type", "scope", "state", "code_challenge", "code_challenge_method", "bank_code"];
     if let Some(name) = params.repeated(&names) {
@@ -114,17 +118,36 @@ pub async fn start(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
         code_challenge,
         bank_code: bank.map(|b| b.bank_code.clone()),
     };
-    let started = state.oauth.pending().start(request, now(&state));
-    let page = LoginPage {
-        request_id: &started.id,
-        client_name: client.name,
-        bank,
-        unions: unions::all(),
-        selected_bank: "",
-        username: "",
-        error: None,
+    let now = now(&state);
+    let session = signed_in_session(&state, &headers, request.bank_code.as_deref(), now);
+    let started = state.oauth.pending().start(request, now);
+    let mut response = match session {
+        // Already signed in at this union: straight to the consent page.
+        Some((secret, signed_in)) => {
+            let mut store = state.oauth.pending();
+            let Ok(pending) = store.get_mut(&started.id, Some(&started.browser_secret), now) else {
+                return error_page(StatusCode::BAD_REQUEST, GONE);
+            };
+            pending.signed_in = Some(signed_in.clone());
+            pending.session = Some(secret);
+            let Some(union) = unions::find(&signed_in.bank_code) else {
+                return error_page(StatusCode::BAD_REQUEST, GONE);
+            };
+            consent_page(&state, &started.id, pending, &signed_in, union, |_| true, None)
+        }
+        None => {
+            let page = LoginPage {
+                request_id: &started.id,
+                client_name: client.name,
+                bank,
+                unions: unions::all(),
+                selected_bank: "",
+                username: "",
+                error: None,
+            };
+            html(StatusCode::OK, &page)
+        }
     };
-    let mut response = html(StatusCode::OK, &page);
     let cookie = format!(
         "{}={}; Path=/oauth/authorize; Max-Age=600; HttpOnly; SameSite=Lax{}",
         cookie_name(&started.id),
@@ -138,7 +161,8 @@ pub async fn start(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
 }
 
 /// `POST /oauth/authorize/login`: the login form (or its Cancel button).
-pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn sign_in(State(state): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let iss = response_issuer(&state, &uri, &headers);
     let form = Params::parse(&body);
     let Some(id) = form.get("request_id") else { return error_page(StatusCode::BAD_REQUEST, GONE) };
     let mut store = state.oauth.pending();
@@ -149,7 +173,7 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: By
     if form.get("action") == Some("cancel") {
         let request = pending.request.clone();
         store.finish(id);
-        return deny(id, &request, "the user cancelled the sign-in");
+        return deny(id, &request, "the user cancelled the sign-in", iss.as_deref());
     }
     let bank_code = pending.request.bank_code.clone().or_else(|| form.get("bank_code").map(str::to_owned));
     let union = bank_code.as_deref().and_then(unions::find);
@@ -172,17 +196,59 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: By
         if pending.failed_sign_ins >= MAX_FAILED_SIGN_INS {
             let request = pending.request.clone();
             store.finish(id);
-            return deny(id, &request, "too many failed sign-in attempts");
+            return deny(id, &request, "too many failed sign-in attempts", iss.as_deref());
         }
         return login_page(pending, WRONG_LOGIN);
     }
     let signed_in = SignedIn { username: username.to_owned(), bank_code: union.bank_code.clone() };
     pending.signed_in = Some(signed_in.clone());
-    consent_page(&state, id, pending, &signed_in, union, |_| true, None)
+    if !state.oauth.modes.session_grants {
+        return consent_page(&state, id, pending, &signed_in, union, |_| true, None);
+    }
+    // The browser stays signed in at the union.
+    let secret = state.oauth.sessions().start(username, &union.bank_code, now(&state));
+    pending.session = Some(secret.clone());
+    let mut response = consent_page(&state, id, pending, &signed_in, union, |_| true, None);
+    let cookie = format!(
+        "{}={secret}; Path=/oauth; HttpOnly; SameSite=Lax{}",
+        sessions::COOKIE,
+        if state.config.tls_ca_out.is_some() { "; Secure" } else { "" }
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The browser's login session, in the `sessionGrants` mode, when it is signed in at the union
+/// the request names (or the request names none): its cookie value and who is signed in.
+fn signed_in_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    bank_code: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<(String, SignedIn)> {
+    if !state.oauth.modes.session_grants {
+        return None;
+    }
+    let secret = cookie(headers, sessions::COOKIE)?;
+    let mut sessions = state.oauth.sessions();
+    let session = sessions.get_mut(&secret, now)?;
+    if bank_code.is_some_and(|b| b != session.bank_code) {
+        return None;
+    }
+    let signed_in = SignedIn { username: session.username.clone(), bank_code: session.bank_code.clone() };
+    Some((secret, signed_in))
+}
+
+/// The `iss` of authorization responses (RFC 9207), when the server sends it.
+fn response_issuer(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Option<String> {
+    state.oauth.modes.iss_parameter.then(|| issuer(state, uri, headers))
 }
 
 /// `POST /oauth/authorize/consent`: Allow (with the chosen accounts) or Deny.
-pub async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn decide(State(state): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let iss = response_issuer(&state, &uri, &headers);
     let form = Params::parse(&body);
     let Some(id) = form.get("request_id") else { return error_page(StatusCode::BAD_REQUEST, GONE) };
     let now = now(&state);
@@ -205,7 +271,7 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Byt
         Some("deny") => {
             let request = pending.request.clone();
             store.finish(id);
-            return deny(id, &request, "the user denied access");
+            return deny(id, &request, "the user denied access", iss.as_deref());
         }
         Some("allow") => {}
         _ => return again(pending, CHOOSE_DECISION),
@@ -218,6 +284,7 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Byt
         return again(pending, NOT_YOUR_ACCOUNT);
     }
     let request = pending.request.clone();
+    let session = pending.session.clone();
     store.finish(id);
     drop(store);
     let consent = Consent {
@@ -237,8 +304,29 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Byt
         redirect_uri: request.redirect_uri.clone(),
         code_challenge: request.code_challenge.clone(),
     };
-    let code = state.oauth.tokens().issue_code(binding, consent, now);
-    redirect(&request.redirect_uri, &[("code", &code)], request.state.as_deref(), Some(id))
+    let under = session.and_then(|secret| session_grant(&state, &secret, request.client_id, &consent, now));
+    let code = state.oauth.tokens().issue_code(binding, consent, under, now);
+    redirect(&request.redirect_uri, &[("code", &code)], request.state.as_deref(), iss.as_deref(), Some(id))
+}
+
+/// The grant a signed-in session holds for `client`, opened now if it holds none (or its grant
+/// was revoked): every authorization of the session is issued under it.
+fn session_grant(
+    state: &AppState,
+    secret: &str,
+    client: &'static str,
+    consent: &Consent,
+    now: DateTime<Utc>,
+) -> Option<super::tokens::GrantId> {
+    let mut sessions = state.oauth.sessions();
+    let session = sessions.get_mut(secret, now)?;
+    let mut tokens = state.oauth.tokens();
+    let grant = match session.grants.get(client) {
+        Some(grant) if tokens.has_grant(*grant) => *grant,
+        _ => tokens.open_grant(client, consent.clone(), now),
+    };
+    session.grants.insert(client, grant);
+    Some(grant)
 }
 
 fn consent_page(
@@ -269,14 +357,20 @@ fn consent_page(
     html(status, &page)
 }
 
-fn deny(id: &str, request: &AuthorizationRequest, description: &str) -> Response {
+fn deny(id: &str, request: &AuthorizationRequest, description: &str, iss: Option<&str>) -> Response {
     let pairs = [("error", "access_denied"), ("error_description", description)];
-    redirect(&request.redirect_uri, &pairs, request.state.as_deref(), Some(id))
+    redirect(&request.redirect_uri, &pairs, request.state.as_deref(), iss, Some(id))
 }
 
-/// 302 to a verified redirect URI with `pairs` and `state` added to its query; forgets the
-/// browser binding of request `finished`.
-fn redirect(redirect_uri: &str, pairs: &[(&str, &str)], state: Option<&str>, finished: Option<&str>) -> Response {
+/// 302 to a verified redirect URI with `pairs`, `state` and `iss` (RFC 9207) added to its query;
+/// forgets the browser binding of request `finished`.
+fn redirect(
+    redirect_uri: &str,
+    pairs: &[(&str, &str)],
+    state: Option<&str>,
+    iss: Option<&str>,
+    finished: Option<&str>,
+) -> Response {
     let Ok(mut url) = Url::parse(redirect_uri) else {
         // Unreachable for a verified URI; still never redirect to something unparsed.
         return error_page(StatusCode::BAD_REQUEST, BAD_REDIRECT);
@@ -286,6 +380,9 @@ fn redirect(redirect_uri: &str, pairs: &[(&str, &str)], state: Option<&str>, fin
         query.extend_pairs(pairs);
         if let Some(state) = state {
             query.append_pair("state", state);
+        }
+        if let Some(iss) = iss {
+            query.append_pair("iss", iss);
         }
     }
     let Ok(location) = HeaderValue::from_str(url.as_str()) else {
@@ -311,7 +408,11 @@ fn pending_error(error: PendingError) -> Response {
 
 /// The value of the cookie that binds request `id` to this browser.
 fn browser_secret(headers: &HeaderMap, id: &str) -> Option<String> {
-    let name = cookie_name(id);
+    cookie(headers, &cookie_name(id))
+}
+
+/// The value of cookie `name`.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

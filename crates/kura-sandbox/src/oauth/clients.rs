@@ -24,6 +24,13 @@ pub const INTERMEDIARY_NATIVE: &str = "kura-intermediary-native";
 /// Its secret. Public on purpose: this is the sandbox, and `kura sandbox` prints it.
 pub const INTERMEDIARY_NATIVE_SECRET: &str = "kura-sandbox-intermediary-secret";
 
+/// The same kind of client with an id and a secret full of characters that HTTP Basic
+/// authentication must form-encode first (RFC 6749 §2.3.1): `:` separates id and secret, `+`
+/// decodes as a space, `%` starts an escape.
+pub const INTERMEDIARY_RESERVED: &str = "kura:intermediary+reserved";
+/// Its secret (public, like the other sandbox secret).
+pub const INTERMEDIARY_RESERVED_SECRET: &str = "k+ra/sand%25box:secret=&? ü";
+
 pub struct Client {
     pub id: &'static str,
     /// Shown on the login and consent pages.
@@ -88,6 +95,13 @@ impl Clients {
                 id: INTERMEDIARY_NATIVE,
                 name: "Kura (電子決済等代行業者 / intermediary)",
                 secret: Some(digest(INTERMEDIARY_NATIVE_SECRET)),
+                native: true,
+                redirect_uris: &["http://127.0.0.1/callback", "http://[::1]/callback"],
+            },
+            Client {
+                id: INTERMEDIARY_RESERVED,
+                name: "Kura (電子決済等代行業者 / intermediary)",
+                secret: Some(digest(INTERMEDIARY_RESERVED_SECRET)),
                 native: true,
                 redirect_uris: &["http://127.0.0.1/callback", "http://[::1]/callback"],
             },
@@ -192,6 +206,23 @@ mod tests {
         assert!(c.accepts_redirect("http://[::1]:8080/callback"));
         assert!(!c.accepts_redirect("http://localhost:49152/callback"));
         assert!(!c.accepts_redirect("https://client.example.test/callback"));
+    }
+
+    #[test]
+    fn the_reserved_client_authenticates_only_with_form_encoded_credentials() {
+        let clients = Clients::registered();
+        let basic = |id: &str, secret: &str| {
+            let mut headers = HeaderMap::new();
+            let value = format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")));
+            headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+            headers
+        };
+        let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let none = Params::parse(b"");
+        let encoded = basic(&encode(INTERMEDIARY_RESERVED), &encode(INTERMEDIARY_RESERVED_SECRET));
+        assert_eq!(clients.authenticate(&encoded, &none).map(|c| c.id).ok(), Some(INTERMEDIARY_RESERVED));
+        let raw = basic(INTERMEDIARY_RESERVED, INTERMEDIARY_RESERVED_SECRET);
+        assert_eq!(clients.authenticate(&raw, &none).map(|c| c.id).err().map(|e| e.code), Some("invalid_client"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The machine-facing endpoints: token (RFC 6749 §3.2), revocation (RFC 7009) and the
-//! authorization server metadata (RFC 8414).
+//! authorization server metadata (RFC 8414). Introspection (RFC 7662) is in `introspect`.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -38,7 +38,9 @@ fn exchange(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<TokenR
         Some("authorization_code") => {
             let (code, redirect_uri) = (required("code")?, required("redirect_uri")?);
             let verifier = params.get("code_verifier");
-            state.oauth.tokens().redeem_code(code, client.id, redirect_uri, verifier, now, state.oauth.lifetimes)
+            let redeemed =
+                state.oauth.tokens().redeem_code(code, client.id, redirect_uri, verifier, now, state.oauth.issuance);
+            redeemed.map(|(_, response)| response)
         }
         Some("refresh_token") => {
             let refresh_token = required("refresh_token")?;
@@ -47,7 +49,7 @@ fn exchange(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<TokenR
                 .map(Scope::parse_list)
                 .transpose()
                 .map_err(|unknown| OAuthError::invalid_scope(unknown.to_string()))?;
-            state.oauth.tokens().refresh(refresh_token, client.id, scopes, now, state.oauth.lifetimes)
+            state.oauth.tokens().refresh(refresh_token, client.id, scopes, now, state.oauth.issuance)
         }
         Some(other) => Err(OAuthError::unsupported_grant_type(format!(
             "grant_type {other:?} is not supported: use authorization_code or refresh_token"
@@ -75,15 +77,18 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Byt
     }
 }
 
-/// `GET /.well-known/oauth-authorization-server`.
+/// `GET /.well-known/oauth-authorization-server` (or, with an issuer path, the two locations
+/// appended to the issuer).
 pub async fn metadata(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Json<Value> {
-    let issuer = issuer(&state, &uri, &headers);
+    let base = base_url(&state, &uri, &headers);
+    let issuer = format!("{base}{}", state.oauth.modes.issuer_path());
     let scopes: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
-    Json(json!({
+    let mut metadata = json!({
         "issuer": issuer,
-        "authorization_endpoint": format!("{issuer}/oauth/authorize"),
-        "token_endpoint": format!("{issuer}/oauth/token"),
-        "revocation_endpoint": format!("{issuer}/oauth/revoke"),
+        "authorization_endpoint": format!("{base}/oauth/authorize"),
+        "token_endpoint": format!("{base}/oauth/token"),
+        "revocation_endpoint": format!("{base}/oauth/revoke"),
+        "introspection_endpoint": format!("{base}/oauth/introspect"),
         "scopes_supported": scopes,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
@@ -91,13 +96,23 @@ pub async fn metadata(State(state): State<AppState>, uri: Uri, headers: HeaderMa
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["none", "client_secret_basic"],
         "revocation_endpoint_auth_methods_supported": ["none", "client_secret_basic"],
+        "introspection_endpoint_auth_methods_supported": ["none", "client_secret_basic"],
         "ui_locales_supported": ["ja", "en"],
-    }))
+    });
+    if state.oauth.modes.iss_parameter {
+        metadata["authorization_response_iss_parameter_supported"] = Value::Bool(true);
+    }
+    Json(metadata)
+}
+
+/// The issuer identifier as a client that reached the sandbox with `uri` and `headers` sees it.
+pub(super) fn issuer(state: &AppState, uri: &Uri, headers: &HeaderMap) -> String {
+    format!("{}{}", base_url(state, uri, headers), state.oauth.modes.issuer_path())
 }
 
 /// The sandbox's base URL as the client reached it, so that the metadata is right whichever
 /// loopback address or port the client used.
-fn issuer(state: &AppState, uri: &Uri, headers: &HeaderMap) -> String {
+fn base_url(state: &AppState, uri: &Uri, headers: &HeaderMap) -> String {
     let scheme = if state.config.tls_ca_out.is_some() { "https" } else { "http" };
     let authority = uri
         .authority()
@@ -112,7 +127,7 @@ fn issuer(state: &AppState, uri: &Uri, headers: &HeaderMap) -> String {
 }
 
 /// The parameters of an `application/x-www-form-urlencoded` POST body.
-fn form_params(headers: &HeaderMap, body: &[u8]) -> Result<Params, OAuthError> {
+pub(super) fn form_params(headers: &HeaderMap, body: &[u8]) -> Result<Params, OAuthError> {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

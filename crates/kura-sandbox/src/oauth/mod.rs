@@ -6,12 +6,15 @@ mod authorize;
 mod clients;
 mod endpoints;
 mod errors;
+mod introspect;
+mod modes;
 mod pages;
 mod params;
 mod pending;
 mod pkce;
 mod scopes;
 mod secrets;
+mod sessions;
 mod tokens;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -20,7 +23,11 @@ use axum::Router;
 use axum::routing::{get, post};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 
-pub use clients::{INTERMEDIARY_NATIVE, INTERMEDIARY_NATIVE_SECRET, KURA_DESKTOP, TEST_CONFIDENTIAL};
+pub use clients::{
+    INTERMEDIARY_NATIVE, INTERMEDIARY_NATIVE_SECRET, INTERMEDIARY_RESERVED, INTERMEDIARY_RESERVED_SECRET, KURA_DESKTOP,
+    TEST_CONFIDENTIAL,
+};
+pub use modes::OAuthModes;
 pub use scopes::{Scope, UnknownScope};
 pub use tokens::TokenResponse;
 
@@ -28,7 +35,8 @@ use crate::config::SandboxConfig;
 use crate::state::AppState;
 use clients::Clients;
 use pending::PendingStore;
-use tokens::{Consent, Lifetimes, TokenStore};
+use sessions::SessionStore;
+use tokens::{Consent, Issuance, TokenStore};
 
 /// What a valid access token grants.
 #[derive(Debug, Clone)]
@@ -51,20 +59,29 @@ pub enum TokenRejection {
 
 pub struct OAuthServer {
     clients: Clients,
-    lifetimes: Lifetimes,
+    issuance: Issuance,
     consent_ttl: Duration,
+    modes: OAuthModes,
     pending: Mutex<PendingStore>,
     tokens: Mutex<TokenStore>,
+    sessions: Mutex<SessionStore>,
 }
 
 impl OAuthServer {
     pub fn new(config: &SandboxConfig) -> Self {
         OAuthServer {
             clients: Clients::registered(),
-            lifetimes: Lifetimes { access: config.access_token_ttl, refresh: config.refresh_token_ttl },
+            issuance: Issuance {
+                access: config.access_token_ttl,
+                refresh: config.refresh_token_ttl,
+                refresh_tokens: !config.oauth.no_refresh_token,
+                federation_fields: !config.oauth.plain_token_response,
+            },
             consent_ttl: config.consent_ttl,
+            modes: config.oauth.clone(),
             pending: Mutex::default(),
             tokens: Mutex::default(),
+            sessions: Mutex::default(),
         }
     }
 
@@ -91,7 +108,18 @@ impl OAuthServer {
             scopes: Scope::parse_list(scope)?,
             expires_at: now + self.consent_ttl,
         };
-        Ok(self.tokens().issue_grant(KURA_DESKTOP, consent, now, self.lifetimes).1)
+        Ok(self.tokens().issue_grant(KURA_DESKTOP, consent, now, self.issuance).1)
+    }
+
+    /// How many refresh-token grants the token endpoint has served.
+    pub fn refreshes(&self) -> u64 {
+        self.tokens().refreshes
+    }
+
+    /// How many grants of `username` still have a live token, for tests that check what a
+    /// client revoked.
+    pub fn live_grants_of(&self, username: &str, now: DateTime<FixedOffset>) -> usize {
+        self.tokens().live_grants_of(username, now.with_timezone(&Utc))
     }
 
     /// Fault injection: every access token issued so far is reported expired; refresh works.
@@ -114,15 +142,26 @@ impl OAuthServer {
     fn pending(&self) -> MutexGuard<'_, PendingStore> {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    fn sessions(&self) -> MutexGuard<'_, SessionStore> {
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
-/// The authorization server's endpoints.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// The authorization server's endpoints. Its metadata is at RFC 8414's well-known location, or
+/// with an issuer path (`modes.issuer_path`) only at the two locations appended to the issuer.
+pub fn routes(modes: &OAuthModes) -> Router<AppState> {
+    let router = Router::new()
         .route("/oauth/authorize", get(authorize::start))
         .route("/oauth/authorize/login", post(authorize::sign_in))
         .route("/oauth/authorize/consent", post(authorize::decide))
         .route("/oauth/token", post(endpoints::token))
         .route("/oauth/revoke", post(endpoints::revoke))
-        .route("/.well-known/oauth-authorization-server", get(endpoints::metadata))
+        .route("/oauth/introspect", post(introspect::introspect));
+    match modes.issuer_path() {
+        "" => router.route("/.well-known/oauth-authorization-server", get(endpoints::metadata)),
+        path => router
+            .route(&format!("{path}/.well-known/openid-configuration"), get(endpoints::metadata))
+            .route(&format!("{path}/.well-known/oauth-authorization-server"), get(endpoints::metadata)),
+    }
 }

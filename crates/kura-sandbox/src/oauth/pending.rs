@@ -38,6 +38,8 @@ pub struct Pending {
     browser: Digest,
     created_at: DateTime<Utc>,
     pub signed_in: Option<SignedIn>,
+    /// The browser's login session (its cookie value), in the `sessionGrants` mode.
+    pub session: Option<String>,
     pub failed_sign_ins: u32,
 }
 
@@ -63,8 +65,14 @@ impl PendingStore {
     pub fn start(&mut self, request: AuthorizationRequest, now: DateTime<Utc>) -> Started {
         self.0.retain(|_, p| now < p.created_at + PENDING_TTL);
         let (id, browser_secret) = (new_secret(), new_secret());
-        let pending =
-            Pending { request, browser: digest(&browser_secret), created_at: now, signed_in: None, failed_sign_ins: 0 };
+        let pending = Pending {
+            request,
+            browser: digest(&browser_secret),
+            created_at: now,
+            signed_in: None,
+            session: None,
+            failed_sign_ins: 0,
+        };
         self.0.insert(id.clone(), pending);
         Started { id, browser_secret }
     }

@@ -38,10 +38,15 @@ pub struct CodeBinding {
     pub code_challenge: Option<String>,
 }
 
+/// What the token endpoint issues: lifetimes, and which optional parts a response carries.
 #[derive(Debug, Clone, Copy)]
-pub struct Lifetimes {
+pub struct Issuance {
     pub access: Duration,
     pub refresh: Duration,
+    /// Whether a refresh token comes with the access token.
+    pub refresh_tokens: bool,
+    /// Whether responses carry the federation's `consent_expires_at` and `bank_code`.
+    pub federation_fields: bool,
 }
 
 /// A successful token response (RFC 6749 §5.1) plus the federation's consent expiry and the
@@ -52,22 +57,43 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     /// Seconds until the access token expires.
     pub expires_in: i64,
+    /// Empty, and left out of the JSON, when the server issues no refresh tokens.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub refresh_token: String,
     /// Space-delimited scopes of the access token.
     pub scope: String,
     /// RFC 3339 in JST, e.g. `2027-02-22T10:15:00+09:00`; after it the user must link again.
+    /// Empty, and left out of the JSON, with plain token responses (as is `bank_code`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub consent_expires_at: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub bank_code: String,
+}
+
+/// What introspection (RFC 7662) tells its client of an active token, with the federation's
+/// consent expiry, which a server that keeps token responses plain publishes only here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Introspection {
+    pub active: bool,
+    pub client_id: &'static str,
+    pub username: String,
+    pub scope: String,
+    pub token_type: &'static str,
+    /// The token's own expiry, seconds since the epoch.
+    pub exp: i64,
     pub consent_expires_at: String,
     pub bank_code: String,
 }
 
-type GrantId = u64;
+pub type GrantId = u64;
 
 struct CodeRecord {
     binding: CodeBinding,
     consent: Consent,
     expires_at: DateTime<Utc>,
     redeemed: bool,
-    /// The grant created when the code was redeemed; revoked if the code is replayed.
+    /// The grant created when the code was redeemed, or the session's grant it was issued
+    /// under; revoked if the code is replayed.
     grant: Option<GrantId>,
 }
 
@@ -93,6 +119,8 @@ struct RefreshRecord {
 
 #[derive(Default)]
 pub struct TokenStore {
+    /// Refresh-token grants served, for tests that count them.
+    pub refreshes: u64,
     next_grant: GrantId,
     codes: HashMap<Digest, CodeRecord>,
     grants: HashMap<GrantId, GrantRecord>,
@@ -101,10 +129,17 @@ pub struct TokenStore {
 }
 
 impl TokenStore {
-    pub fn issue_code(&mut self, binding: CodeBinding, consent: Consent, now: DateTime<Utc>) -> String {
+    /// A code for `consent`; with `under`, one issued under that existing grant (a session's).
+    pub fn issue_code(
+        &mut self,
+        binding: CodeBinding,
+        consent: Consent,
+        under: Option<GrantId>,
+        now: DateTime<Utc>,
+    ) -> String {
         self.prune(now);
         let code = new_secret();
-        let record = CodeRecord { binding, consent, expires_at: now + CODE_TTL, redeemed: false, grant: None };
+        let record = CodeRecord { binding, consent, expires_at: now + CODE_TTL, redeemed: false, grant: under };
         self.codes.insert(digest(&code), record);
         code
     }
@@ -118,8 +153,8 @@ impl TokenStore {
         redirect_uri: &str,
         code_verifier: Option<&str>,
         now: DateTime<Utc>,
-        lifetimes: Lifetimes,
-    ) -> Result<TokenResponse, OAuthError> {
+        issuance: Issuance,
+    ) -> Result<(GrantId, TokenResponse), OAuthError> {
         self.prune(now);
         let record = self
             .codes
@@ -157,11 +192,40 @@ impl TokenStore {
             (None, None) => {}
         }
         let (client_id, consent) = (record.binding.client_id, record.consent.clone());
-        let (grant, response) = self.issue_grant(client_id, consent, now, lifetimes);
+        if let Some(grant) = record.grant {
+            // Issued under a session's grant: the tokens join it, and the grant now carries
+            // what the user just agreed to.
+            let Some(existing) = self.grants.get_mut(&grant) else {
+                return Err(OAuthError::invalid_grant(
+                    "the grant this code was issued under has been revoked; start the authorization again",
+                ));
+            };
+            existing.consent = consent.clone();
+            let scopes = consent.scopes.clone();
+            return Ok((grant, self.issue_pair(grant, &consent, scopes, now, issuance)));
+        }
+        let (grant, response) = self.issue_grant(client_id, consent, now, issuance);
         if let Some(record) = self.codes.get_mut(&digest(code)) {
             record.grant = Some(grant);
         }
-        Ok(response)
+        Ok((grant, response))
+    }
+
+    /// How many grants of `username` hold an access or refresh token that still works at `now`.
+    pub fn live_grants_of(&self, username: &str, now: DateTime<Utc>) -> usize {
+        self.grants
+            .iter()
+            .filter(|(_, g)| g.consent.username == username && now < g.consent.expires_at)
+            .filter(|(id, _)| {
+                self.access.values().any(|a| a.grant == **id && now < a.expires_at)
+                    || self.refresh.values().any(|r| r.grant == **id && !r.rotated && now < r.expires_at)
+            })
+            .count()
+    }
+
+    /// Whether `grant` is still alive.
+    pub fn has_grant(&self, grant: GrantId) -> bool {
+        self.grants.contains_key(&grant)
     }
 
     /// The `refresh_token` grant with rotation: the presented token is spent, a new pair is
@@ -172,9 +236,10 @@ impl TokenStore {
         client_id: &str,
         requested: Option<Vec<Scope>>,
         now: DateTime<Utc>,
-        lifetimes: Lifetimes,
+        issuance: Issuance,
     ) -> Result<TokenResponse, OAuthError> {
         self.prune(now);
+        self.refreshes += 1;
         let unknown = || OAuthError::invalid_grant("unknown or revoked refresh token; link the account again");
         let record = self.refresh.get_mut(&digest(token)).ok_or_else(unknown)?;
         let grant_id = record.grant;
@@ -201,7 +266,7 @@ impl TokenStore {
         };
         record.rotated = true;
         let consent = grant.consent.clone();
-        Ok(self.issue_pair(grant_id, &consent, scopes, now, lifetimes))
+        Ok(self.issue_pair(grant_id, &consent, scopes, now, issuance))
     }
 
     /// Creates a grant from a consent and issues its first token pair.
@@ -210,15 +275,22 @@ impl TokenStore {
         client_id: &'static str,
         consent: Consent,
         now: DateTime<Utc>,
-        lifetimes: Lifetimes,
+        issuance: Issuance,
     ) -> (GrantId, TokenResponse) {
+        let scopes = consent.scopes.clone();
+        let id = self.open_grant(client_id, consent.clone(), now);
+        let response = self.issue_pair(id, &consent, scopes, now, issuance);
+        (id, response)
+    }
+
+    /// Creates a grant for `consent` with no tokens yet (a session's, which codes are then
+    /// issued under).
+    pub fn open_grant(&mut self, client_id: &'static str, consent: Consent, now: DateTime<Utc>) -> GrantId {
         self.prune(now);
         let id = self.next_grant;
         self.next_grant += 1;
-        let scopes = consent.scopes.clone();
-        let response = self.issue_pair(id, &consent, scopes, now, lifetimes);
         self.grants.insert(id, GrantRecord { client_id, consent });
-        (id, response)
+        id
     }
 
     fn issue_pair(
@@ -227,28 +299,58 @@ impl TokenStore {
         consent: &Consent,
         scopes: Vec<Scope>,
         now: DateTime<Utc>,
-        lifetimes: Lifetimes,
+        issuance: Issuance,
     ) -> TokenResponse {
         // No token outlives the consent it was issued under.
-        let access_expires = (now + lifetimes.access).min(consent.expires_at);
-        let refresh_expires = (now + lifetimes.refresh).min(consent.expires_at);
-        let (access_token, refresh_token) = (new_secret(), new_secret());
+        let access_expires = (now + issuance.access).min(consent.expires_at);
+        let refresh_expires = (now + issuance.refresh).min(consent.expires_at);
+        let access_token = new_secret();
         let scope = Scope::join(&scopes);
         self.access.insert(
             digest(&access_token),
             AccessRecord { grant, scopes, expires_at: access_expires, forced_expired: false },
         );
-        self.refresh
-            .insert(digest(&refresh_token), RefreshRecord { grant, expires_at: refresh_expires, rotated: false });
+        let refresh_token = issuance.refresh_tokens.then(|| {
+            let token = new_secret();
+            self.refresh.insert(digest(&token), RefreshRecord { grant, expires_at: refresh_expires, rotated: false });
+            token
+        });
+        let federation = issuance.federation_fields;
         TokenResponse {
             access_token,
             token_type: "Bearer",
             expires_in: (access_expires - now).num_seconds(),
-            refresh_token,
+            refresh_token: refresh_token.unwrap_or_default(),
             scope,
-            consent_expires_at: consent.expires_at.with_timezone(&jst()).to_rfc3339_opts(SecondsFormat::Secs, false),
-            bank_code: consent.bank_code.clone(),
+            consent_expires_at: if federation { consent_expiry(consent) } else { String::new() },
+            bank_code: if federation { consent.bank_code.clone() } else { String::new() },
         }
+    }
+
+    /// RFC 7662 introspection of `token` for `client_id`: `None` (inactive) for unknown, expired
+    /// or revoked tokens and for tokens of other clients.
+    pub fn introspect(&self, token: &str, client_id: &str, now: DateTime<Utc>) -> Option<Introspection> {
+        let key = digest(token);
+        let (grant, scopes, expires_at, token_type) = match (self.access.get(&key), self.refresh.get(&key)) {
+            (Some(a), _) if !a.forced_expired => (a.grant, a.scopes.clone(), a.expires_at, "access_token"),
+            (None, Some(r)) if !r.rotated => (r.grant, Vec::new(), r.expires_at, "refresh_token"),
+            _ => return None,
+        };
+        let record = self.grants.get(&grant).filter(|g| g.client_id == client_id)?;
+        if now >= expires_at || now >= record.consent.expires_at {
+            return None;
+        }
+        let scopes = if scopes.is_empty() { record.consent.scopes.clone() } else { scopes };
+        Some(Introspection {
+            active: true,
+            client_id: record.client_id,
+            username: record.consent.username.clone(),
+            scope: Scope::join(&scopes),
+            token_type,
+            exp: expires_at.timestamp(),
+            consent_expires_at: consent_expiry(&record.consent),
+            bank_code: record.consent.bank_code.clone(),
+        })
     }
 
     pub fn authenticate(&self, token: &str, now: DateTime<Utc>) -> Result<Grant, TokenRejection> {
@@ -313,4 +415,9 @@ impl TokenStore {
         self.access.retain(|_, a| now < a.expires_at + RETENTION);
         self.refresh.retain(|_, r| now < r.expires_at + RETENTION);
     }
+}
+
+/// The federation's form of a consent's end: RFC 3339 in JST.
+fn consent_expiry(consent: &Consent) -> String {
+    consent.expires_at.with_timezone(&jst()).to_rfc3339_opts(SecondsFormat::Secs, false)
 }

@@ -3,6 +3,7 @@
 
 mod authorize;
 mod metadata;
+mod modes;
 mod revoke;
 mod support;
 mod token;
