@@ -17,10 +17,11 @@
 //!
 //! [profiles.hokuo]
 //! banks = ["2011"]                          # 4-digit union codes this profile serves
-//! issuer = "https://auth.example.jp"        # RFC 8414 discovery of the endpoints below, or:
+//! issuer = "https://auth.example.jp"        # discovery of the endpoints below (see oauth::discovery), or:
 //! # authorization_endpoint = "https://auth.example.jp/authorize"
 //! # token_endpoint = "https://auth.example.jp/token"
-//! # revocation_endpoint = "https://auth.example.jp/revoke"   # optional
+//! # revocation_endpoint = "https://auth.example.jp/revoke"         # optional
+//! # introspection_endpoint = "https://auth.example.jp/introspect"  # optional (RFC 7662)
 //! api_base = "https://api.example.jp"       # the Open API; paths start with /v1
 //! client_id = "my-intermediary-client"
 //! scopes = ["balance", "transactions"]      # default: both
@@ -72,10 +73,12 @@ pub enum ProfileError {
 /// How Kura finds the authorization server's endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthServer {
-    /// RFC 8414 metadata at `{issuer}/.well-known/oauth-authorization-server`.
-    Discover { issuer: Url },
+    /// Metadata found from the issuer identifier (RFC 8414; the locations tried are in
+    /// [`crate::oauth::discovery`]). The identifier is kept exactly as configured: the metadata
+    /// must name the very same string (RFC 8414 §3.3), as must RFC 9207's `iss`.
+    Discover { issuer: String },
     /// Endpoints given in the profile.
-    Explicit(Endpoints),
+    Explicit(Box<Endpoints>),
 }
 
 /// The authorization server's endpoints.
@@ -84,6 +87,9 @@ pub struct Endpoints {
     pub authorization: Url,
     pub token: Url,
     pub revocation: Option<Url>,
+    /// Token introspection (RFC 7662), where a server that leaves the consent expiry out of its
+    /// token responses may publish it.
+    pub introspection: Option<Url>,
 }
 
 /// Everything needed to link and poll one union.
@@ -125,6 +131,7 @@ struct ProfileEntry {
     authorization_endpoint: Option<String>,
     token_endpoint: Option<String>,
     revocation_endpoint: Option<String>,
+    introspection_endpoint: Option<String>,
     api_base: String,
     client_id: String,
     scopes: Option<Vec<String>>,
@@ -245,7 +252,8 @@ impl Profiles {
         Profile {
             name: SANDBOX_PROFILE.into(),
             bank_code: bank_code.into(),
-            auth_server: AuthServer::Discover { issuer: self.sandbox_url.clone() },
+            // The sandbox names itself without a trailing slash, whatever the URL's spelling.
+            auth_server: AuthServer::Discover { issuer: self.sandbox_url.as_str().trim_end_matches('/').to_owned() },
             api_base: self.sandbox_url.clone(),
             client_id: SANDBOX_CLIENT_ID.into(),
             scopes: DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
@@ -266,10 +274,15 @@ impl ProfileTemplate {
             }
         }
         let auth_server = match (e.issuer, e.authorization_endpoint, e.token_endpoint) {
-            (Some(issuer), None, None) if e.revocation_endpoint.is_none() => {
-                AuthServer::Discover { issuer: parse_endpoint(name, "issuer", &issuer)? }
+            (Some(issuer), None, None) if e.revocation_endpoint.is_none() && e.introspection_endpoint.is_none() => {
+                let url = parse_endpoint(name, "issuer", &issuer)?;
+                // RFC 8414 §2: an issuer identifier has no query or fragment.
+                if url.query().is_some() || url.fragment().is_some() {
+                    return Err(invalid(format!("`issuer` = {issuer:?} must not have a query or fragment")));
+                }
+                AuthServer::Discover { issuer }
             }
-            (None, Some(auth), Some(token)) => AuthServer::Explicit(Endpoints {
+            (None, Some(auth), Some(token)) => AuthServer::Explicit(Box::new(Endpoints {
                 authorization: parse_endpoint(name, "authorization_endpoint", &auth)?,
                 token: parse_endpoint(name, "token_endpoint", &token)?,
                 revocation: e
@@ -277,7 +290,12 @@ impl ProfileTemplate {
                     .as_deref()
                     .map(|r| parse_endpoint(name, "revocation_endpoint", r))
                     .transpose()?,
-            }),
+                introspection: e
+                    .introspection_endpoint
+                    .as_deref()
+                    .map(|r| parse_endpoint(name, "introspection_endpoint", r))
+                    .transpose()?,
+            })),
             _ => {
                 return Err(invalid(
                     "give either `issuer` (RFC 8414 discovery) or both `authorization_endpoint` and `token_endpoint`"
@@ -366,7 +384,7 @@ mod tests {
             assert_eq!(p.name, "sandbox");
             assert_eq!(p.client_id, "kura-desktop");
             assert_eq!(p.api_base.as_str(), "http://127.0.0.1:7878/");
-            assert_eq!(p.auth_server, AuthServer::Discover { issuer: p.api_base.clone() });
+            assert_eq!(p.auth_server, AuthServer::Discover { issuer: "http://127.0.0.1:7878".into() });
             assert_eq!(p.scope_string(), "balance transactions");
         }
         assert!(matches!(profiles.resolve("9999"), Err(ProfileError::UnknownUnion { .. })));

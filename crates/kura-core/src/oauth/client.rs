@@ -13,10 +13,11 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::discovery;
+use super::client_auth::ClientAuth;
+use super::discovery::{self, ServerInfo};
 use super::error::OAuthError;
-use super::http::{Http, TransportError};
-use crate::profile::{Endpoints, Profile};
+use super::http::{Authenticated, Http, TransportError};
+use crate::profile::Profile;
 use crate::secrets::{SecretStore, TokenSet};
 
 /// The federation's additions to the token response.
@@ -48,6 +49,8 @@ type Oauth2Client = oauth2::Client<
 #[derive(Debug, Clone)]
 pub struct TokenGrant {
     pub tokens: TokenSet,
+    /// How long the access token lives (`expires_in`), when the server said.
+    pub lifetime: Option<chrono::Duration>,
     pub consent_expires_at: Option<DateTime<FixedOffset>>,
     pub bank_code: Option<String>,
 }
@@ -57,14 +60,23 @@ pub struct TokenGrant {
 pub struct OAuthClient {
     http: Http,
     profile: Profile,
-    endpoints: Endpoints,
-    client_secret: Option<ClientSecret>,
+    server: ServerInfo,
+    auth: ClientAuth,
 }
 
 impl std::fmt::Debug for OAuthClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OAuthClient").field("profile", &self.profile).field("endpoints", &self.endpoints).finish()
+        f.debug_struct("OAuthClient").field("profile", &self.profile).field("server", &self.server).finish()
     }
+}
+
+/// What RFC 9207's `iss` in an authorization response must be.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IssuerCheck {
+    /// The issuer the request went to, when known: an `iss` naming another is refused.
+    pub issuer: Option<String>,
+    /// The server announced that it always sends `iss`: a response without one is refused.
+    pub required: bool,
 }
 
 impl OAuthClient {
@@ -72,7 +84,7 @@ impl OAuthClient {
     /// for a confidential client, its secret from the credential store.
     pub async fn new(profile: Profile, secrets: &SecretStore) -> Result<Self, OAuthError> {
         let http = Http::new();
-        let endpoints = discovery::endpoints(&http, &profile.auth_server).await?;
+        let server = discovery::server_info(&http, &profile.auth_server).await?;
         let client_secret = if profile.confidential {
             let secret = secrets
                 .client_secret(&profile.name)
@@ -82,21 +94,26 @@ impl OAuthClient {
         } else {
             None
         };
-        Ok(OAuthClient { http, profile, endpoints, client_secret })
+        let auth = ClientAuth::new(profile.client_id.clone(), client_secret);
+        Ok(OAuthClient { http, profile, server, auth })
     }
 
     pub fn profile(&self) -> &Profile {
         &self.profile
     }
 
+    /// What the `iss` of this server's authorization responses must be (RFC 9207).
+    pub fn issuer_check(&self) -> IssuerCheck {
+        IssuerCheck { issuer: self.server.issuer.clone(), required: self.server.iss_parameter_supported }
+    }
+
+    /// The `oauth2` crate's client, without the secret: [`ClientAuth`] authenticates every
+    /// request the same way instead (see [`Authenticated`]).
     fn client(&self, redirect: Option<&Url>) -> Oauth2Client {
+        let endpoints = &self.server.endpoints;
         let client = oauth2::Client::new(ClientId::new(self.profile.client_id.clone()))
-            .set_auth_uri(AuthUrl::from_url(self.endpoints.authorization.clone()))
-            .set_token_uri(TokenUrl::from_url(self.endpoints.token.clone()));
-        let client = match &self.client_secret {
-            Some(secret) => client.set_client_secret(secret.clone()),
-            None => client,
-        };
+            .set_auth_uri(AuthUrl::from_url(endpoints.authorization.clone()))
+            .set_token_uri(TokenUrl::from_url(endpoints.token.clone()));
         match redirect {
             Some(r) => client.set_redirect_uri(RedirectUrl::from_url(r.clone())),
             None => client,
@@ -127,7 +144,7 @@ impl OAuthClient {
             .client(Some(redirect))
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(verifier)
-            .request_async(&self.http)
+            .request_async(&self.authenticated())
             .await
             .map_err(|e| token_error(&self.profile, e))?;
         Ok(grant(response, None))
@@ -139,11 +156,15 @@ impl OAuthClient {
         let response = self
             .client(None)
             .exchange_refresh_token(&token)
-            .request_async(&self.http)
+            .request_async(&self.authenticated())
             .await
             .map_err(|e| token_error(&self.profile, e))?;
         // Servers that do not rotate keep the old refresh token valid (RFC 6749 §6).
         Ok(grant(response, Some(refresh_token)))
+    }
+
+    fn authenticated(&self) -> Authenticated<'_> {
+        Authenticated { http: &self.http, auth: &self.auth }
     }
 
     /// Revokes the refresh and access tokens (RFC 7009). A server without a revocation
@@ -152,7 +173,7 @@ impl OAuthClient {
     /// Sent with Kura's own client: the `oauth2` crate insists on https here, which would refuse
     /// the loopback sandbox that [`crate::profile::require_secure`] deliberately allows.
     pub async fn revoke(&self, tokens: &TokenSet) -> Result<bool, OAuthError> {
-        let Some(endpoint) = &self.endpoints.revocation else { return Ok(false) };
+        let Some(endpoint) = &self.server.endpoints.revocation else { return Ok(false) };
         // The refresh token first: revoking it ends the whole grant on most servers.
         let mut revocable = Vec::new();
         if let Some(refresh) = &tokens.refresh_token {
@@ -160,41 +181,70 @@ impl OAuthClient {
         }
         revocable.push((tokens.access_token.as_str(), "access_token"));
         for (token, hint) in revocable {
-            let mut form = vec![("token", token), ("token_type_hint", hint)];
-            let request = self.http.0.post(endpoint.clone());
-            let request = match &self.client_secret {
-                Some(secret) => request.basic_auth(&self.profile.client_id, Some(secret.secret())),
-                None => {
-                    form.push(("client_id", self.profile.client_id.as_str()));
-                    request
-                }
-            };
-            let response = request.form(&form).send().await.map_err(|e| OAuthError::Network(e.to_string()))?;
             // RFC 7009 §2.2: 200 whether or not the token was still valid.
-            if !response.status().is_success() {
-                let status = response.status();
-                let body: serde_json::Value = response.json().await.unwrap_or_default();
-                let error = body["error"].as_str().map_or_else(|| format!("HTTP {status}"), str::to_owned);
-                let description = body["error_description"].as_str().map(str::to_owned);
-                return Err(refused(&self.profile, error, description));
-            }
+            self.post_form(endpoint, vec![("token", token), ("token_type_hint", hint)]).await?;
         }
         Ok(true)
+    }
+
+    /// The consent expiry the server publishes through token introspection (RFC 7662), for a
+    /// server whose token responses leave it out: the federation's `consent_expires_at` of the
+    /// grant's token. `None` when the server has no introspection endpoint or does not say.
+    pub async fn introspected_consent_expiry(
+        &self,
+        tokens: &TokenSet,
+    ) -> Result<Option<DateTime<FixedOffset>>, OAuthError> {
+        let Some(endpoint) = &self.server.endpoints.introspection else { return Ok(None) };
+        // The refresh token stands for the grant; without one, the access token does.
+        let (token, hint) = match &tokens.refresh_token {
+            Some(refresh) => (refresh.as_str(), "refresh_token"),
+            None => (tokens.access_token.as_str(), "access_token"),
+        };
+        let body = self.post_form(endpoint, vec![("token", token), ("token_type_hint", hint)]).await?;
+        #[derive(Deserialize)]
+        struct Introspection {
+            active: bool,
+            consent_expires_at: Option<DateTime<FixedOffset>>,
+        }
+        let found: Introspection = serde_json::from_slice(&body)
+            .map_err(|e| OAuthError::Protocol(format!("unexpected introspection response at line {}", e.line())))?;
+        Ok(found.consent_expires_at.filter(|_| found.active))
+    }
+
+    /// POSTs `form` to `endpoint` with the client's authentication; returns the body of a 2xx
+    /// answer, or the server's refusal.
+    async fn post_form(&self, endpoint: &Url, form: Vec<(&str, &str)>) -> Result<Vec<u8>, OAuthError> {
+        let mut form: Vec<(String, String)> = form.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        let mut request = self.http.0.post(endpoint.clone());
+        if let Some(authorization) = self.auth.apply(&mut form) {
+            request = request.header(http::header::AUTHORIZATION, authorization);
+        }
+        let response = request.form(&form).send().await.map_err(|e| OAuthError::Network(e.to_string()))?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| OAuthError::Network(e.to_string()))?;
+        if status.is_success() {
+            return Ok(body.to_vec());
+        }
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let error = body["error"].as_str().map_or_else(|| format!("HTTP {status}"), str::to_owned);
+        let description = body["error_description"].as_str().map(str::to_owned);
+        Err(refused(&self.profile, error, description))
     }
 }
 
 fn grant(response: FederationTokenResponse, previous_refresh: Option<&str>) -> TokenGrant {
+    let lifetime = response.expires_in().and_then(|d| chrono::Duration::from_std(d).ok());
     let tokens = TokenSet {
         access_token: response.access_token().secret().clone(),
         refresh_token: response
             .refresh_token()
             .map(|t| t.secret().clone())
             .or_else(|| previous_refresh.map(str::to_owned)),
-        expires_at: response.expires_in().and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| Utc::now() + d),
+        expires_at: lifetime.map(|d| Utc::now() + d),
         scope: response.scopes().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
     };
     let extra = response.extra_fields().clone();
-    TokenGrant { tokens, consent_expires_at: extra.consent_expires_at, bank_code: extra.bank_code }
+    TokenGrant { tokens, lifetime, consent_expires_at: extra.consent_expires_at, bank_code: extra.bank_code }
 }
 
 fn token_error<T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display>(

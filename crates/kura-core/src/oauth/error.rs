@@ -54,8 +54,18 @@ pub enum OAuthError {
     Network(String),
     #[error("The union's authorization server sent an answer Kura does not understand ({0}).")]
     Protocol(String),
+    #[error(
+        "Kura found no metadata of the authorization server with issuer {issuer}. Tried, in order: {}. Check `issuer` in profiles.toml: it must be exactly the issuer identifier the union's server names (RFC 8414), or give `authorization_endpoint` and `token_endpoint` instead.",
+        tried_text(.tried)
+    )]
+    Discovery { issuer: String, tried: Vec<DiscoveryAttempt> },
     #[error("The authorization server's metadata at {url} is unusable: {detail}")]
-    Discovery { url: String, detail: String },
+    UnusableMetadata { url: String, detail: String },
+    #[error(
+        "The login's answer came from issuer {}, not from {expected}, so Kura stopped without linking (RFC 9207): another server may be trying to take part in this login. Nothing was linked; run `kura link` again, and if this repeats, check `issuer` in profiles.toml.",
+        .received.as_deref().unwrap_or("(none named)")
+    )]
+    IssuerMismatch { expected: String, received: Option<String> },
     #[error(
         "Profile `{0}` is a confidential client, but its client secret is not in the OS credential store. Give the secret your intermediary issued in the app's link dialog, or with `kura link <union code> --client-secret-stdin` (it reads the secret from standard input)."
     )]
@@ -66,12 +76,25 @@ pub enum OAuthError {
     NotConfidential(String),
     #[error("The client secret is empty; paste the secret your intermediary issued.")]
     EmptyClientSecret,
-    #[error("This link has no refresh token; link the union again with `kura link`.")]
+    #[error(
+        "This union gives Kura no refresh token, so its access ended when the access token expired; link the union again to continue (your cached history is kept)."
+    )]
     NoRefreshToken,
     #[error(transparent)]
     Profile(#[from] ProfileError),
     #[error(transparent)]
     Secrets(#[from] SecretsError),
+}
+
+/// One metadata location discovery tried, and why it did not serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveryAttempt {
+    pub url: String,
+    pub why: String,
+}
+
+fn tried_text(tried: &[DiscoveryAttempt]) -> String {
+    tried.iter().map(|t| format!("{} ({})", t.url, t.why)).collect::<Vec<_>>().join(", ")
 }
 
 fn describe(description: &Option<String>) -> String {

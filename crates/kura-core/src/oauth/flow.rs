@@ -27,7 +27,7 @@ impl<'a> AuthorizationAttempt<'a> {
     /// Binds a fresh listener and prepares a fresh state and PKCE pair: attempts never share
     /// either, so two at once do not interfere.
     pub async fn start(client: &'a OAuthClient) -> Result<Self, OAuthError> {
-        let listener = LoopbackListener::bind().await?;
+        let listener = LoopbackListener::bind().await?.expect_issuer(client.issuer_check());
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let state = CsrfToken::new_random();
         let url = client.authorize_url(listener.redirect_uri(), &state, challenge);

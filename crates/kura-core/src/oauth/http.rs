@@ -1,10 +1,14 @@
 //! The `oauth2` crate's HTTP boundary over Kura's own reqwest client (oauth2 5 pins an older
-//! reqwest, so its built-in client is not used).
+//! reqwest, so its built-in client is not used), with Kura's client authentication.
 
 use std::future::Future;
 use std::pin::Pin;
 
+use http::header;
 use oauth2::{HttpRequest, HttpResponse};
+use url::form_urlencoded;
+
+use super::client_auth::ClientAuth;
 
 /// A transport failure; carries reqwest's message (which names the endpoint, never a body).
 #[derive(Debug, thiserror::Error)]
@@ -27,22 +31,42 @@ impl Http {
             .expect("the TLS backend initialises");
         Http(client)
     }
+
+    /// Sends one request the `oauth2` crate built.
+    pub async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let request = reqwest::Request::try_from(request).map_err(|e| TransportError(e.to_string()))?;
+        let response = self.0.execute(request).await.map_err(|e| TransportError(e.to_string()))?;
+        let mut builder = http::Response::builder().status(response.status());
+        for (name, value) in response.headers() {
+            builder = builder.header(name, value);
+        }
+        let body = response.bytes().await.map_err(|e| TransportError(e.to_string()))?;
+        builder.body(body.to_vec()).map_err(|e| TransportError(e.to_string()))
+    }
 }
 
-impl<'c> oauth2::AsyncHttpClient<'c> for Http {
+/// The `oauth2` crate's requests, authenticated the one way Kura authenticates its client
+/// everywhere ([`ClientAuth`]) rather than the crate's own way.
+pub(crate) struct Authenticated<'a> {
+    pub http: &'a Http,
+    pub auth: &'a ClientAuth,
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Authenticated<'_> {
     type Error = TransportError;
     type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'c>>;
 
     fn call(&'c self, request: HttpRequest) -> Self::Future {
         Box::pin(async move {
-            let request = reqwest::Request::try_from(request).map_err(|e| TransportError(e.to_string()))?;
-            let response = self.0.execute(request).await.map_err(|e| TransportError(e.to_string()))?;
-            let mut builder = http::Response::builder().status(response.status());
-            for (name, value) in response.headers() {
-                builder = builder.header(name, value);
+            let (mut parts, body) = request.into_parts();
+            let mut form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+            parts.headers.remove(header::AUTHORIZATION);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            if let Some(authorization) = self.auth.apply(&mut form) {
+                parts.headers.insert(header::AUTHORIZATION, authorization);
             }
-            let body = response.bytes().await.map_err(|e| TransportError(e.to_string()))?;
-            builder.body(body.to_vec()).map_err(|e| TransportError(e.to_string()))
+            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(&form).finish().into_bytes();
+            self.http.execute(http::Request::from_parts(parts, body)).await
         })
     }
 }

@@ -4,7 +4,8 @@
 //! Anything else that reaches the port (a favicon request, a stray path, a browser's idle
 //! preconnection) gets a 404 or nothing and does not end the attempt. A `/callback` whose state
 //! does not match ends it with [`OAuthError::StateMismatch`]: the response was meant for another
-//! attempt, or forged.
+//! attempt, or forged. One whose `iss` (RFC 9207) names another issuer than the one asked, or
+//! lacks it where the server always sends it, ends it with [`OAuthError::IssuerMismatch`].
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,6 +17,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use url::Url;
 
+use super::client::IssuerCheck;
 use super::error::OAuthError;
 
 pub const CALLBACK_PATH: &str = "/callback";
@@ -35,6 +37,7 @@ enum Outcome {
 pub struct LoopbackListener {
     listener: TcpListener,
     redirect_uri: Url,
+    issuer: IssuerCheck,
 }
 
 impl LoopbackListener {
@@ -43,7 +46,13 @@ impl LoopbackListener {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(OAuthError::Listen)?;
         let port = listener.local_addr().map_err(OAuthError::Listen)?.port();
         let redirect_uri = Url::parse(&format!("http://127.0.0.1:{port}{CALLBACK_PATH}")).expect("a valid URL");
-        Ok(LoopbackListener { listener, redirect_uri })
+        Ok(LoopbackListener { listener, redirect_uri, issuer: IssuerCheck::default() })
+    }
+
+    /// Checks the `iss` of the response against `issuer` (RFC 9207).
+    pub fn expect_issuer(mut self, issuer: IssuerCheck) -> Self {
+        self.issuer = issuer;
+        self
     }
 
     /// `http://127.0.0.1:{port}/callback`.
@@ -57,6 +66,7 @@ impl LoopbackListener {
         let (tx, mut rx) = mpsc::channel::<Outcome>(1);
         let done = Arc::new(AtomicBool::new(false));
         let state: Arc<str> = Arc::from(state);
+        let issuer = Arc::new(self.issuer.clone());
         let mut connections = JoinSet::new();
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
@@ -67,9 +77,9 @@ impl LoopbackListener {
                 accepted = self.listener.accept() => {
                     // A failed accept (e.g. the peer gave up) does not end the attempt.
                     let Ok((stream, _)) = accepted else { continue };
-                    let (tx, done, state) = (tx.clone(), done.clone(), state.clone());
+                    let (tx, done, state, issuer) = (tx.clone(), done.clone(), state.clone(), issuer.clone());
                     connections.spawn(async move {
-                        if let Some(outcome) = serve(stream, &state, &done).await {
+                        if let Some(outcome) = serve(stream, &state, &issuer, &done).await {
                             let _ = tx.send(outcome).await;
                         }
                     });
@@ -91,7 +101,7 @@ impl LoopbackListener {
 }
 
 /// Answers one connection; returns the attempt's outcome when it was the callback.
-async fn serve(mut stream: TcpStream, state: &str, done: &AtomicBool) -> Option<Outcome> {
+async fn serve(mut stream: TcpStream, state: &str, issuer: &IssuerCheck, done: &AtomicBool) -> Option<Outcome> {
     let head = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await {
         Ok(Some(head)) => head,
         _ => return None,
@@ -118,7 +128,7 @@ async fn serve(mut stream: TcpStream, state: &str, done: &AtomicBool) -> Option<
         respond(&mut stream, 409, Page::Failed).await;
         return None;
     }
-    let outcome = callback_outcome(&url, state);
+    let outcome = callback_outcome(&url, state, issuer);
     let (status, page) = match &outcome {
         Outcome::Code(_) => (200, Page::Success),
         Outcome::Failed(OAuthError::AccessDenied) => (200, Page::Denied),
@@ -128,10 +138,22 @@ async fn serve(mut stream: TcpStream, state: &str, done: &AtomicBool) -> Option<
     Some(outcome)
 }
 
-fn callback_outcome(url: &Url, expected_state: &str) -> Outcome {
+fn callback_outcome(url: &Url, expected_state: &str, issuer: &IssuerCheck) -> Outcome {
     let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     if param("state").as_deref() != Some(expected_state) {
         return Outcome::Failed(OAuthError::StateMismatch);
+    }
+    // RFC 9207 §2.4: before anything else in the response is believed, errors included.
+    if let Some(expected) = &issuer.issuer {
+        let received = param("iss");
+        let refused = match &received {
+            Some(iss) => iss != expected,
+            None => issuer.required,
+        };
+        if refused {
+            let received = received.map(|r| r.chars().take(200).collect());
+            return Outcome::Failed(OAuthError::IssuerMismatch { expected: expected.clone(), received });
+        }
     }
     if let Some(error) = param("error") {
         if error == "access_denied" {
@@ -277,6 +299,35 @@ mod tests {
                 Err(OAuthError::AccessDenied) => assert!(denied),
                 Err(OAuthError::Authorization { error, .. }) => assert_eq!(error, "invalid_scope"),
                 other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_issuer_of_the_response_is_checked_when_known() {
+        let expected = "https://auth.example.jp/fed/2011";
+        let check = |required| IssuerCheck { issuer: Some(expected.to_owned()), required };
+        let iss = url::form_urlencoded::byte_serialize(expected.as_bytes()).collect::<String>();
+        for (query, required, accepted) in [
+            (format!("code=c&state=s&iss={iss}"), true, true),
+            (format!("code=c&state=s&iss={iss}"), false, true),
+            ("code=c&state=s".to_owned(), false, true),
+            ("code=c&state=s".to_owned(), true, false),
+            ("code=c&state=s&iss=https%3A%2F%2Fevil.example".to_owned(), false, false),
+            ("error=access_denied&state=s&iss=https%3A%2F%2Fevil.example".to_owned(), true, false),
+        ] {
+            let listener = LoopbackListener::bind().await.unwrap().expect_issuer(check(required));
+            let uri = listener.redirect_uri().clone();
+            let waiting = tokio::spawn(async move { listener.wait("s", Duration::from_secs(60)).await });
+            let (status, _) = get(&uri, &format!("/callback?{query}")).await;
+            match waiting.await.unwrap() {
+                Ok(code) => assert!(accepted && code == "c" && status == 200, "{query}"),
+                Err(OAuthError::IssuerMismatch { expected: e, received }) => {
+                    assert!(!accepted && status == 400, "{query}");
+                    assert_eq!(e, expected);
+                    assert_eq!(received.is_some(), query.contains("iss="));
+                }
+                other => panic!("{query}: {other:?}"),
             }
         }
     }

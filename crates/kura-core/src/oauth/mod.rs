@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod client;
+mod client_auth;
 pub mod consent;
 pub mod discovery;
 pub mod error;
@@ -14,7 +15,7 @@ pub mod linking;
 pub mod loopback;
 
 pub use browser::{Browser, Opener};
-pub use client::{OAuthClient, TokenGrant};
+pub use client::{IssuerCheck, OAuthClient, TokenGrant};
 pub use error::OAuthError;
 pub use flow::{AuthorizationAttempt, DEFAULT_TIMEOUT};
 pub use lifecycle::LinkTokens;
