@@ -40,6 +40,12 @@ pub fn by_code(code: &str) -> Option<&'static Institution> {
     ALL.iter().find(|i| i.code == code)
 }
 
+/// How a union is named to a person: `北央信用組合 (2011)`, or the bare code of a union that is
+/// not (or no longer) in the list.
+pub fn display_name(code: &str) -> String {
+    by_code(code).map_or_else(|| code.to_owned(), |i| format!("{} ({code})", i.name))
+}
+
 /// Unions whose code starts with `query`, or whose name or reading contains it (kana- and
 /// width-insensitive: "ﾎｸｵｳ", "ほくおう" and "北央" all find 北央信用組合).
 pub fn search(query: &str) -> Vec<&'static Institution> {

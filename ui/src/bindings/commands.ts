@@ -3,7 +3,7 @@
 
 export type CommandFailure = { kind: ErrorKind, message: string, hint: string | null, };
 
-export type ErrorKind = "unknownCommand" | "badRequest" | "invalid" | "notFound" | "network" | "reauthRequired" | "accessDenied" | "timedOut" | "browser" | "loopback" | "keyring" | "clientSecret" | "config" | "storage" | "remote" | "export";
+export type ErrorKind = "unknownCommand" | "badRequest" | "invalid" | "notFound" | "network" | "reauthRequired" | "accessDenied" | "timedOut" | "browser" | "loopback" | "keyring" | "clientSecret" | "config" | "storage" | "remote" | "otherPerson" | "export";
 
 export type InstitutionsSearchRequest = { 
 /**
@@ -81,7 +81,20 @@ authorizationUrl: string, };
 
 export type LinkStatusRequest = { attemptId: number, };
 
-export type LinkAttemptStatus = { "state": "waiting" } | { "state": "linked", linkId: number, } | { "state": "failed", error: CommandFailure, };
+export type LinkAttemptStatus = { "state": "waiting" } | { "state": "linked", linkId: number, 
+/**
+ * When the consent ends; `None` when the union did not say (no reminder can come).
+ */
+consentExpiresAt: string | null, 
+/**
+ * Set when the union issued no refresh token: the link works until then, and needs a
+ * new login afterwards (every time).
+ */
+accessExpiresAt: string | null, 
+/**
+ * The union could not list the accounts yet (offline, maintenance): the next sync will.
+ */
+accountsDeferred: boolean, } | { "state": "failed", error: CommandFailure, };
 
 export type UnlinkRequest = { linkId: number, 
 /**

@@ -36,6 +36,7 @@ const FAILURE_KEYS: Record<FailureKind, Keys> = {
   config: ["error.config", "error.config.do"],
   storage: ["error.storage", "error.storage.do"],
   remote: ["error.remote", "error.remote.do"],
+  otherPerson: ["error.otherPerson", "error.otherPerson.do"],
   export: ["error.export", "error.export.do"],
 };
 

@@ -4,13 +4,17 @@
 import { useEffect, useRef, useState } from "react";
 import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
+import { formatDateTimeJst } from "../lib/format";
 import { call, type Failure } from "../lib/transport";
 
 type Phase =
   | { name: "starting" }
   | { name: "waiting"; url: string }
-  | { name: "linked" }
+  | { name: "linked"; notices: Notice[] }
   | { name: "failed"; failure: Failure };
+
+/** What the user should know about a new link before going on. */
+type Notice = { key: "link.noRefresh"; until: string } | { key: "link.consentUnknown" | "link.accountsLater" };
 
 /** How often the UI asks whether the browser came back. */
 const POLL_MS = 800;
@@ -39,8 +43,13 @@ export function LinkFlow(props: { bankCode: string; bankName: string; onDone: ()
             const status = await call("linkStatus", { attemptId: started.attemptId });
             if (stopped) return;
             if (status.state === "linked") {
-              setPhase({ name: "linked" });
-              done.current();
+              const notices: Notice[] = [];
+              if (status.accessExpiresAt) notices.push({ key: "link.noRefresh", until: formatDateTimeJst(status.accessExpiresAt) });
+              if (!status.consentExpiresAt) notices.push({ key: "link.consentUnknown" });
+              if (status.accountsDeferred) notices.push({ key: "link.accountsLater" });
+              setPhase({ name: "linked", notices });
+              // Nothing to read: straight on; otherwise the user reads and goes on.
+              if (notices.length === 0) done.current();
             } else if (status.state === "failed") {
               setPhase({ name: "failed", failure: status.error });
             } else {
@@ -87,7 +96,21 @@ export function LinkFlow(props: { bankCode: string; bankName: string; onDone: ()
           </button>
         </>
       )}
-      {phase.name === "linked" && <p className="lead">{t("link.done", { bank: props.bankName })}</p>}
+      {phase.name === "linked" && (
+        <>
+          <p className="lead">{t("link.done", { bank: props.bankName })}</p>
+          {phase.notices.map((n) => (
+            <p key={n.key} className="warn" data-testid="link-notice">
+              {n.key === "link.noRefresh" ? t(n.key, { until: n.until }) : t(n.key)}
+            </p>
+          ))}
+          {phase.notices.length > 0 && (
+            <button type="button" className="primary" onClick={() => done.current()}>
+              {t("link.ok")}
+            </button>
+          )}
+        </>
+      )}
       {phase.name === "failed" && (
         <>
           <ErrorPanel failure={phase.failure} title={t("link.failed")} />

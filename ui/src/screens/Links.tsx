@@ -110,8 +110,12 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
                 </span>
               )}
             </>
-          ) : (
+          ) : l.status === "revoked" ? (
             "—"
+          ) : (
+            <span className="small" data-testid="consent-unknown">
+              {t("links.consentUnknown")}
+            </span>
           )}
         </dd>
         <dt>{t("links.lastSync")}</dt>

@@ -80,9 +80,23 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
             a.branch_code, a.branch_name, a.account_type_name, a.account_number, a.account_name_kana
         );
     }
-    if let Some(expires) = linked.link.consent_expires_at {
-        let days = consent::days_left(expires, Utc::now());
-        println!("Consent expires on {} (in {days} days).", kura_core::format::jst_date(expires));
+    if let Some(deferred) = &linked.accounts_deferred {
+        println!("The union could not list the accounts yet ({deferred}); the next sync lists them.");
+    }
+    match linked.link.consent_expires_at {
+        Some(expires) => {
+            let days = consent::days_left(expires, Utc::now());
+            println!("Consent expires on {} (in {days} days).", kura_core::format::jst_date(expires));
+        }
+        None => println!(
+            "The union did not say when your consent expires, so Kura cannot remind you before it does; syncing stops then and `kura links` shows the link needs a new login."
+        ),
+    }
+    if let Some(until) = linked.access_expires_at {
+        println!(
+            "This union gives Kura no refresh token: the link works until {} (JST), and every time after that it needs a new login (`kura link {code}`).",
+            kura_core::format::jst_datetime(until)
+        );
     }
     println!("Next: run `kura sync` to fetch balances and history.");
     Ok(())

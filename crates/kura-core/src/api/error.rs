@@ -144,6 +144,20 @@ impl ApiError {
         }
     }
 
+    /// Whether the failure passes on its own (offline, the union busy, down or in maintenance),
+    /// so the same request later can succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Network { .. }
+            | ApiError::Timeout { .. }
+            | ApiError::RateLimited { .. }
+            | ApiError::Maintenance { .. }
+            | ApiError::Token(TokenError::Unreachable { .. }) => true,
+            ApiError::Http { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+
     /// Whether only linking the account again can fix this.
     pub fn needs_relink(&self) -> bool {
         matches!(self, ApiError::Token(TokenError::ReauthRequired { .. }) | ApiError::Unauthorized { .. })

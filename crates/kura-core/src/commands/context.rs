@@ -10,7 +10,6 @@ use super::data_folder::DataFolderMoved;
 use super::links::LinkAttemptStatus;
 use super::monthly_export::MonthlyExportStatus;
 use super::settings::Preferences;
-use crate::model::LinkId;
 use crate::oauth::Browser;
 use crate::profile::Profiles;
 use crate::secrets::SecretStore;
@@ -200,11 +199,8 @@ impl LinkAttempts {
         id
     }
 
-    pub(super) fn finish(&self, id: u64, outcome: Result<LinkId, CommandError>) {
-        let status = match outcome {
-            Ok(link) => LinkAttemptStatus::Linked { link_id: link.0 },
-            Err(e) => LinkAttemptStatus::Failed { error: e.to_failure() },
-        };
+    pub(super) fn finish(&self, id: u64, outcome: Result<LinkAttemptStatus, CommandError>) {
+        let status = outcome.unwrap_or_else(|e| LinkAttemptStatus::Failed { error: e.to_failure() });
         self.states().insert(id, status);
     }
 

@@ -5,7 +5,6 @@
 use serde::{Serialize, Serializer};
 use ts_rs::TS;
 
-use crate::api::ApiError;
 use crate::export::ExportError;
 use crate::oauth::{LinkError, OAuthError};
 use crate::profile::ProfileError;
@@ -74,6 +73,9 @@ pub enum ErrorKind {
     Storage,
     /// The union's server answered something Kura cannot use.
     Remote,
+    /// A login at an already linked union was another person's (it shares none of the link's
+    /// accounts): the existing link stays as it was.
+    OtherPerson,
     Export,
 }
 
@@ -96,8 +98,10 @@ impl CommandError {
             CommandError::Store(e) | CommandError::Link(LinkError::Store(e)) => store_kind(e),
             CommandError::SettingsIo { .. } => ErrorKind::Storage,
             CommandError::OAuth(e) | CommandError::Link(LinkError::OAuth(e)) => oauth_kind(e),
-            CommandError::Link(LinkError::Accounts(e)) => api_kind(e),
-            CommandError::Link(LinkError::WrongUnion { .. }) => ErrorKind::Remote,
+            CommandError::Link(LinkError::Accounts(_) | LinkError::WrongUnion { .. } | LinkError::Unchecked { .. }) => {
+                ErrorKind::Remote
+            }
+            CommandError::Link(LinkError::OtherPerson { .. }) => ErrorKind::OtherPerson,
             CommandError::Link(LinkError::SecretRefused { .. }) => ErrorKind::ClientSecret,
             CommandError::Secrets(_) => ErrorKind::Keyring,
             CommandError::Profile(_) => ErrorKind::Config,
@@ -147,11 +151,16 @@ fn oauth_kind(e: &OAuthError) -> ErrorKind {
         O::Secrets(_) => ErrorKind::Keyring,
         O::MissingClientSecret(_) | O::ClientRefused { confidential: true, .. } => ErrorKind::ClientSecret,
         O::EmptyClientSecret => ErrorKind::Invalid,
-        O::Profile(_) | O::Discovery { .. } | O::ClientRefused { .. } | O::NotConfidential(_) => ErrorKind::Config,
+        O::Profile(_)
+        | O::Discovery { .. }
+        | O::UnusableMetadata { .. }
+        | O::ClientRefused { .. }
+        | O::NotConfidential(_) => ErrorKind::Config,
         O::Browser { .. } => ErrorKind::Browser,
         O::Listen(_) => ErrorKind::Loopback,
         O::Authorization { .. }
         | O::StateMismatch
+        | O::IssuerMismatch { .. }
         | O::MalformedCallback
         | O::TokenEndpoint { .. }
         | O::Protocol(_) => ErrorKind::Remote,
@@ -165,19 +174,6 @@ fn move_kind(e: &MoveError) -> ErrorKind {
         M::Explicit | M::NoConfigDir => ErrorKind::Config,
         M::Store(e) => store_kind(e),
         M::Io { .. } | M::Copy { .. } | M::Mismatch { .. } => ErrorKind::Storage,
-    }
-}
-
-fn api_kind(e: &ApiError) -> ErrorKind {
-    match e {
-        ApiError::Network { .. }
-        | ApiError::Timeout { .. }
-        | ApiError::Token(crate::api::TokenError::Unreachable { .. }) => ErrorKind::Network,
-        ApiError::Token(crate::api::TokenError::ReauthRequired { .. }) | ApiError::Unauthorized { .. } => {
-            ErrorKind::ReauthRequired
-        }
-        ApiError::Token(crate::api::TokenError::ClientCredentials { .. }) => ErrorKind::ClientSecret,
-        _ => ErrorKind::Remote,
     }
 }
 

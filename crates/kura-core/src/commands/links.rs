@@ -172,7 +172,7 @@ pub async fn start(ctx: &AppContext, req: LinkStartRequest) -> Result<LinkStartR
             }
             None => oauth::link(&mut store, &secrets, profile, &browser, DEFAULT_TIMEOUT, show_url).await,
         };
-        let outcome = linked.map(|linked| linked.link.id).map_err(CommandError::from);
+        let outcome = linked.map(LinkAttemptStatus::linked).map_err(CommandError::from);
         // Failed before the address was shown: the caller of `start` gets the error itself.
         let early = url_tx.lock().unwrap_or_else(|p| p.into_inner()).take();
         match (early, outcome) {
@@ -181,9 +181,11 @@ pub async fn start(ctx: &AppContext, req: LinkStartRequest) -> Result<LinkStartR
                 let _ = tx.send(Err(e));
             }
             (_, outcome) => {
-                if let (Ok(link), Some(scheduler)) = (&outcome, task_ctx.scheduler()) {
+                if let (Ok(LinkAttemptStatus::Linked { link_id, .. }), Some(scheduler)) =
+                    (&outcome, task_ctx.scheduler())
+                {
                     // Fill the new link's accounts at once rather than at the next interval.
-                    scheduler.sync_now(Some(*link));
+                    scheduler.sync_now(Some(LinkId(*link_id)));
                 }
                 task_ctx.attempts().finish(attempt_id, outcome)
             }
@@ -210,10 +212,28 @@ pub enum LinkAttemptStatus {
     Waiting,
     Linked {
         link_id: i64,
+        /// When the consent ends; `None` when the union did not say (no reminder can come).
+        consent_expires_at: Option<DateTime<Utc>>,
+        /// Set when the union issued no refresh token: the link works until then, and needs a
+        /// new login afterwards (every time).
+        access_expires_at: Option<DateTime<Utc>>,
+        /// The union could not list the accounts yet (offline, maintenance): the next sync will.
+        accounts_deferred: bool,
     },
     Failed {
         error: CommandFailure,
     },
+}
+
+impl LinkAttemptStatus {
+    fn linked(linked: oauth::Linked) -> Self {
+        LinkAttemptStatus::Linked {
+            link_id: linked.link.id.0,
+            consent_expires_at: linked.link.consent_expires_at,
+            access_expires_at: linked.access_expires_at,
+            accounts_deferred: linked.accounts_deferred.is_some(),
+        }
+    }
 }
 
 pub async fn status(ctx: &AppContext, req: LinkStatusRequest) -> Result<LinkAttemptStatus, CommandError> {

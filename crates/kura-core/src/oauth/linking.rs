@@ -3,15 +3,16 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use url::Url;
 
 use super::browser::Browser;
-use super::client::OAuthClient;
+use super::client::{OAuthClient, TokenGrant};
 use super::error::OAuthError;
 use super::flow::AuthorizationAttempt;
 use super::lifecycle::LinkTokens;
-use crate::api::{ApiClient, ApiError, ClientConfig};
+use crate::api::{ApiClient, ApiError, ClientConfig, TokenError, TokenFuture, TokenSource};
+use crate::institutions;
 use crate::model::{LinkId, LinkStatus, NewLink, RemoteAccount};
 use crate::profile::{Profile, Profiles};
 use crate::secrets::SecretStore;
@@ -23,13 +24,41 @@ pub enum LinkError {
     OAuth(#[from] OAuthError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("Linked, but listing the accounts failed: {0}. Run `kura sync` to try again.")]
+    /// The union issued tokens, then refused them (or answered nonsense) when asked for the
+    /// accounts: they are of no use, so nothing was linked.
+    #[error(
+        "The union accepted the login but then would not list its accounts ({0}). Nothing was linked and the login was withdrawn; link again, and if this repeats, the union's service is at fault."
+    )]
     Accounts(ApiError),
-    #[error("The union's authorization server granted access to union {granted}, not {requested}; nothing was linked.")]
+    #[error(
+        "The union's authorization server granted access to union {granted}, not {requested}; nothing was linked and the login was withdrawn."
+    )]
     WrongUnion { requested: String, granted: String },
     /// The union refused a client secret given with the attempt (see [`link_with_client_secret`]).
     #[error("{refused} Nothing was linked; {kept}.")]
     SecretRefused { refused: OAuthError, kept: KeptSecret },
+    /// The login shares none of the accounts of the union's existing link: another person's
+    /// login, which must not take over the first person's link.
+    #[error(
+        "This login at {union} shares other accounts than link {link} holds, so it looks like another person's login. Kura kept link {link} as it was (its consent and its {kept_accounts} account(s)) and {}. To renew link {link}, log in again as the person who made it. Kura keeps one link per union for now: to link this other login instead, unlink {union} first (`kura unlink {link}`; --keep-data keeps its history readable).",
+        withdrawn_text(*.withdrawn)
+    )]
+    OtherPerson { union: String, link: i64, kept_accounts: usize, withdrawn: bool },
+    /// The accounts could not be listed, so Kura cannot tell whether the login is the existing
+    /// link's person: nothing changes.
+    #[error(
+        "Kura could not list this login's accounts at {union} ({source}), so it cannot tell whether it is the login of link {link}. Link {link} was kept as it was and {}; link again once the union answers.",
+        withdrawn_text(*.withdrawn)
+    )]
+    Unchecked { union: String, link: i64, source: Box<ApiError>, withdrawn: bool },
+}
+
+fn withdrawn_text(withdrawn: bool) -> &'static str {
+    if withdrawn {
+        "the union was told to withdraw the new login"
+    } else {
+        "the new login was not kept (the union could not be told; it lapses on its own)"
+    }
 }
 
 /// Which client secret stays in the credential store after the union refused a new one.
@@ -56,12 +85,28 @@ pub struct Linked {
     pub link: LinkRow,
     /// The accounts the user consented to share.
     pub accounts: Vec<RemoteAccount>,
+    /// Why the accounts are not listed yet, when the union could not list them for a reason
+    /// that passes (offline, maintenance): the next sync lists them.
+    pub accounts_deferred: Option<ApiError>,
+    /// Set when the union issued no refresh token: the link works until then, and afterwards
+    /// only a new login helps. `None` when Kura renews the access itself.
+    pub access_expires_at: Option<DateTime<Utc>>,
 }
 
 /// Links `profile`'s union: opens `browser` (after `show_url` has shown the address, so the user
-/// can open it by hand), waits up to `timeout`, keeps the tokens in the credential store and
-/// records the link and its accounts. Re-linking a union updates its link; accounts seen before
-/// keep their history.
+/// can open it by hand), waits up to `timeout`, lists the login's accounts, keeps the tokens in
+/// the credential store and records the link and its accounts. Re-linking a union updates its
+/// link; accounts seen before keep their history.
+///
+/// The tokens a re-link replaces are forgotten, not revoked. A server may issue the new code
+/// under the grant the browser's session at the union already holds, and revoking a refresh
+/// token may end the whole grant (RFC 7009 §2.1): revoking the old tokens would then take the
+/// new ones with them. Where the server made a new grant instead, the old one lapses with its
+/// consent, its tokens deleted from the credential store. (Unlinking revokes: nothing follows.)
+///
+/// Until the union's answer is checked, the new tokens are held in memory only: a login that
+/// would replace the existing link's person, a union that is not the one asked for, or tokens
+/// the union itself refuses are withdrawn at the union and never stored.
 pub async fn link(
     store: &mut Store,
     secrets: &SecretStore,
@@ -80,37 +125,76 @@ pub async fn link(
         tracing::warn!(error = %e, "could not open the browser");
     }
     let grant = attempt.finish(timeout).await?;
+    let fresh = Fresh { client: &client, grant: &grant };
     if let Some(granted) = grant.bank_code.as_deref().filter(|g| *g != profile.bank_code) {
+        fresh.withdraw().await;
         return Err(LinkError::WrongUnion { requested: profile.bank_code.clone(), granted: granted.to_owned() });
     }
+    let union = institutions::display_name(&profile.bank_code);
+    // The link this login would renew, and the accounts it holds for its person; a link the
+    // user ended (unlinked) holds nobody's consent any more.
+    let existing = store.links()?.into_iter().find(|l| l.profile == profile.name && l.bank_code == profile.bank_code);
+    let held: Vec<String> = match &existing {
+        Some(l) if l.status != LinkStatus::Revoked => {
+            store.accounts_of_link(l.id)?.into_iter().map(|a| a.remote_account_id).collect()
+        }
+        _ => Vec::new(),
+    };
+    let listed = match ApiClient::new(ClientConfig::new(profile.api_base.as_str())) {
+        Ok(api) => api.accounts(&fresh).await.map(|list| list.accounts),
+        Err(e) => Err(e),
+    };
+    let (accounts, accounts_deferred) = match listed {
+        Ok(accounts) => (accounts, None),
+        Err(source) if !held.is_empty() => {
+            let link = existing.as_ref().map_or(0, |l| l.id.0);
+            let withdrawn = fresh.withdraw().await;
+            return Err(LinkError::Unchecked { union, link, source: Box::new(source), withdrawn });
+        }
+        Err(e) if e.is_transient() => (Vec::new(), Some(e)),
+        Err(e) => {
+            fresh.withdraw().await;
+            return Err(LinkError::Accounts(e));
+        }
+    };
+    // Without the federation's bank_code in the token response, the accounts say which union.
+    if let Some(other) = accounts.iter().find(|a| a.bank_code != profile.bank_code) {
+        let granted = other.bank_code.clone();
+        fresh.withdraw().await;
+        return Err(LinkError::WrongUnion { requested: profile.bank_code.clone(), granted });
+    }
+    if !held.is_empty() && !accounts.iter().any(|a| held.contains(&a.account_id)) {
+        let link = existing.as_ref().map_or(0, |l| l.id.0);
+        let kept_accounts = held.len();
+        return Err(LinkError::OtherPerson { union, link, kept_accounts, withdrawn: fresh.withdraw().await });
+    }
+    let consent_expires_at = match grant.consent_expires_at {
+        Some(at) => Some(at),
+        // A server that keeps its token responses plain may publish the expiry elsewhere.
+        None => client.introspected_consent_expiry(&grant.tokens).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not ask the union when the consent expires");
+            None
+        }),
+    };
     let scope = grant.tokens.scope.clone().unwrap_or_else(|| profile.scope_string());
     let link_id = store.upsert_link(
         &NewLink {
             bank_code: profile.bank_code.clone(),
             profile: profile.name.clone(),
             scope,
-            consent_expires_at: grant.consent_expires_at.map(|t| t.with_timezone(&Utc)),
+            consent_expires_at: consent_expires_at.map(|t| t.with_timezone(&Utc)),
         },
         Utc::now(),
     )?;
-    let previous = secrets.load_tokens(link_id.0).await.map_err(OAuthError::from)?;
     if let Err(e) = secrets.save_tokens(link_id.0, &grant.tokens).await {
         // The link cannot sync without its tokens; say so where the user looks.
         store.set_link_status(link_id, LinkStatus::ReauthRequired, Some(&e.to_string()), Utc::now())?;
+        fresh.withdraw().await;
         return Err(OAuthError::from(e).into());
     }
-    if let Some(previous) = previous {
-        // A re-link replaces the old grant: tell the bank it is no longer used.
-        if let Err(e) = client.revoke(&previous).await {
-            tracing::warn!(error = %e, "could not revoke the replaced tokens");
-        }
-    }
-    let api = ApiClient::new(ClientConfig::new(profile.api_base.as_str())).map_err(LinkError::Accounts)?;
-    let tokens = LinkTokens::new(link_id, client, secrets.clone());
-    let listed = api.accounts(&tokens).await.map_err(LinkError::Accounts)?;
     let now = Utc::now();
-    let mut accounts = Vec::with_capacity(listed.accounts.len());
-    for a in listed.accounts {
+    let mut stored = Vec::with_capacity(accounts.len());
+    for a in accounts {
         let account = RemoteAccount {
             account_id: a.account_id,
             bank_code: a.bank_code,
@@ -123,9 +207,42 @@ pub async fn link(
             currency_code: a.currency_code,
         };
         store.upsert_account(link_id, &account, now)?;
-        accounts.push(account);
+        stored.push(account);
     }
-    Ok(Linked { link: store.link(link_id)?, accounts })
+    let access_expires_at = grant.tokens.refresh_token.is_none().then_some(grant.tokens.expires_at).flatten();
+    Ok(Linked { link: store.link(link_id)?, accounts: stored, accounts_deferred, access_expires_at })
+}
+
+/// Tokens just granted, held in memory until the union's answer is checked.
+struct Fresh<'a> {
+    client: &'a OAuthClient,
+    grant: &'a TokenGrant,
+}
+
+impl Fresh<'_> {
+    /// Tells the union the tokens are not wanted (RFC 7009); whether it confirmed.
+    async fn withdraw(&self) -> bool {
+        match self.client.revoke(&self.grant.tokens).await {
+            Ok(revoked) => revoked,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not withdraw the new tokens at the union");
+                false
+            }
+        }
+    }
+}
+
+impl TokenSource for Fresh<'_> {
+    fn access_token(&self) -> TokenFuture<'_> {
+        let token = self.grant.tokens.access_token.clone();
+        Box::pin(async move { Ok(token) })
+    }
+
+    fn refresh<'a>(&'a self, _rejected: &'a str) -> TokenFuture<'a> {
+        Box::pin(async {
+            Err(TokenError::ReauthRequired { detail: "the union refused the access token it had just issued".into() })
+        })
+    }
 }
 
 /// [`link`] with a client secret for `profile` (a confidential client) given by the user. The
