@@ -5,7 +5,7 @@
 # the data folder from Settings), with
 # the real OAuth flow and a real keyring. Screenshots land in
 # target/ui-screenshots/ (kept as CI artifacts). The bindings' freshness is checked by
-# `cargo test -p kura-core` (commands::bindings).
+# `cargo test -p kura-core` (app::bindings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kura-target}"

@@ -9,7 +9,9 @@ use serde_json::Value;
 use tauri::{AppHandle, Manager, State, Wry};
 use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
-use kura_core::commands::{self, AppContext, CommandError};
+use kura_core::app::{self, AppContext, CommandError, CommandFailure};
+use kura_core::i18n::{Args, text};
+use kura_core::t;
 
 /// Runs the named command of kura-core's command layer with `args` (its typed request as JSON)
 /// and returns its typed response, or its `CommandError` as the rejected value.
@@ -19,7 +21,7 @@ pub async fn invoke_command(
     name: String,
     args: Option<Value>,
 ) -> Result<Value, CommandError> {
-    commands::dispatch(&ctx, &name, args.unwrap_or(Value::Null)).await
+    app::dispatch(&ctx, &name, args.unwrap_or(Value::Null)).await
 }
 
 /// A file type the save dialog offers.
@@ -49,7 +51,7 @@ pub struct Choice {
 /// Shows the OS save dialog (for exports) and returns the chosen path. The UI then asks the
 /// command layer to write the export there, so the webview itself never touches the file system.
 #[tauri::command]
-pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<Choice, CommandError> {
+pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<Choice, DialogError> {
     let mut dialog = file_dialog(&app, request.title.as_deref());
     if let Some(name) = &request.default_file_name {
         dialog = dialog.set_file_name(name);
@@ -62,12 +64,7 @@ pub async fn pick_save_path(app: AppHandle, request: SaveRequest) -> Result<Choi
     dialog.save_file(move |path| {
         let _ = tx.send(path);
     });
-    choice(
-        rx,
-        "保存ダイアログが応答しませんでした / The save dialog closed without an answer",
-        "選ばれた保存先を使えません / The chosen location cannot be used",
-    )
-    .await
+    choice(&app, rx, "dialog-save-closed").await
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,17 +76,12 @@ pub struct FolderRequest {
 /// Shows the OS folder dialog (for the monthly export's folder and a new data folder) and
 /// returns the chosen folder; the command that takes it checks that Kura can use it.
 #[tauri::command]
-pub async fn pick_folder(app: AppHandle, request: FolderRequest) -> Result<Choice, CommandError> {
+pub async fn pick_folder(app: AppHandle, request: FolderRequest) -> Result<Choice, DialogError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     file_dialog(&app, request.title.as_deref()).pick_folder(move |path| {
         let _ = tx.send(path);
     });
-    choice(
-        rx,
-        "フォルダーの選択ダイアログが応答しませんでした / The folder dialog closed without an answer",
-        "選ばれたフォルダーを使えません / The chosen folder cannot be used",
-    )
-    .await
+    choice(&app, rx, "dialog-folder-closed").await
 }
 
 /// A file or folder dialog titled `title`, opening in [`starting_folder`].
@@ -104,17 +96,31 @@ fn file_dialog(app: &AppHandle, title: Option<&str>) -> FileDialogBuilder<Wry> {
     dialog
 }
 
-/// The dialog's answer as a [`Choice`], or the error for a dialog that `closed` without one or
-/// whose choice is `unusable`.
+/// The dialog's answer as a [`Choice`], or why there is none: the dialog closed without one (the
+/// catalog's message `closed`), or the place chosen cannot be used.
 async fn choice(
+    app: &AppHandle,
     answer: tokio::sync::oneshot::Receiver<Option<FilePath>>,
     closed: &str,
-    unusable: &str,
-) -> Result<Choice, CommandError> {
-    let answer = answer.await.map_err(|_| CommandError::Invalid(closed.to_owned()))?;
-    let path =
-        answer.map(|p| p.into_path()).transpose().map_err(|e| CommandError::Invalid(format!("{unusable}: {e}")))?;
+) -> Result<Choice, DialogError> {
+    let lang = app.state::<AppContext>().language();
+    let answer = answer.await.map_err(|_| DialogError(text(lang, closed, &Args::new())))?;
+    let path = answer
+        .map(|p| p.into_path())
+        .transpose()
+        .map_err(|e| DialogError(format!("{} ({e})", t!(lang, "dialog-unusable"))))?;
     Ok(Choice { path })
+}
+
+/// Why a dialog gave no usable answer, in the app's language; crosses IPC as a command failure
+/// of kind `invalid`.
+#[derive(Debug)]
+pub struct DialogError(String);
+
+impl Serialize for DialogError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CommandFailure::invalid(self.0.clone()).serialize(serializer)
+    }
 }
 
 /// Where the OS dialogs open: Documents, else the home folder. Without an existing folder GTK's

@@ -5,9 +5,9 @@
 // Release builds on Windows get no console window.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod consent;
 mod ipc;
 mod monthly;
+mod notify;
 mod sync;
 mod tray;
 mod watch;
@@ -16,7 +16,7 @@ mod webview;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use kura_core::commands::AppContext;
+use kura_core::app::AppContext;
 use kura_core::oauth::{Browser, Opener};
 use tauri::{Manager, WindowEvent};
 use tauri_plugin_opener::OpenerExt;
@@ -37,9 +37,7 @@ fn main() -> anyhow::Result<()> {
         // Only the shell opens URLs (the union's login page, for linking); the UI's links are
         // not handed to the opener, and the webview has no opener permission.
         .plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
-        .manage(consent::Reminders::load(&ctx))
         .manage(ctx)
-        .manage(watch::Watcher::default())
         .invoke_handler(tauri::generate_handler![ipc::invoke_command, ipc::pick_save_path, ipc::pick_folder])
         .setup(|app| {
             let opener = app.handle().clone();

@@ -1,21 +1,20 @@
-//! The scheduler while the app is open, "Sync now" from the tray, and what the UI and the
-//! person are told when a sync finishes.
+//! The scheduler while the app is open, and what the UI and the person hear when a sync ends.
 
-use serde_json::Value;
+use kura_core::app::AppContext;
+use kura_core::app::sync::SyncReports;
+use kura_core::i18n::Explain;
+use kura_core::t;
 use tauri::{AppHandle, Emitter, Manager};
-use tauri_plugin_notification::NotificationExt;
 
-use kura_core::commands::sync::SyncReports;
-use kura_core::commands::{self, AppContext};
-
-use crate::{monthly, watch};
+use crate::{monthly, notify, watch};
 
 /// The event the UI hears after every finished sync of a link: the scheduler's `LinkReport`
 /// (camelCase JSON), so it can refresh what it shows.
 pub const SYNC_REPORT_EVENT: &str = "kura://sync-report";
 
-/// Starts kura-core's scheduler (syncs now, then on the interval from the settings) and relays
-/// each report to the UI, the tray and the notifications.
+/// Starts kura-core's scheduler (syncs now, then on the interval from the settings) and the
+/// monthly export that follows it, and relays each report to the UI, the tray and the
+/// notifications.
 pub fn start(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         let ctx = app.state::<AppContext>().inner().clone();
@@ -24,7 +23,8 @@ pub fn start(app: AppHandle) {
         monthly::start(app.clone());
         if let Err(e) = started {
             tracing::error!(error = %e, "syncing cannot start; cached data is still shown");
-            notify(&app, "同期を開始できません / Syncing cannot start", &e.to_string());
+            let lang = ctx.language();
+            notify::show(&app, &t!(lang, "notify-sync-cannot-start"), &e.explain(lang).summary());
             return;
         }
         // Follows the scheduler when a new polling interval restarts it.
@@ -39,21 +39,4 @@ pub fn start(app: AppHandle) {
             watch::check_now(&app).await;
         }
     });
-}
-
-/// Tray "Sync now": asks the scheduler to sync every active link at once.
-pub fn sync_now(app: AppHandle) {
-    tauri::async_runtime::spawn(async move {
-        let ctx = app.state::<AppContext>().inner().clone();
-        if let Err(e) = commands::dispatch(&ctx, "syncNow", Value::Null).await {
-            tracing::warn!(error = %e, "sync from the tray failed");
-            notify(&app, "同期できません / Cannot sync", &e.to_string());
-        }
-    });
-}
-
-pub(crate) fn notify(app: &AppHandle, title: &str, body: &str) {
-    if let Err(e) = app.notification().builder().title(title).body(body).show() {
-        tracing::warn!(error = %e, "cannot show a notification");
-    }
 }

@@ -1,11 +1,19 @@
 //! `kura`: link credit-union accounts, sync them into the local store, read and export them,
-//! and run the sandbox Open API.
+//! and run the sandbox Open API. A front end like the desktop window: it parses arguments, calls
+//! kura-core's application layer and formats the answers, in the person's language.
 
 mod cmd;
+mod error;
+mod term;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use kura_core::app::{self, AppContext};
+
+use crate::error::CliError;
+use crate::term::Term;
 
 #[derive(Parser)]
 #[command(name = "kura", version, about = "Kura (蔵): your credit union accounts, stored on your desktop")]
@@ -22,6 +30,9 @@ pub struct Global {
     /// Where Kura keeps its database and settings (default: the platform's data folder).
     #[arg(long, global = true, env = "KURA_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// With an error, also print the other side's own words (the union's, the OS's).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -47,21 +58,38 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KURA_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    let term = Term {
+        lang: app::settings::terminal_language_for(cli.global.data_dir.as_deref()),
+        verbose: cli.global.verbose,
+    };
+    // Errors are told, never dumped: no backtrace in a person's terminal, whatever RUST_BACKTRACE says.
+    match run(cli, &term).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            term.error(&e.explain(term.lang));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, term: &Term) -> Result<(), CliError> {
+    let open = || AppContext::for_terminal(cli.global.data_dir.clone());
     match cli.command {
-        Command::Link(args) => cmd::link::run(args, &cli.global).await,
-        Command::Links(args) => cmd::links::run(args, &cli.global).await,
-        Command::Unlink(args) => cmd::unlink::run(args, &cli.global).await,
-        Command::Sync(args) => cmd::sync::run(args, &cli.global).await,
-        Command::Accounts(args) => cmd::accounts::run(args, &cli.global),
-        Command::Tx(args) => cmd::tx::run(args, &cli.global),
-        Command::Export(args) => cmd::export::run(args, &cli.global),
-        Command::Sandbox(args) => cmd::sandbox::run(args, &cli.global).await,
-        Command::Serve(args) => cmd::serve::run(args, &cli.global).await,
+        Command::Link(args) => cmd::link::run(args, &open()?, term).await,
+        Command::Links(args) => cmd::links::run(args, &open()?, term).await,
+        Command::Unlink(args) => cmd::unlink::run(args, &open()?, term).await,
+        Command::Sync(args) => cmd::sync::run(args, &open()?, term).await,
+        Command::Accounts(args) => cmd::accounts::run(args, &open()?, term).await,
+        Command::Tx(args) => cmd::tx::run(args, &open()?, term).await,
+        Command::Export(args) => cmd::export::run(args, &open()?, term).await,
+        Command::Sandbox(args) => cmd::sandbox::run(args, term).await,
+        // Like the desktop app, it finishes a move of the data folder asked for in Settings.
+        Command::Serve(args) => cmd::serve::run(args, AppContext::start(cli.global.data_dir.clone())?, term).await,
     }
 }

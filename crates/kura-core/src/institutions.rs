@@ -40,10 +40,10 @@ pub fn by_code(code: &str) -> Option<&'static Institution> {
     ALL.iter().find(|i| i.code == code)
 }
 
-/// How a union is named to a person: `北央信用組合 (2011)`, or the bare code of a union that is
-/// not (or no longer) in the list.
-pub fn display_name(code: &str) -> String {
-    by_code(code).map_or_else(|| code.to_owned(), |i| format!("{} ({code})", i.name))
+/// The name a union is shown by (`北央信用組合`), or its bare code when it is not (or no longer)
+/// in the list. How a sentence mentions it (with its code or without) is the message's matter.
+pub fn name_of(code: &str) -> String {
+    by_code(code).map_or_else(|| code.to_owned(), |i| i.name.clone())
 }
 
 /// Unions whose code starts with `query`, or whose name or reading contains it (kana- and

@@ -2,9 +2,10 @@
 //! secrets, the SQLite store, the sync engine, queries and exports.
 
 pub mod api;
-pub mod commands;
+pub mod app;
 pub mod export;
 pub mod format;
+pub mod i18n;
 pub mod institutions;
 pub mod model;
 pub mod oauth;

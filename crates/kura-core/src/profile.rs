@@ -39,7 +39,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use url::Url;
 
-use crate::institutions;
+use crate::i18n::{Explain, Explanation, Language};
+use crate::{explain, institutions, t};
 
 /// The sandbox address when neither `KURA_SANDBOX_URL` nor the config file names one.
 pub const DEFAULT_SANDBOX_URL: &str = "http://127.0.0.1:7878";
@@ -51,23 +52,76 @@ pub const SANDBOX_PROFILE: &str = "sandbox";
 pub const DEFAULT_SCOPES: [&str; 2] = ["balance", "transactions"];
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.explain(Language::En).summary())]
 pub enum ProfileError {
-    #[error("{code} is not one of the 95 credit unions that offer the Open API (check the 4-digit union code)")]
     UnknownUnion { code: String },
-    #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("{path} is not a valid profiles file: {message}")]
     Parse { path: PathBuf, message: String },
-    #[error("profile `{profile}`: {message} (see the profiles.toml format in README)")]
-    Invalid { profile: String, message: String },
-    #[error(
-        "{what} {url} is not https; Kura only talks plain http to this machine (127.0.0.1, ::1, localhost). Use the https address."
-    )]
+    Invalid { profile: String, problem: ProfileProblem },
     InsecureEndpoint { what: String, url: String },
-    #[error(
-        "profile `{name}` is not configured (it may have been removed from profiles.toml); add it back or link again"
-    )]
     MissingProfile { name: String },
+}
+
+/// What is wrong with one profile of profiles.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileProblem {
+    ReservedName,
+    BankTwice { bank: String, other: String },
+    NoBanks,
+    UnknownBank(String),
+    IssuerWithQuery(String),
+    HalfConfigured,
+    EmptyClientId,
+    BadScopes,
+    NotAUrl { key: String, value: String, detail: String },
+}
+
+impl Explain for ProfileError {
+    fn explain(&self, lang: Language) -> Explanation {
+        use ProfileError as E;
+        match self {
+            E::UnknownUnion { code } => explain!(lang, "profile-unknown-union", code = code.as_str()),
+            E::Read { path, source } => {
+                explain!(lang, "profile-read", path = path.display().to_string(), reason = source.to_string())
+            }
+            E::Parse { path, message } => {
+                explain!(lang, "profile-parse", path = path.display().to_string(), message = message.as_str())
+            }
+            E::Invalid { profile, problem } => {
+                let problem = problem.describe(lang);
+                explain!(lang, "profile-invalid", profile = profile.as_str(), problem)
+            }
+            E::InsecureEndpoint { what, url } => {
+                explain!(lang, "profile-insecure", what = what.as_str(), url = url.as_str())
+            }
+            E::MissingProfile { name } => explain!(lang, "profile-missing", name = name.as_str()),
+        }
+    }
+}
+
+impl ProfileProblem {
+    fn describe(&self, lang: Language) -> String {
+        use ProfileProblem as P;
+        match self {
+            P::ReservedName => t!(lang, "profile-problem-reserved"),
+            P::BankTwice { bank, other } => {
+                t!(lang, "profile-problem-bank-twice", bank = bank.as_str(), other = other.as_str())
+            }
+            P::NoBanks => t!(lang, "profile-problem-no-banks"),
+            P::UnknownBank(bank) => t!(lang, "profile-problem-unknown-bank", bank = bank.as_str()),
+            P::IssuerWithQuery(issuer) => t!(lang, "profile-problem-issuer-query", issuer = format!("{issuer:?}")),
+            P::HalfConfigured => t!(lang, "profile-problem-half-configured"),
+            P::EmptyClientId => t!(lang, "profile-problem-empty-client-id"),
+            P::BadScopes => t!(lang, "profile-problem-bad-scopes"),
+            P::NotAUrl { key, value, detail } => t!(
+                lang,
+                "profile-problem-not-a-url",
+                key = key.as_str(),
+                value = format!("{value:?}"),
+                detail = detail.as_str()
+            ),
+        }
+    }
 }
 
 /// How Kura finds the authorization server's endpoints.
@@ -194,10 +248,7 @@ impl Profiles {
         let mut profiles = BTreeMap::new();
         for (name, entry) in file.profiles {
             if name == SANDBOX_PROFILE {
-                return Err(ProfileError::Invalid {
-                    profile: name,
-                    message: "the name `sandbox` is reserved for the built-in sandbox".into(),
-                });
+                return Err(ProfileError::Invalid { profile: name, problem: ProfileProblem::ReservedName });
             }
             let template = ProfileTemplate::from_entry(&name, entry)?;
             profiles.insert(name, template);
@@ -208,9 +259,7 @@ impl Profiles {
                 if let Some(other) = seen.insert(bank, name) {
                     return Err(ProfileError::Invalid {
                         profile: name.clone(),
-                        message: format!(
-                            "union {bank} is also served by profile `{other}`; each union needs one profile"
-                        ),
+                        problem: ProfileProblem::BankTwice { bank: bank.clone(), other: other.to_owned() },
                     });
                 }
             }
@@ -264,13 +313,13 @@ impl Profiles {
 
 impl ProfileTemplate {
     fn from_entry(name: &str, e: ProfileEntry) -> Result<Self, ProfileError> {
-        let invalid = |message: String| ProfileError::Invalid { profile: name.to_owned(), message };
+        let invalid = |problem| ProfileError::Invalid { profile: name.to_owned(), problem };
         if e.banks.is_empty() {
-            return Err(invalid("`banks` lists no union".into()));
+            return Err(invalid(ProfileProblem::NoBanks));
         }
         for bank in &e.banks {
             if institutions::by_code(bank).is_none() {
-                return Err(invalid(format!("{bank} is not one of the 95 unions of the Open API")));
+                return Err(invalid(ProfileProblem::UnknownBank(bank.clone())));
             }
         }
         let auth_server = match (e.issuer, e.authorization_endpoint, e.token_endpoint) {
@@ -278,7 +327,7 @@ impl ProfileTemplate {
                 let url = parse_endpoint(name, "issuer", &issuer)?;
                 // RFC 8414 §2: an issuer identifier has no query or fragment.
                 if url.query().is_some() || url.fragment().is_some() {
-                    return Err(invalid(format!("`issuer` = {issuer:?} must not have a query or fragment")));
+                    return Err(invalid(ProfileProblem::IssuerWithQuery(issuer)));
                 }
                 AuthServer::Discover { issuer }
             }
@@ -297,18 +346,15 @@ impl ProfileTemplate {
                     .transpose()?,
             })),
             _ => {
-                return Err(invalid(
-                    "give either `issuer` (RFC 8414 discovery) or both `authorization_endpoint` and `token_endpoint`"
-                        .into(),
-                ));
+                return Err(invalid(ProfileProblem::HalfConfigured));
             }
         };
         if e.client_id.trim().is_empty() {
-            return Err(invalid("`client_id` is empty".into()));
+            return Err(invalid(ProfileProblem::EmptyClientId));
         }
         let scopes = e.scopes.unwrap_or_else(|| DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect());
         if scopes.is_empty() || scopes.iter().any(|s| s.is_empty() || s.contains(' ')) {
-            return Err(invalid("`scopes` must list scope names without spaces".into()));
+            return Err(invalid(ProfileProblem::BadScopes));
         }
         Ok(ProfileTemplate {
             banks: e.banks,
@@ -336,7 +382,7 @@ impl ProfileTemplate {
 fn parse_endpoint(profile: &str, what: &str, raw: &str) -> Result<Url, ProfileError> {
     let url = Url::parse(raw).map_err(|e| ProfileError::Invalid {
         profile: profile.to_owned(),
-        message: format!("`{what}` = {raw:?} is not a URL: {e}"),
+        problem: ProfileProblem::NotAUrl { key: what.to_owned(), value: raw.to_owned(), detail: e.to_string() },
     })?;
     require_secure(&format!("{what} of profile `{profile}`"), &url)?;
     Ok(url)

@@ -11,6 +11,9 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::explain;
+use crate::i18n::{Explain, Explanation, Language};
+
 /// The service name every Kura entry is filed under in the credential store.
 const SERVICE: &str = "kura";
 
@@ -38,19 +41,31 @@ impl fmt::Debug for TokenSet {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.explain(Language::En).summary())]
 pub enum SecretsError {
-    #[error(
-        "No OS credential store is available (Secret Service/gnome-keyring, Keychain or Credential Manager). Kura does not store tokens in plain text; start your keyring and try again."
-    )]
     Unavailable,
-    #[error("the OS credential store refused access to Kura's entry `{entry}` (is it locked?): {detail}")]
     Locked { entry: String, detail: String },
-    #[error("the OS credential store failed on Kura's entry `{entry}`: {detail}")]
     Store { entry: String, detail: String },
-    #[error("Kura's entry `{entry}` in the OS credential store is damaged; unlink and link again")]
     Corrupt { entry: String },
-    #[error("cannot prepare the keyring namespace file {path}: {source}")]
     Namespace { path: String, source: std::io::Error },
+}
+
+impl Explain for SecretsError {
+    fn explain(&self, lang: Language) -> Explanation {
+        match self {
+            SecretsError::Unavailable => explain!(lang, "secrets-unavailable"),
+            SecretsError::Locked { entry, detail } => {
+                explain!(lang, "secrets-locked", entry = entry.as_str()).detail(detail.as_str())
+            }
+            SecretsError::Store { entry, detail } => {
+                explain!(lang, "secrets-store", entry = entry.as_str()).detail(detail.as_str())
+            }
+            SecretsError::Corrupt { entry } => explain!(lang, "secrets-corrupt", entry = entry.as_str()),
+            SecretsError::Namespace { path, source } => {
+                explain!(lang, "secrets-namespace", path = path.as_str()).detail(source.to_string())
+            }
+        }
+    }
 }
 
 /// Kura's entries in the OS credential store, for one data folder.

@@ -2,7 +2,7 @@
 //! hold fails with advice in the dialog's terms unless the dialog asked for replacement.
 
 use chrono::{NaiveDate, Utc};
-use kura_core::commands::{AppContext, ErrorKind, dispatch};
+use kura_core::app::{AppContext, ErrorKind, dispatch};
 use kura_core::store::Store;
 use kura_core::testing::{line, link_with_account, store_lines};
 use serde_json::json;

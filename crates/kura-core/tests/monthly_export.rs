@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
-use kura_core::commands::monthly_export::{MonthlyExportOutcome, follow_syncs, run_if_due};
-use kura_core::commands::{AppContext, ErrorKind, dispatch};
+use kura_core::app::monthly_export::{MonthlyExportOutcome, follow_syncs, run_if_due};
+use kura_core::app::{AppContext, ErrorKind, dispatch};
 use kura_core::format::jst_date;
 use kura_core::model::AccountId;
 use kura_core::store::Store;

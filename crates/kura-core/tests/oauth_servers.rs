@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use kura_core::api::ApiClient;
+use kura_core::app::linking::{self, CachedData, LinkError};
 use kura_core::model::{LinkId, LinkStatus};
-use kura_core::oauth::{self, Browser, CachedData, LinkError, OAuthClient, OAuthError, Opener};
+use kura_core::oauth::{self, Browser, OAuthClient, OAuthError, Opener};
 use kura_core::profile::{Profile, Profiles};
 use kura_core::secrets::SecretStore;
 use kura_core::store::Store;
@@ -122,9 +123,9 @@ impl Setup {
         Profiles::load_from(Some(&path), Some(base)).unwrap().resolve("2011").unwrap()
     }
 
-    async fn link(&mut self, profile: Profile, person: &Person) -> Result<oauth::Linked, LinkError> {
+    async fn link(&mut self, profile: Profile, person: &Person) -> Result<linking::Linked, LinkError> {
         let browser = person.browser();
-        oauth::link(&mut self.store, &self.secrets, profile, &browser, Duration::from_secs(60), |_| {}).await
+        linking::link(&mut self.store, &self.secrets, profile, &browser, Duration::from_secs(60), |_| {}).await
     }
 
     /// Syncs `link` as `kura sync` does, with the tokens from the keyring.
@@ -222,7 +223,7 @@ async fn a_client_secret_with_reserved_characters_links_renews_and_revokes() {
     let profile = s.profile(&lines);
     let browser = Person::new("demo").browser();
     let timeout = Duration::from_secs(60);
-    let linked = oauth::link_with_client_secret(
+    let linked = linking::link_with_client_secret(
         &mut s.store,
         &s.secrets,
         profile,
@@ -241,7 +242,7 @@ async fn a_client_secret_with_reserved_characters_links_renews_and_revokes() {
     assert!(report.error.is_none(), "the refresh authenticated: {:?}", report.error);
     assert_eq!(s.sandbox.state.oauth.refreshes(), 1);
 
-    let unlinked = oauth::unlink(&mut s.store, &s.secrets, &profiles, id, CachedData::Purge).await.unwrap();
+    let unlinked = linking::unlink(&mut s.store, &s.secrets, &profiles, id, CachedData::Purge).await.unwrap();
     assert!(unlinked.revoke_error.is_none(), "{:?}", unlinked.revoke_error);
     assert!(unlinked.revoked && unlinked.client_secret_deleted);
     assert_eq!(s.live_grants_of("demo"), 0, "the union revoked the grant");
@@ -341,8 +342,9 @@ async fn a_server_that_names_itself_gets_its_iss_checked() {
             Ok(())
         }));
         let profile = s.sandbox_profile();
-        let e =
-            oauth::link(&mut s.store, &s.secrets, profile, &answer, Duration::from_secs(60), |_| {}).await.unwrap_err();
+        let e = linking::link(&mut s.store, &s.secrets, profile, &answer, Duration::from_secs(60), |_| {})
+            .await
+            .unwrap_err();
         let LinkError::OAuth(OAuthError::IssuerMismatch { expected, received: got }) = &e else { panic!("{e:?}") };
         assert_eq!(expected, &base);
         assert_eq!(got.as_deref().unwrap_or("(none named)"), received);

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use kura_core::api::ApiClient;
-use kura_core::commands::{AppContext, dispatch};
+use kura_core::app::{AppContext, dispatch};
 use kura_core::model::LinkId;
 use kura_core::oauth::{LinkTokens, OAuthClient};
 use kura_core::profile::Profiles;

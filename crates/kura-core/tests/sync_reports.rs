@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use kura_core::commands::sync::SyncReports;
-use kura_core::commands::{AppContext, dispatch};
+use kura_core::app::sync::SyncReports;
+use kura_core::app::{AppContext, dispatch};
 use kura_core::store::Store;
 use kura_core::testing::{BANK_CODE, new_link};
 use serde_json::json;

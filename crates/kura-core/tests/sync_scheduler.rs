@@ -6,10 +6,10 @@ mod sync_support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kura_core::api::{ApiClient, ApiError, TokenSource};
+use kura_core::api::{ApiClient, TokenSource};
 use kura_core::model::SyncRunStatus;
 use kura_core::store::{LinkRow, Store};
-use kura_core::sync::{LinkConnector, Scheduler, SchedulerConfig, SyncEngine, SyncOptions};
+use kura_core::sync::{LinkConnector, Scheduler, SchedulerConfig, SyncEngine, SyncError, SyncOptions};
 use kura_core::testing;
 use serde_json::json;
 use sync_support::*;
@@ -20,7 +20,7 @@ struct Connector {
 }
 
 impl LinkConnector for Connector {
-    fn connect(&self, _link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), ApiError> {
+    fn connect(&self, _link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), SyncError> {
         Ok((self.client.clone(), self.tokens.clone()))
     }
 }

@@ -20,11 +20,11 @@ use std::time::Duration;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use kura_core::api::{ApiClient, ApiError, TokenSource};
+use kura_core::api::{ApiClient, TokenSource};
 use kura_core::model::{LinkId, SyncRunStatus};
 use kura_core::store::{LinkRow, Store};
 use kura_core::sync::{
-    Clock, LinkConnector, LinkReport, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncOptions,
+    Clock, LinkConnector, LinkReport, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncError, SyncOptions,
 };
 use kura_core::testing;
 use kura_sandbox::{AppState, Faults, SandboxConfig};
@@ -131,7 +131,7 @@ struct Connector {
 }
 
 impl LinkConnector for Connector {
-    fn connect(&self, link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), ApiError> {
+    fn connect(&self, link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), SyncError> {
         Ok((self.client.clone(), self.tokens[&link.id].clone()))
     }
 }

@@ -15,9 +15,9 @@ mod webdriver;
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
+use kura_core::app::reminders::ReminderLog;
 use kura_core::format::{date, jst_date};
 use kura_core::model::LinkStatus;
-use kura_core::oauth::consent::ReminderLog;
 use kura_core::query::TxFilter;
 use kura_core::store::Store;
 use kura_sandbox::config::SandboxConfig;

@@ -17,8 +17,8 @@ use crate::desktop::{Desktop, Home, button, wait_for};
 use crate::fixtures::{add_month_of_history, demo_grant, prefill, set_faults};
 use crate::os::{NotificationMonitor, choose_in_folder_chooser, documents_folder};
 
-const WRITTEN: &str = "毎月の自動書き出し / Monthly export";
-const FAILED: &str = "毎月の自動書き出しに失敗しました / Monthly export failed";
+const WRITTEN: &str = "毎月の自動書き出し";
+const FAILED: &str = "毎月の自動書き出しに失敗しました";
 const MONTHLY: &str = "//fieldset[contains(@class, 'monthly-export')]";
 
 #[test]

@@ -117,11 +117,15 @@ revokeError: CommandFailure | null,
  */
 clientSecretDeleted: boolean, };
 
-export type OverviewRequest = Record<symbol, never>;
+export type OverviewRequest = { 
+/**
+ * List hidden accounts too (they never count in the total).
+ */
+includeHidden?: boolean, };
 
 export type OverviewResponse = { 
 /**
- * Visible accounts, by union, branch, type and number.
+ * Visible accounts (hidden ones too when asked), by union, branch, type and number.
  */
 accounts: Array<AccountCard>, 
 /**
@@ -208,18 +212,34 @@ export type ExportRequest = { format: ExportFormat,
  */
 shiftJis: boolean, 
 /**
- * With Shift_JIS: write 〓 for a character Shift_JIS cannot hold (an emoji, say) instead of
- * failing on it.
+ * With Shift_JIS: write a replacement (〓 unless `replacement` says) for a character
+ * Shift_JIS cannot hold (an emoji, say) instead of failing on it.
  */
 replaceUnmappable: boolean, 
 /**
- * Local account ids; empty exports every visible account.
+ * The replacement character, itself one Shift_JIS holds.
  */
-accounts: Array<number>, from: string | null, to: string | null, flow: Flow | null, 
+replacement?: string, 
+/**
+ * Local account ids; with `accountIds` empty too, every visible account.
+ */
+accounts: Array<number>, 
+/**
+ * Kura's account ids (`2011-001-1-1234567`), as exports name accounts.
+ */
+accountIds?: Array<string>, from: string | null, to: string | null, flow: Flow | null, 
 /**
  * Column headers in English instead of Japanese.
  */
 english: boolean, 
+/**
+ * XLSX: all accounts on one sheet instead of one sheet each.
+ */
+combinedSheet?: boolean, 
+/**
+ * Journals: the accounts to post to instead of Kura's defaults.
+ */
+journal?: JournalNames, 
 /**
  * Where to write; absent: a new file in the Downloads folder.
  */
@@ -271,7 +291,7 @@ export type AccountCard = { id: number, linkId: number | null,
 /**
  * `None` once the account's link was removed (its history stays readable).
  */
-linkStatus: LinkState | null, bankCode: string, bankName: string, branchName: string, accountTypeName: string, accountNumber: string, accountNameKana: string, balance: number | null, withdrawable: number | null, 
+linkStatus: LinkState | null, bankCode: string, bankName: string, branchCode: string, branchName: string, accountTypeName: string, accountNumber: string, accountNameKana: string, balance: number | null, withdrawable: number | null, 
 /**
  * The bank's own "as of" for the balance: JST date and instant.
  */
@@ -279,7 +299,11 @@ asOfDate: string | null, asOf: string | null, lastSyncedAt: string | null, synce
 /**
  * The new transactions did not add up to the balance change on the last sync.
  */
-reconcileMismatch: string | null, transactionCount: number, gaps: Array<GapItem>, };
+reconcileMismatch: string | null, transactionCount: number, gaps: Array<GapItem>, 
+/**
+ * Hidden from the dashboard and totals (only listed when asked for).
+ */
+hidden: boolean, };
 
 export type Freshness = "fresh" | "stale" | "atRisk" | "neverSynced";
 
@@ -337,9 +361,11 @@ export type SyncProblem = { kind: SyncErrorKind, httpStatus: number | null,
  */
 message: string, };
 
-export type SyncErrorKind = "network" | "timeout" | "reauthRequired" | "unauthorized" | "tokenUnavailable" | "clientCredentials" | "rateLimited" | "maintenance" | "http" | "incompatibleVersion" | "malformed" | "tooLarge" | "paging" | "insecureUrl" | "invalidUrl" | "tls" | "store" | "inactiveLink" | "other";
+export type SyncErrorKind = "network" | "timeout" | "reauthRequired" | "unauthorized" | "tokenUnavailable" | "clientCredentials" | "rateLimited" | "maintenance" | "http" | "incompatibleVersion" | "malformed" | "tooLarge" | "paging" | "insecureUrl" | "invalidUrl" | "tls" | "store" | "inactiveLink" | "config" | "other";
 
 export type ExportFormat = "csv" | "xlsx" | "ofx" | "qif" | "ledger" | "hledger" | "beancount" | "jsonl";
+
+export type JournalNames = { accounts: { [key in string]: string }, expense: string | null, income: string | null, opening: string | null, };
 
 /** Every command: its request and response types. */
 export interface Commands {

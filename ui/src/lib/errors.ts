@@ -59,6 +59,7 @@ const SYNC_KEYS: Record<SyncErrorKind, Keys> = {
   tls: ["syncError.tls", "syncError.tls.do"],
   store: ["syncError.store", "syncError.store.do"],
   inactiveLink: ["syncError.inactiveLink", "syncError.inactiveLink.do"],
+  config: ["syncError.config", "syncError.config.do"],
   other: ["syncError.other", "syncError.other.do"],
 };
 

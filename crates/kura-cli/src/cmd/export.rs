@@ -1,34 +1,32 @@
 //! `kura export`: cached history to a file for household bookkeeping.
 
-use std::collections::BTreeMap;
-use std::io::{ErrorKind, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
-use kura_core::export::monthly::{export_month, month_file, previous_month};
-use kura_core::export::store::{Direction, ExportFilter, export_from_store};
-use kura_core::export::{
-    Encoding, ExportError, ExportOptions, Format, Lang, SheetLayout, Unmappable, write_atomically,
-};
-use kura_core::format::jst_date;
-use kura_core::store::Store;
+use kura_core::app::export::{self, ExportFormat, ExportRequest, JournalNames};
+use kura_core::app::history::Flow;
+use kura_core::app::monthly_export::{self, MonthFile};
+use kura_core::app::{AppContext, CommandError};
+use kura_core::i18n::{Explain, Explanation, Language, join_sentences};
+use kura_core::t;
 
-use crate::Global;
+use crate::error::CliError;
+use crate::term::Term;
 
-/// `--format`: the core's [`Format`] list, named as in the API.
+/// `--format`: the core's list of formats, named as in the API.
 #[derive(Debug, Clone, Copy)]
-pub struct FormatArg(Format);
+pub struct FormatArg(ExportFormat);
 
 impl ValueEnum for FormatArg {
     fn value_variants<'a>() -> &'a [Self] {
-        const VARIANTS: [FormatArg; Format::ALL.len()] = {
-            let mut variants = [FormatArg(Format::Csv); Format::ALL.len()];
+        const VARIANTS: [FormatArg; ExportFormat::ALL.len()] = {
+            let mut variants = [FormatArg(ExportFormat::Csv); ExportFormat::ALL.len()];
             let mut i = 0;
             while i < variants.len() {
-                variants[i] = FormatArg(Format::ALL[i]);
+                variants[i] = FormatArg(ExportFormat::ALL[i]);
                 i += 1;
             }
             variants
@@ -120,112 +118,113 @@ pub struct Args {
     month: Option<String>,
 }
 
-fn options(args: &Args) -> anyhow::Result<ExportOptions> {
-    let mut options = ExportOptions::new(args.format.0);
-    options.encoding = match args.encoding {
-        EncodingArg::Utf8 => Encoding::Utf8Bom,
-        EncodingArg::Cp932 => Encoding::Cp932,
-    };
-    options.lang = match args.lang {
-        LangArg::Ja => Lang::Ja,
-        LangArg::En => Lang::En,
-    };
-    options.unmappable = args.replace_unmappable.map_or(Unmappable::Error, Unmappable::Replace);
-    options.sheets = match args.sheets {
-        SheetsArg::PerAccount => SheetLayout::PerAccount,
-        SheetsArg::Combined => SheetLayout::Combined,
-    };
-    let mut overrides = BTreeMap::new();
-    for pair in &args.journal_accounts {
-        let Some((id, name)) = pair.split_once('=') else {
-            bail!("--journal-account takes ID=NAME, e.g. 2011-001-1-1234567=Assets:Bank:Futsu; got {pair:?}");
-        };
-        overrides.insert(id.trim().to_owned(), name.trim().to_owned());
+impl Args {
+    /// The app layer's request for what the flags ask.
+    fn request(&self, lang: Language) -> Result<ExportRequest, CliError> {
+        let mut journal = JournalNames::default();
+        for pair in &self.journal_accounts {
+            let Some((id, name)) = pair.split_once('=') else {
+                return Err(CliError::said(t!(lang, "cli-export-journal-account", got = format!("{pair:?}"))));
+            };
+            journal.accounts.insert(id.trim().to_owned(), name.trim().to_owned());
+        }
+        journal.expense = self.expense_account.clone();
+        journal.income = self.income_account.clone();
+        journal.opening = self.opening_account.clone();
+        Ok(ExportRequest {
+            shift_jis: matches!(self.encoding, EncodingArg::Cp932),
+            replacement: self.replace_unmappable,
+            account_ids: Some(self.accounts.clone()),
+            from: self.from,
+            to: self.to,
+            flow: match (self.in_only, self.out_only) {
+                (true, _) => Some(Flow::In),
+                (_, true) => Some(Flow::Out),
+                _ => None,
+            },
+            english: matches!(self.lang, LangArg::En),
+            combined_sheet: Some(matches!(self.sheets, SheetsArg::Combined)),
+            journal: Some(journal),
+            ..ExportRequest::new(self.format.0)
+        })
     }
-    options.journal.overrides = overrides;
-    if let Some(name) = &args.expense_account {
-        options.journal.expense = name.clone();
-    }
-    if let Some(name) = &args.income_account {
-        options.journal.income = name.clone();
-    }
-    if let Some(name) = &args.opening_account {
-        options.journal.opening = name.clone();
-    }
-    // Balances cannot match when only one direction is exported.
-    options.assertions = !(args.in_only || args.out_only);
-    Ok(options)
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<()> {
-    let options = options(&args)?;
+pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
+    let lang = term.lang;
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from > to
     {
-        bail!("--from {from} is after --to {to}");
+        return Err(CliError::said(t!(
+            lang,
+            "cli-export-dates-reversed",
+            from = from.to_string(),
+            to = to.to_string()
+        )));
     }
-    let filter = ExportFilter {
-        accounts: args.accounts.clone(),
-        from: args.from,
-        to: args.to,
-        direction: match (args.in_only, args.out_only) {
-            (true, _) => Direction::In,
-            (_, true) => Direction::Out,
-            _ => Direction::All,
-        },
-    };
-    let store = Store::open(global.data_dir.as_deref()).context("cannot open Kura's store")?;
+    let request = args.request(lang)?;
     if let Some(dir) = &args.monthly_to {
         let month = match &args.month {
-            Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-                .with_context(|| format!("--month takes YYYY-MM, e.g. 2026-10; got {m:?}"))?,
-            None => previous_month(jst_date(Utc::now())),
+            Some(m) => Some(
+                NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+                    .map_err(|_| CliError::said(t!(lang, "cli-export-month", got = format!("{m:?}"))))?,
+            ),
+            None => None,
         };
-        match export_month(&store, dir, month, &filter, &options)
-            .with_context(|| format!("monthly export to {} failed; no file was written", dir.display()))?
-        {
-            Some((path, summary)) => eprintln!("{} rows exported to {}", summary.rows, path.display()),
-            None => eprintln!("{} exists already; nothing to do", month_file(dir, month, &options).display()),
+        let failed =
+            |e: CommandError| failure(lang, e, t!(lang, "cli-export-monthly-failed", dir = dir.display().to_string()));
+        match monthly_export::export_month_to(ctx, dir, month, &request).map_err(failed)? {
+            MonthFile::Written { path, rows } => {
+                eprintln!("{}", t!(lang, "cli-export-month-written", rows, path = path.display().to_string()))
+            }
+            MonthFile::Exists(path) => {
+                eprintln!("{}", t!(lang, "cli-export-month-exists", path = path.display().to_string()))
+            }
         }
         return Ok(());
     }
-    let output = args.output.expect("clap requires -o without --monthly-to");
-    let summary = if output.as_os_str() == "-" {
+    let output = args.output.clone().expect("clap requires -o without --monthly-to");
+    let shown = output.display().to_string();
+    let failed = |e: CommandError| failure(lang, e, t!(lang, "cli-export-failed", path = shown.as_str()));
+    let (rows, accounts) = if output.as_os_str() == "-" {
         let stdout = std::io::stdout();
-        if options.format == Format::Xlsx && stdout.is_terminal() {
-            bail!("an XLSX workbook is binary; write it to a file with -o FILE.xlsx");
+        if request.format == ExportFormat::Xlsx && stdout.is_terminal() {
+            return Err(CliError::said(t!(lang, "cli-export-xlsx-terminal")));
         }
         let mut out = std::io::BufWriter::new(stdout);
-        let summary = export_from_store(&store, &filter, &options, &mut out)?;
-        out.flush()?;
-        summary
+        let summary = export::export_to_writer(ctx, &request, &mut out).map_err(failed)?;
+        out.flush().map_err(|e| {
+            CliError::Said(Explanation::new(t!(lang, "cli-export-failed", path = "-")).detail(e.to_string()))
+        })?;
+        (summary.rows, summary.accounts.len())
     } else {
         if !args.force && output.exists() {
-            bail!("{} exists already; pass --force to replace it, or choose another file with -o", output.display());
+            return Err(CliError::said(t!(lang, "cli-export-exists", path = shown.as_str())));
         }
-        write_atomically(&output, |out| export_from_store(&store, &filter, &options, out)).map_err(|e| {
-            let hint = match &e {
-                ExportError::Io(io)
-                    if matches!(
-                        io.kind(),
-                        ErrorKind::NotFound
-                            | ErrorKind::PermissionDenied
-                            | ErrorKind::NotADirectory
-                            | ErrorKind::ReadOnlyFilesystem
-                    ) =>
-                {
-                    "; choose a folder that exists and that you may write to"
-                }
-                _ => "",
-            };
-            anyhow::Error::new(e).context(format!("export to {} failed; no file was written{hint}", output.display()))
-        })?
+        let request = ExportRequest { destination: Some(shown.clone()), ..request };
+        let written = export::export(ctx, request).await.map_err(failed)?;
+        (written.rows, written.accounts as usize)
     };
-    eprintln!(
-        "{} rows from {} accounts exported{}",
-        summary.rows,
-        summary.accounts.len(),
-        if output.as_os_str() == "-" { String::new() } else { format!(" to {}", output.display()) }
-    );
+    let done = match output.as_os_str() == "-" {
+        true => t!(lang, "cli-export-done", rows, accounts),
+        false => t!(lang, "cli-export-done-to", rows, accounts, path = shown.as_str()),
+    };
+    eprintln!("{done}");
     Ok(())
+}
+
+/// An export that failed, said as "export to X failed; no file was written" and the reason, with
+/// what the terminal can do about it.
+fn failure(lang: Language, e: CommandError, what: String) -> CliError {
+    let reason = e.explain(lang);
+    if e.unwritable_destination() {
+        // The place is the problem: the OS's words (which name a temporary file) on demand.
+        let said = Explanation::new(what).todo(t!(lang, "cli-export-choose-folder"));
+        return CliError::Said(said.detail(reason.what));
+    }
+    let todo = match e.unmappable_character() {
+        true => Some(t!(lang, "cli-export-unmappable-todo")),
+        false => reason.todo,
+    };
+    CliError::Said(Explanation { what: join_sentences(&what, &reason.what), todo, detail: reason.detail })
 }

@@ -3,15 +3,15 @@
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
-use anyhow::Context;
 use chrono::Utc;
-use kura_core::institutions;
-use kura_core::oauth::{self, Browser, OAuthError, consent};
-use kura_core::profile::Profiles;
-use kura_core::secrets::SecretStore;
-use kura_core::store::{self, Store};
+use kura_core::app::links::{self, LinkNow};
+use kura_core::app::{AppContext, reminders};
+use kura_core::format::{jst_date, jst_datetime};
+use kura_core::i18n::Explain;
+use kura_core::t;
 
-use crate::Global;
+use crate::error::CliError;
+use crate::term::Term;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -29,51 +29,40 @@ pub struct Args {
     pub client_secret_stdin: bool,
 }
 
-pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
-    let code = args.bank_code.trim();
-    let profiles = Profiles::load()?;
-    let profile = profiles.resolve(code)?;
-    let union = institutions::by_code(code).map_or(code.to_owned(), |i| format!("{} ({code})", i.name));
-    let data_dir = store::data_dir(global.data_dir.as_deref())?;
-    let mut store = Store::open(Some(&data_dir))?;
-    let secrets = SecretStore::for_data_dir(&data_dir)?;
-    let secret = if args.client_secret_stdin {
+pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
+    let lang = term.lang;
+    let target = links::target(&args.bank_code)?;
+    let code = target.bank_code.as_str();
+    let union = t!(lang, "cli-union", name = target.union_name.as_str(), code);
+    let client_secret = if args.client_secret_stdin {
         // Before asking for a secret that could not be used.
-        if !profile.confidential {
-            return Err(OAuthError::NotConfidential(profile.name).into());
-        }
-        Some(read_client_secret()?)
+        target.check_takes_secret()?;
+        Some(read_client_secret(term)?)
     } else {
         None
     };
-    let browser = if args.no_browser { Browser::Manual } else { Browser::from_env_or(profiles.browser())? };
-    let timeout = Duration::from_secs(args.timeout_minutes * 60);
-    let show_url = |url: &dyn std::fmt::Display| {
-        println!("Linking {union}.");
-        match browser {
-            Browser::Manual => println!("Open this address in your browser:"),
-            _ => println!("Your browser opens the union's login page. If it does not, open this address:"),
+    let minutes = args.timeout_minutes;
+    let secret_given = client_secret.is_some();
+    let request = LinkNow {
+        bank_code: code.to_owned(),
+        client_secret,
+        open_browser: !args.no_browser,
+        timeout: Duration::from_secs(minutes * 60),
+    };
+    let linked = links::link(ctx, request, |url| {
+        println!("{}", t!(lang, "cli-link-linking", union = union.as_str()));
+        match args.no_browser {
+            true => println!("{}", t!(lang, "cli-link-open-yourself")),
+            false => println!("{}", t!(lang, "cli-link-browser-opens")),
         }
         println!("  {url}");
-        println!(
-            "Waiting for you to log in and allow access (up to {} minutes; Ctrl+C cancels)…",
-            args.timeout_minutes
-        );
-    };
-    let profile_name = profile.name.clone();
-    let linked = match &secret {
-        Some(secret) => {
-            oauth::link_with_client_secret(&mut store, &secrets, profile, secret, &browser, timeout, |url| {
-                show_url(url)
-            })
-            .await?
-        }
-        None => oauth::link(&mut store, &secrets, profile, &browser, timeout, |url| show_url(url)).await?,
-    };
-    if secret.is_some() {
-        println!("Stored the client secret of profile `{profile_name}` in the OS credential store.");
+        println!("{}", t!(lang, "cli-link-waiting", minutes));
+    })
+    .await?;
+    if secret_given {
+        println!("{}", t!(lang, "cli-link-secret-stored", profile = target.profile.as_str()));
     }
-    println!("Linked {union}: {} account(s).", linked.accounts.len());
+    println!("{}", t!(lang, "cli-link-done", union = union.as_str(), count = linked.accounts.len()));
     for a in &linked.accounts {
         println!(
             "  {} {} {} {} {}",
@@ -81,40 +70,39 @@ pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
         );
     }
     if let Some(deferred) = &linked.accounts_deferred {
-        println!("The union could not list the accounts yet ({deferred}); the next sync lists them.");
+        println!("{}", t!(lang, "cli-link-accounts-later", reason = deferred.explain(lang).what));
     }
     match linked.link.consent_expires_at {
         Some(expires) => {
-            let days = consent::days_left(expires, Utc::now());
-            println!("Consent expires on {} (in {days} days).", kura_core::format::jst_date(expires));
+            let days = reminders::days_left(expires, Utc::now());
+            println!("{}", t!(lang, "cli-link-consent-until", date = jst_date(expires).to_string(), days));
         }
-        None => println!(
-            "The union did not say when your consent expires, so Kura cannot remind you before it does; syncing stops then and `kura links` shows the link needs a new login."
-        ),
+        None => println!("{}", t!(lang, "cli-link-consent-unknown")),
     }
     if let Some(until) = linked.access_expires_at {
-        println!(
-            "This union gives Kura no refresh token: the link works until {} (JST), and every time after that it needs a new login (`kura link {code}`).",
-            kura_core::format::jst_datetime(until)
-        );
+        println!("{}", t!(lang, "cli-link-no-refresh", until = jst_datetime(until), code));
     }
-    println!("Next: run `kura sync` to fetch balances and history.");
+    println!("{}", t!(lang, "cli-link-next"));
     Ok(())
 }
 
 /// The client secret from standard input: one line when a person types or pastes it, else
 /// everything piped in.
-fn read_client_secret() -> anyhow::Result<String> {
+fn read_client_secret(term: &Term) -> Result<String, CliError> {
     let stdin = std::io::stdin();
     let secret = if stdin.is_terminal() {
         // Typed or pasted: not echoed, so it stays off the screen and out of terminal scrollback.
-        rpassword::prompt_password("Client secret (ends with Enter): ")
+        rpassword::prompt_password(t!(term.lang, "cli-secret-prompt"))
     } else {
         let mut piped = String::new();
         stdin.lock().read_to_string(&mut piped).map(|_| piped)
     }
-    .context("cannot read the client secret from standard input")?;
+    .map_err(|e| {
+        CliError::Said(kura_core::i18n::Explanation::new(t!(term.lang, "cli-secret-unreadable")).detail(e.to_string()))
+    })?;
     let secret = secret.trim();
-    anyhow::ensure!(!secret.is_empty(), "standard input held no client secret");
+    if secret.is_empty() {
+        return Err(CliError::said(t!(term.lang, "cli-secret-empty")));
+    }
     Ok(secret.to_owned())
 }

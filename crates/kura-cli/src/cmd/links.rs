@@ -1,78 +1,72 @@
 //! `kura links`: every link with its status and how long its consent lasts.
 
 use chrono::Utc;
-use kura_core::institutions;
-use kura_core::model::LinkStatus;
-use kura_core::oauth::consent;
-use kura_core::store::{LinkRow, Store};
+use kura_core::app::links::{self, LinkItem, LinkState, LinksListRequest};
+use kura_core::app::{AppContext, reminders};
+use kura_core::i18n::Language;
+use kura_core::{institutions, t};
 
-use crate::Global;
+use crate::error::CliError;
+use crate::term::Term;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {}
 
-pub async fn run(_args: Args, global: &Global) -> anyhow::Result<()> {
-    let store = Store::open(global.data_dir.as_deref())?;
-    let links = store.links()?;
-    if links.is_empty() {
-        println!("No unions linked yet. Link one with `kura link <union code>`, e.g. `kura link 2011`.");
+pub async fn run(_args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
+    let lang = term.lang;
+    let listed = links::list(ctx, LinksListRequest {}).await?.links;
+    if listed.is_empty() {
+        println!("{}", t!(lang, "cli-none-linked"));
         return Ok(());
     }
-    let now = Utc::now();
-    for link in &links {
-        let accounts = store.accounts_of_link(link.id)?.len();
-        println!(
-            "{:>4}  {}  {}  {} account(s)  {}",
-            link.id,
-            union_name(&link.bank_code),
-            status_text(link.status),
-            accounts,
-            consent_text(link, now)
+    for link in &listed {
+        let line = t!(
+            lang,
+            "cli-links-line",
+            id = format!("{:>4}", link.id),
+            union = t!(lang, "cli-union-code-first", code = link.bank_code.as_str(), name = link.bank_name.as_str()),
+            status = status_text(lang, link.status),
+            count = link.account_count,
+            consent = consent_text(lang, link),
         );
+        println!("{line}");
         if let Some(error) = &link.last_error {
-            println!("      last error: {error}");
+            println!("      {}", t!(lang, "cli-links-last-error", message = error.message.as_str()));
         }
     }
-    print_reminders(&links);
-    Ok(())
+    print_reminders(ctx, lang)
 }
 
-fn union_name(code: &str) -> String {
-    institutions::by_code(code).map_or_else(|| code.to_owned(), |i| format!("{code} {}", i.name))
-}
-
-fn status_text(status: LinkStatus) -> &'static str {
+pub fn status_text(lang: Language, status: LinkState) -> String {
     match status {
-        LinkStatus::Active => "active",
-        LinkStatus::ReauthRequired => "reauth required (run `kura link` for this union again)",
-        LinkStatus::Revoked => "revoked (unlinked; cached data kept)",
+        LinkState::Active => t!(lang, "cli-status-active"),
+        LinkState::ReauthRequired => t!(lang, "cli-status-reauth"),
+        LinkState::Revoked => t!(lang, "cli-status-revoked"),
     }
 }
 
-fn consent_text(link: &LinkRow, now: chrono::DateTime<Utc>) -> String {
+fn consent_text(lang: Language, link: &LinkItem) -> String {
     match link.consent_expires_at {
-        None => "consent expiry unknown".into(),
-        Some(at) => match consent::days_left(at, now) {
-            d if d < 0 => "consent expired".into(),
-            0 => "consent expires today".into(),
-            1 => "consent expires in 1 day".into(),
-            d => format!("consent expires in {d} days"),
+        None => t!(lang, "cli-consent-unknown"),
+        Some(at) => match reminders::days_left(at, Utc::now()) {
+            d if d < 0 => t!(lang, "cli-consent-expired"),
+            0 => t!(lang, "cli-consent-today"),
+            days => t!(lang, "cli-consent-in", days),
         },
     }
 }
 
-/// Prints a reminder for every active link whose consent lapses within two weeks, so the user
-/// renews it before syncing stops.
-pub fn print_reminders(links: &[LinkRow]) {
-    for r in consent::reminders(links, Utc::now()) {
-        let union = union_name(&r.bank_code);
-        if r.days_left < 0 {
-            eprintln!("Reminder: the consent for {union} has expired; run `kura link {}` to renew it.", r.bank_code);
-        } else {
-            eprintln!(
-                "Reminder: the consent for {union} expires in {} day(s); run `kura link {}` to renew it before syncing stops.",
-                r.days_left, r.bank_code
-            );
+/// A reminder for every active link whose consent lapses within two weeks, so the person renews
+/// it before syncing stops.
+fn print_reminders(ctx: &AppContext, lang: Language) -> Result<(), CliError> {
+    for r in reminders::due(ctx, Utc::now())? {
+        let union =
+            t!(lang, "cli-union-code-first", code = r.bank_code.as_str(), name = institutions::name_of(&r.bank_code));
+        let code = r.bank_code.as_str();
+        match r.days_left {
+            ..0 => eprintln!("{}", t!(lang, "cli-reminder-expired", union, code)),
+            days => eprintln!("{}", t!(lang, "cli-reminder-soon", union, days, code)),
         }
     }
+    Ok(())
 }

@@ -3,12 +3,14 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-use anyhow::Context;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use kura_core::i18n::Explanation;
+use kura_core::t;
 use kura_sandbox::oauth::OAuthModes;
 use kura_sandbox::{Faults, SandboxConfig};
 
-use crate::Global;
+use crate::error::CliError;
+use crate::term::Term;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -153,9 +155,10 @@ impl Args {
     }
 }
 
-pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
+pub async fn run(args: Args, term: &Term) -> Result<(), CliError> {
+    let lang = term.lang;
     let faults = args.faults();
-    faults.validate().map_err(|e| anyhow::anyhow!("invalid fault flags: {e}"))?;
+    faults.validate().map_err(|e| said(t!(lang, "cli-sandbox-bad-faults"), e))?;
     let config = SandboxConfig {
         addr: SocketAddr::new(args.bind, args.port),
         seed: args.seed,
@@ -168,67 +171,76 @@ pub async fn run(args: Args, _global: &Global) -> anyhow::Result<()> {
         faults,
         oauth: args.oauth_modes(),
     };
-    let sandbox = kura_sandbox::start(config).await.context("cannot start the sandbox")?;
-    let base = &sandbox.base_url;
-    println!("Kura sandbox (simulated federation Open API {}) on {base}", kura_sandbox::API_VERSION);
+    let sandbox = kura_sandbox::start(config).await.map_err(|e| said(t!(lang, "cli-sandbox-no-start"), e))?;
+    let base = sandbox.base_url.as_str();
+    println!("{}", t!(lang, "cli-sandbox-serving", version = kura_sandbox::API_VERSION, base));
     if let Some(path) = &args.ca_out {
-        println!("  HTTPS certificate authority written to {} — trust it explicitly in clients", path.display());
+        println!("  {}", t!(lang, "cli-sandbox-ca", path = path.display().to_string()));
     }
-    println!("  simulated today: {} (JST)", sandbox.state.clock.today());
+    println!("  {}", t!(lang, "cli-sandbox-today", today = sandbox.state.clock.today().to_string()));
     println!();
-    println!("Demo logins (username / password):");
+    println!("{}", t!(lang, "cli-sandbox-logins"));
     for user in sandbox.state.bank.users() {
         let banks: std::collections::BTreeSet<String> =
             sandbox.state.bank.all_accounts_of(user.username).map(|a| a.bank_code.clone()).collect();
         let summary = if banks.len() > 3 {
-            format!("accounts at all {} unions", banks.len())
+            t!(lang, "cli-sandbox-accounts-everywhere", count = banks.len())
         } else {
-            format!("accounts at {}", banks.into_iter().collect::<Vec<_>>().join(", "))
+            t!(lang, "cli-sandbox-accounts-at", unions = banks.into_iter().collect::<Vec<_>>().join(", "))
         };
         println!("  {} / {}   ({summary})", user.username, user.password);
     }
     println!();
-    println!("How to log in:");
-    println!("  `kura link` opens your browser at the authorization endpoint, e.g.");
+    println!("{}", t!(lang, "cli-sandbox-how"));
+    println!("  {}", t!(lang, "cli-sandbox-how-open"));
     println!(
         "  {base}/oauth/authorize?response_type=code&client_id=kura-desktop&redirect_uri=http://127.0.0.1:<port>/callback&scope=balance%20transactions&state=<random>&code_challenge=<S256>&code_challenge_method=S256&bank_code=2011"
     );
-    println!("  sign in as demo/demo, choose the accounts to share, and Kura receives the tokens on 127.0.0.1.");
+    println!("  {}", t!(lang, "cli-sandbox-how-sign-in"));
     let issuer = format!("{base}{}", sandbox.state.config.oauth.issuer_path());
     match &args.issuer_path {
-        None => println!("  OAuth metadata: {base}/.well-known/oauth-authorization-server"),
-        Some(_) => {
-            println!("  issuer {issuer}; OAuth metadata only at {issuer}/.well-known/openid-configuration");
-            println!("  and {issuer}/.well-known/oauth-authorization-server");
-        }
+        None => println!(
+            "  {}",
+            t!(lang, "cli-sandbox-metadata", url = format!("{base}/.well-known/oauth-authorization-server"))
+        ),
+        Some(_) => println!("  {}", t!(lang, "cli-sandbox-metadata-path", issuer = issuer.as_str())),
     }
-    println!("  Admin (loopback only): {base}/admin/faults, {base}/admin/clock, POST {base}/admin/tokens");
+    println!("  {}", t!(lang, "cli-sandbox-admin", base));
     println!();
-    println!("A confidential client, as a contracted intermediary would deploy Kura (client_secret_basic):");
+    println!("{}", t!(lang, "cli-sandbox-confidential"));
     let id = kura_sandbox::oauth::INTERMEDIARY_NATIVE;
     let secret = kura_sandbox::oauth::INTERMEDIARY_NATIVE_SECRET;
-    println!("  client id {id}, secret {secret}, loopback redirects on any port. In profiles.toml:");
+    println!("  {}", t!(lang, "cli-sandbox-client", id, secret));
     println!("    [profiles.agent]");
     println!("    banks = [\"2011\"]");
     println!("    issuer = \"{issuer}\"");
     println!("    api_base = \"{base}\"");
     println!("    client_id = \"{id}\"");
     println!("    confidential = true");
-    println!("  then link 2011 in the app (it asks for the secret), or `kura link 2011 --client-secret-stdin`.");
+    println!("  {}", t!(lang, "cli-sandbox-client-then"));
     println!(
-        "  Another one has an id and secret full of characters HTTP Basic must form-encode: client id {:?}, secret {:?}.",
-        kura_sandbox::oauth::INTERMEDIARY_RESERVED,
-        kura_sandbox::oauth::INTERMEDIARY_RESERVED_SECRET
+        "  {}",
+        t!(
+            lang,
+            "cli-sandbox-reserved",
+            id = format!("{:?}", kura_sandbox::oauth::INTERMEDIARY_RESERVED),
+            secret = format!("{:?}", kura_sandbox::oauth::INTERMEDIARY_RESERVED_SECRET)
+        )
     );
     println!();
-    println!("Serving until Ctrl-C.");
-    shutdown_signal().await?;
+    println!("{}", t!(lang, "cli-sandbox-until-stopped"));
+    shutdown_signal().await.map_err(|e| said(t!(lang, "cli-sandbox-no-signal"), e))?;
     sandbox.shutdown().await;
     Ok(())
 }
 
+/// A failure of `kura sandbox` itself, with the cause's own words as its detail.
+fn said(what: String, e: impl std::fmt::Display) -> CliError {
+    CliError::Said(Explanation::new(what).detail(e.to_string()))
+}
+
 /// Ctrl-C, or SIGTERM from a service manager or test harness.
-async fn shutdown_signal() -> anyhow::Result<()> {
+async fn shutdown_signal() -> std::io::Result<()> {
     #[cfg(unix)]
     {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

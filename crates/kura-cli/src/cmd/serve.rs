@@ -17,7 +17,6 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -26,16 +25,19 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use kura_core::commands::export::ExportRequest;
-use kura_core::commands::monthly_export::{self, MonthlyExportOutcome};
-use kura_core::commands::{self, AppContext, ErrorKind};
+use kura_core::app::export::ExportRequest;
+use kura_core::app::monthly_export::{self, MonthlyExportOutcome};
+use kura_core::app::{self, AppContext, CommandError, CommandFailure, ErrorKind};
 use kura_core::format::jst_date;
+use kura_core::i18n::{Explain, Explanation, Language};
+use kura_core::t;
 use rust_embed::RustEmbed;
 use serde_json::json;
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio_util::io::ReaderStream;
 
-use crate::Global;
+use crate::error::CliError;
+use crate::term::Term;
 
 /// The built UI (`npm run build` in ui/). Missing at build time gives the page below instead.
 #[derive(RustEmbed)]
@@ -71,6 +73,8 @@ const TICKET_LIFETIME: Duration = Duration::from_secs(60);
 
 struct Served {
     ctx: AppContext,
+    /// The language of the person who started `kura serve`, for the server's own answers.
+    lang: Language,
     token: String,
     allowed_hosts: [String; 2],
     /// Finished exports the browser has not fetched yet, by one-time ticket.
@@ -86,54 +90,63 @@ struct Download {
     expires: Instant,
 }
 
-pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
-    // Like the desktop app, it finishes a move of the data folder asked for in Settings.
-    let ctx = AppContext::start(global.data_dir.clone()).context("cannot open Kura's data")?;
+pub async fn run(args: Args, ctx: AppContext, term: &Term) -> Result<(), CliError> {
+    let lang = term.lang;
     // The scheduler syncs every link while Kura is served, as the desktop app does.
-    ctx.start_syncing().context("cannot start syncing")?;
+    ctx.start_syncing()?;
     // The monthly export the user chose in Settings; Settings shows its outcome, and the terminal
     // hears of a written file or a new failure.
-    tokio::spawn(monthly_export::follow_syncs(ctx.clone(), |run| match &run.status.outcome {
-        MonthlyExportOutcome::Written { path, rows } => eprintln!("monthly export: {rows} rows written to {path}"),
-        MonthlyExportOutcome::Failed { error } => eprintln!("warning: the monthly export failed: {}", error.message),
+    tokio::spawn(monthly_export::follow_syncs(ctx.clone(), move |run| match &run.status.outcome {
+        MonthlyExportOutcome::Written { path, rows } => {
+            eprintln!("{}", t!(lang, "cli-serve-monthly-written", rows = *rows, path = path.as_str()))
+        }
+        MonthlyExportOutcome::Failed { error } => {
+            eprintln!("{}", t!(lang, "cli-serve-monthly-failed", reason = error.message.as_str()))
+        }
         _ => {}
     }));
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
+    let port = args.port;
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
         .await
-        .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
-    let port = listener.local_addr()?.port();
+        .and_then(|l| l.local_addr().map(|a| (l, a.port())));
+    let (listener, port) = listener.map_err(|e| said(t!(lang, "cli-serve-listen-failed", port), e))?;
     let token = hex_token();
     let url = format!("http://127.0.0.1:{port}/#token={token}");
     let sync_ctx = ctx.clone();
     let download_dir = tempfile::Builder::new()
         .prefix("kura-downloads-")
         .tempdir()
-        .context("cannot create a temporary folder for browser downloads")?;
+        .map_err(|e| said(t!(lang, "cli-serve-no-temp-folder"), e))?;
     let served = Arc::new(Served {
         ctx,
+        lang,
         token,
         allowed_hosts: [format!("127.0.0.1:{port}"), format!("localhost:{port}")],
         downloads: Mutex::new(HashMap::new()),
         download_dir,
     });
-    let app = router(served);
+    let app = router(served.clone());
 
-    println!("Kura is ready at {url}");
-    println!("(open that address; it holds this session's key. Ctrl-C stops Kura.)");
-    if args.open {
-        let browser = kura_core::oauth::Browser::from_env_or(None)?;
-        if let Err(e) = browser.open(&url) {
-            eprintln!("warning: {e}");
-        }
+    println!("{}", t!(lang, "cli-serve-ready", url = url.as_str()));
+    println!("{}", t!(lang, "cli-serve-hint"));
+    if args.open
+        && let Err(e) = served.ctx.open_in_browser(&url)
+    {
+        eprintln!("{}", t!(lang, "cli-serve-open-failed", reason = e.explain(lang).what));
     }
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .context("the web server stopped with an error");
+        .map_err(|e| said(t!(lang, "cli-serve-stopped"), e));
     sync_ctx.stop_syncing();
     result
+}
+
+/// A failure of `kura serve` itself, with the OS's words as its detail.
+fn said(what: String, e: impl std::fmt::Display) -> CliError {
+    CliError::Said(Explanation::new(what).detail(e.to_string()))
 }
 
 fn router(served: Arc<Served>) -> Router {
@@ -156,7 +169,7 @@ async fn guard(State(served): State<Arc<Served>>, request: Request, next: Next) 
     let mut response = if served.allowed_hosts.iter().any(|h| h == host) {
         next.run(request).await
     } else {
-        (StatusCode::FORBIDDEN, "Kura answers only to 127.0.0.1 and localhost on its own port.\n").into_response()
+        (StatusCode::FORBIDDEN, format!("{}\n", t!(served.lang, "serve-foreign-host"))).into_response()
     };
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
@@ -177,9 +190,8 @@ fn authorised(served: &Served, headers: &HeaderMap) -> bool {
     token_matches(given, served.token.as_bytes())
 }
 
-fn unauthorised() -> Response {
-    (StatusCode::UNAUTHORIZED, "missing or wrong session token: open the address `kura serve` printed\n")
-        .into_response()
+fn unauthorised(lang: Language) -> Response {
+    (StatusCode::UNAUTHORIZED, format!("{}\n", t!(lang, "serve-no-token"))).into_response()
 }
 
 async fn api(
@@ -189,7 +201,7 @@ async fn api(
     body: axum::body::Bytes,
 ) -> Response {
     if !authorised(&served, &headers) {
-        return unauthorised();
+        return unauthorised(served.lang);
     }
     let args = if body.is_empty() {
         serde_json::Value::Null
@@ -197,12 +209,12 @@ async fn api(
         match serde_json::from_slice(&body) {
             Ok(v) => v,
             Err(e) => {
-                let failure = commands::CommandError::BadRequest { command: command.clone(), detail: e.to_string() };
+                let failure = CommandError::BadRequest { command: command.clone(), detail: e.to_string() };
                 return failure_response(&failure);
             }
         }
     };
-    match commands::dispatch(&served.ctx, &command, args).await {
+    match app::dispatch(&served.ctx, &command, args).await {
         Ok(value) => no_store(axum::Json(value).into_response()),
         Err(e) => failure_response(&e),
     }
@@ -217,12 +229,12 @@ async fn export_for_download(
     body: axum::body::Bytes,
 ) -> Response {
     if !authorised(&served, &headers) {
-        return unauthorised();
+        return unauthorised(served.lang);
     }
     let mut request: ExportRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
-            let failure = commands::CommandError::BadRequest { command: "export".into(), detail: e.to_string() };
+            let failure = CommandError::BadRequest { command: "export".into(), detail: e.to_string() };
             return failure_response(&failure);
         }
     };
@@ -230,7 +242,7 @@ async fn export_for_download(
     let path = served.download_dir.path().join(&ticket);
     request.destination = Some(path.display().to_string());
     let format = request.format;
-    let done = match commands::export::export(&served.ctx, request).await {
+    let done = match app::export::export(&served.ctx, request).await {
         Ok(done) => done,
         Err(e) => return failure_response(&e),
     };
@@ -259,12 +271,8 @@ async fn export_for_download(
 /// `GET /api/export/download/{ticket}`: the export file as an attachment, streamed from disk, once.
 async fn download(State(served): State<Arc<Served>>, Path(ticket): Path<String>) -> Response {
     let found = served.downloads.lock().expect("no panic while holding the downloads").remove(&ticket);
-    let gone = || {
-        no_store(
-            (StatusCode::NOT_FOUND, "this download link was used already or has expired; export again from Kura\n")
-                .into_response(),
-        )
-    };
+    let gone =
+        || no_store((StatusCode::NOT_FOUND, format!("{}\n", t!(served.lang, "serve-download-gone"))).into_response());
     let Some(found) = found else { return gone() };
     let mut file = RemovedAfterUse { path: found.path.clone(), file: None };
     if found.expires <= Instant::now() {
@@ -273,9 +281,8 @@ async fn download(State(served): State<Arc<Served>>, Path(ticket): Path<String>)
     let opened = match tokio::fs::File::open(&found.path).await {
         Ok(f) => f,
         Err(e) => {
-            let failure =
-                commands::CommandError::Invalid(format!("the export file could not be read: {e}; export again"));
-            return failure_response(&failure);
+            let failure = CommandFailure::invalid(format!("{} ({e})", t!(served.lang, "serve-download-unreadable")));
+            return no_store((StatusCode::INTERNAL_SERVER_ERROR, axum::Json(failure)).into_response());
         }
     };
     let length = opened.metadata().await.map(|m| m.len()).ok();
@@ -313,7 +320,7 @@ impl Drop for RemovedAfterUse {
     }
 }
 
-fn failure_response(e: &commands::CommandError) -> Response {
+fn failure_response(e: &CommandError) -> Response {
     let status = match e.kind() {
         ErrorKind::UnknownCommand | ErrorKind::NotFound => StatusCode::NOT_FOUND,
         ErrorKind::BadRequest | ErrorKind::Invalid => StatusCode::BAD_REQUEST,

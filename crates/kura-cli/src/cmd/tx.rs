@@ -1,13 +1,14 @@
 //! `kura tx`: stored transactions, newest first, with filters and kana/width-insensitive search.
 
 use chrono::NaiveDate;
+use kura_core::app::AppContext;
+use kura_core::app::history::{self, Flow, HistoryFilter, TransactionsPageRequest};
 use kura_core::format::{date, signed_yen, yen};
-use kura_core::model::AccountId;
-use kura_core::query::{Cursor, Direction, TxFilter};
-use kura_core::store::Store;
+use kura_core::i18n::Language;
+use kura_core::t;
 
-use crate::Global;
-use crate::cmd::accounts::table;
+use crate::error::CliError;
+use crate::term::{Term, table};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -37,7 +38,7 @@ pub struct Args {
     pub search: Option<String>,
     /// How many rows to show.
     #[arg(long, default_value_t = 50)]
-    pub limit: usize,
+    pub limit: u32,
     /// Continue after this cursor (printed below a full page).
     #[arg(long)]
     pub after: Option<String>,
@@ -49,35 +50,32 @@ pub struct Args {
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(s, "%Y/%m/%d"))
-        .map_err(|_| format!("{s:?} is not a date; write it as 2026-11-24 or 2026/11/24"))
+        .map_err(|_| t!(kura_core::i18n::Language::of_environment(), "cli-tx-bad-date", value = format!("{s:?}")))
 }
 
-pub fn run(args: Args, global: &Global) -> anyhow::Result<()> {
-    let store = Store::open(global.data_dir.as_deref())?;
-    for &id in &args.accounts {
-        anyhow::ensure!(store.account_exists(AccountId(id))?, "no account with ID {id}; `kura accounts` lists the IDs");
-    }
-    let filter = TxFilter {
-        accounts: args.accounts.iter().copied().map(AccountId).collect(),
+pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
+    let lang = term.lang;
+    let filter = HistoryFilter {
+        accounts: args.accounts,
         from: args.from,
         to: args.to,
-        direction: match (args.incoming, args.out) {
-            (true, _) => Some(Direction::In),
-            (_, true) => Some(Direction::Out),
+        flow: match (args.incoming, args.out) {
+            (true, _) => Some(Flow::In),
+            (_, true) => Some(Flow::Out),
             _ => None,
         },
         min_amount: args.min,
         max_amount: args.max,
         search: args.search,
     };
-    let after = args.after.as_deref().map(str::parse::<Cursor>).transpose()?;
-    let page = store.transactions(&filter, after, args.limit)?;
+    let page =
+        history::transactions(ctx, TransactionsPageRequest { filter, cursor: args.after, limit: args.limit }).await?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&page)?);
+        println!("{}", serde_json::to_string_pretty(&page).expect("pages serialise"));
         return Ok(());
     }
     if page.rows.is_empty() {
-        println!("No transactions match.");
+        println!("{}", t!(lang, "cli-tx-none"));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = page
@@ -93,9 +91,14 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    print!("{}", table(&["Date", "Account", "Amount", "Balance", "Remarks"], &rows, &[2, 3]));
-    if let Some(next) = page.next_cursor {
-        println!("More: kura tx ... --after {next}");
+    print!("{}", table(&headers(lang), &rows, &[2, 3]));
+    if let Some(cursor) = page.next_cursor {
+        println!("{}", t!(lang, "cli-tx-more", cursor));
     }
     Ok(())
+}
+
+fn headers(lang: Language) -> [String; 5] {
+    ["cli-col-date", "cli-col-account", "cli-col-amount", "cli-col-balance", "cli-col-remarks"]
+        .map(|id| kura_core::i18n::text(lang, id, &Default::default()))
 }

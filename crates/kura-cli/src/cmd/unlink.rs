@@ -3,13 +3,12 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use kura_core::model::LinkId;
-use kura_core::oauth::{self, CachedData};
-use kura_core::profile::Profiles;
-use kura_core::secrets::SecretStore;
-use kura_core::store::{self, Store};
+use kura_core::app::AppContext;
+use kura_core::app::links::{self, UnlinkRequest};
+use kura_core::t;
 
-use crate::Global;
+use crate::error::CliError;
+use crate::term::Term;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -23,60 +22,49 @@ pub struct Args {
     pub purge: bool,
 }
 
-pub async fn run(args: Args, global: &Global) -> anyhow::Result<()> {
-    let data_dir = store::data_dir(global.data_dir.as_deref())?;
-    let mut store = Store::open(Some(&data_dir))?;
-    let id = LinkId(args.link_id);
+pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
+    let lang = term.lang;
     // Fail on an unknown id before asking anything.
-    let link = store.link(id)?;
-    let data = match (args.keep_data, args.purge) {
-        (true, _) => CachedData::Keep,
-        (_, true) => CachedData::Purge,
-        _ if std::io::stdin().is_terminal() => ask(&link.bank_code)?,
-        _ => anyhow::bail!(
-            "say what to do with the cached accounts and history: `kura unlink {} --keep-data` or `--purge`",
-            args.link_id
-        ),
+    let link = links::get(ctx, args.link_id)?;
+    let code = link.bank_code.as_str();
+    let purge = match (args.keep_data, args.purge) {
+        (true, _) => false,
+        (_, true) => true,
+        _ if std::io::stdin().is_terminal() => ask(term, code)?,
+        _ => return Err(CliError::said(t!(lang, "cli-unlink-say-what", id = args.link_id))),
     };
-    let secrets = SecretStore::for_data_dir(&data_dir)?;
-    let profiles = Profiles::load()?;
-    let unlinked = oauth::unlink(&mut store, &secrets, &profiles, id, data).await?;
-    match (&unlinked.revoked, &unlinked.revoke_error) {
-        (true, _) => println!("The union revoked Kura's access."),
-        (false, Some(e)) => {
-            println!("Could not tell the union to revoke access ({e}); it lapses when the consent expires.")
-        }
-        (false, None) => println!("The union offers no revocation; Kura's access lapses when the consent expires."),
+    let done = links::unlink(ctx, UnlinkRequest { link_id: args.link_id, purge }).await?;
+    match (done.revoked_at_union, &done.revoke_error) {
+        (true, _) => println!("{}", t!(lang, "cli-unlink-revoked")),
+        (false, Some(e)) => println!("{}", t!(lang, "cli-unlink-not-told", reason = e.message.as_str())),
+        (false, None) => println!("{}", t!(lang, "cli-unlink-no-revocation")),
     }
-    println!("Deleted the tokens from the OS credential store.");
-    if unlinked.client_secret_deleted {
-        println!(
-            "Deleted the client secret of profile `{}` too: no other link uses it. `kura link --client-secret-stdin` stores it again.",
-            link.profile
-        );
+    println!("{}", t!(lang, "cli-unlink-tokens-deleted"));
+    if done.client_secret_deleted {
+        println!("{}", t!(lang, "cli-unlink-secret-deleted", profile = link.profile.as_str()));
     }
-    match data {
-        CachedData::Keep => {
-            println!("Kept the cached accounts and history; `kura link {}` continues them.", link.bank_code)
-        }
-        CachedData::Purge => println!("Deleted the link's accounts and history from this computer."),
+    match purge {
+        false => println!("{}", t!(lang, "cli-unlink-kept", code)),
+        true => println!("{}", t!(lang, "cli-unlink-purged")),
     }
     Ok(())
 }
 
-fn ask(bank_code: &str) -> anyhow::Result<CachedData> {
+/// Keep (false) or purge (true), asked on the terminal.
+fn ask(term: &Term, code: &str) -> Result<bool, CliError> {
     let stdin = std::io::stdin();
+    let unanswered = || CliError::said(t!(term.lang, "cli-unlink-no-answer"));
     loop {
-        print!("Keep the cached accounts and history of {bank_code} for reading offline? [k]eep / [p]urge: ");
-        std::io::stdout().flush()?;
+        print!("{}", t!(term.lang, "cli-unlink-ask", code));
+        std::io::stdout().flush().map_err(|_| unanswered())?;
         let mut answer = String::new();
-        if stdin.lock().read_line(&mut answer)? == 0 {
-            anyhow::bail!("no answer; nothing was unlinked");
+        if stdin.lock().read_line(&mut answer).map_err(|_| unanswered())? == 0 {
+            return Err(unanswered());
         }
         match answer.trim().to_lowercase().as_str() {
-            "k" | "keep" | "" => return Ok(CachedData::Keep),
-            "p" | "purge" => return Ok(CachedData::Purge),
-            _ => println!("Answer k (keep) or p (purge)."),
+            "k" | "keep" | "" => return Ok(false),
+            "p" | "purge" => return Ok(true),
+            _ => println!("{}", t!(term.lang, "cli-unlink-answer")),
         }
     }
 }

@@ -2,48 +2,62 @@
 
 use std::time::Duration;
 
-/// Why an access token could not be obtained; produced by a [`super::TokenSource`].
+use crate::i18n::{Explain, Explanation, Language};
+use crate::{explain, t};
+
+/// Why an access token could not be obtained; produced by a [`super::TokenSource`]. `detail`
+/// holds the other side's words (the union's error, the keyring's), shown inside the message.
 #[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", self.explain(Language::En).summary())]
 pub enum TokenError {
     /// The consent can no longer be refreshed (expired, revoked, `invalid_grant`): only a new
     /// link helps. Stored data is untouched.
-    #[error("the bank no longer accepts this link's consent ({detail}); link the account again")]
     ReauthRequired { detail: String },
+    /// The union issued no refresh token and the access token has expired: only a new login
+    /// helps, every time.
+    NoRefreshToken,
     /// The token could not be read or refreshed for a reason that may pass (network, keyring).
-    #[error("could not obtain an access token: {detail}")]
     Unavailable { detail: String },
     /// The union refused this app's client credentials, or a confidential client's secret is
     /// missing: re-authenticating with the right secret helps, the consent is fine.
-    #[error("could not obtain an access token: {detail}")]
     ClientCredentials { detail: String },
     /// The authorization server could not be reached to renew the token (offline, union down):
     /// a network failure like an API call's, not a problem with the consent.
-    #[error(
-        "could not reach the union's authorization server to renew the access token: {detail} (check the network connection; Kura will retry on the next sync)"
-    )]
     Unreachable { detail: String },
 }
 
+impl Explain for TokenError {
+    fn explain(&self, lang: Language) -> Explanation {
+        match self {
+            TokenError::ReauthRequired { detail } => explain!(lang, "token-reauth", detail = detail.as_str()),
+            TokenError::NoRefreshToken => explain!(lang, "oauth-no-refresh-token"),
+            TokenError::Unavailable { detail } => explain!(lang, "token-unavailable", detail = detail.as_str()),
+            TokenError::ClientCredentials { detail } => explain!(lang, "token-client", detail = detail.as_str()),
+            TokenError::Unreachable { detail } => explain!(lang, "token-unreachable").detail(detail.as_str()),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.explain(Language::En).summary())]
 pub enum ApiError {
-    #[error(
-        "refusing the API address {url}: plain http:// is only allowed on loopback (127.0.0.1, ::1, localhost); use https://"
-    )]
-    InsecureUrl { url: String },
-
-    #[error("the API address {url} is not usable: {detail}")]
-    InvalidUrl { url: String, detail: String },
-
-    #[error("cannot set up the HTTPS client: {detail}")]
-    Tls { detail: String },
-
-    #[error("could not reach {url}: {detail} (check the network connection; Kura will retry on the next sync)")]
-    Network { url: String, detail: String },
-
-    #[error("{url} did not answer in time (the bank may be slow; Kura will retry on the next sync)")]
-    Timeout { url: String },
-
-    #[error("{url} answered HTTP {status}{}: {}", code_suffix(error_code), message.as_deref().unwrap_or("no error message"))]
+    InsecureUrl {
+        url: String,
+    },
+    InvalidUrl {
+        url: String,
+        detail: String,
+    },
+    Tls {
+        detail: String,
+    },
+    Network {
+        url: String,
+        detail: String,
+    },
+    Timeout {
+        url: String,
+    },
     Http {
         url: String,
         status: u16,
@@ -52,39 +66,94 @@ pub enum ApiError {
         retry_after: Option<Duration>,
         body: String,
     },
-
-    #[error("the bank is limiting requests (HTTP 429){}; Kura will try again later", wait_suffix(*retry_after))]
-    RateLimited { url: String, retry_after: Option<Duration>, body: String },
-
-    #[error("the bank's API is under maintenance{}{}", wait_suffix(*retry_after), message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
-    Maintenance { url: String, retry_after: Option<Duration>, message: Option<String>, body: String },
-
+    RateLimited {
+        url: String,
+        retry_after: Option<Duration>,
+        body: String,
+    },
+    Maintenance {
+        url: String,
+        retry_after: Option<Duration>,
+        message: Option<String>,
+        body: String,
+    },
     /// The access token was refused even after a refresh.
-    #[error("the bank refused the access token ({}) even after refreshing it; link the account again", error_code.as_deref().unwrap_or("HTTP 401"))]
-    Unauthorized { url: String, error_code: Option<String>, body: String },
-
+    Unauthorized {
+        url: String,
+        error_code: Option<String>,
+        body: String,
+    },
     #[error(transparent)]
     Token(#[from] TokenError),
-
-    #[error("{url} speaks API version {}, but Kura speaks only version 1.x; update Kura or check the profile's API address", found.as_deref().unwrap_or("(none: no X-API-Version header)"))]
-    IncompatibleVersion { url: String, found: Option<String> },
-
-    #[error("the bank sent an invalid response from {url}: {field}: {detail}")]
-    Malformed { url: String, field: String, detail: String, body: String },
-
-    #[error("the response from {url} is larger than {limit} bytes; refusing to read it")]
-    TooLarge { url: String, limit: u64 },
-
-    #[error("paging through {url} went wrong: {detail}; the bank's API is misbehaving, try again later")]
-    Paging { url: String, detail: String },
+    IncompatibleVersion {
+        url: String,
+        found: Option<String>,
+    },
+    Malformed {
+        url: String,
+        field: String,
+        detail: String,
+        body: String,
+    },
+    TooLarge {
+        url: String,
+        limit: u64,
+    },
+    Paging {
+        url: String,
+        detail: String,
+    },
 }
 
-fn code_suffix(code: &Option<String>) -> String {
-    code.as_deref().map(|c| format!(" {c}")).unwrap_or_default()
-}
-
-fn wait_suffix(wait: Option<Duration>) -> String {
-    wait.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default()
+impl Explain for ApiError {
+    fn explain(&self, lang: Language) -> Explanation {
+        use ApiError as E;
+        let wait = |retry_after: &Option<Duration>| match retry_after {
+            Some(d) => t!(lang, "api-retry-after", seconds = d.as_secs()),
+            None => String::new(),
+        };
+        match self {
+            E::InsecureUrl { url } => explain!(lang, "api-insecure-url", url = url.as_str()),
+            E::InvalidUrl { url, detail } => {
+                explain!(lang, "api-invalid-url", url = url.as_str(), detail = detail.as_str())
+            }
+            E::Tls { detail } => explain!(lang, "api-tls").detail(detail.as_str()),
+            E::Network { url, detail } => explain!(lang, "api-network", url = url.as_str()).detail(detail.as_str()),
+            E::Timeout { url } => explain!(lang, "api-timeout", url = url.as_str()),
+            E::Http { url, status, error_code, message, .. } => explain!(
+                lang,
+                "api-http",
+                url = url.as_str(),
+                status = status.to_string(),
+                code = error_code.as_deref().map(|c| format!(" {c}")).unwrap_or_default(),
+                message = message.clone().unwrap_or_else(|| t!(lang, "api-no-message")),
+            ),
+            E::RateLimited { retry_after, .. } => explain!(lang, "api-rate-limited", wait = wait(retry_after)),
+            E::Maintenance { retry_after, message, .. } => explain!(
+                lang,
+                "api-maintenance",
+                wait = wait(retry_after),
+                message = message.as_deref().map(|m| format!(": {m}")).unwrap_or_default(),
+            ),
+            E::Unauthorized { error_code, .. } => {
+                explain!(lang, "api-unauthorized", code = error_code.as_deref().unwrap_or("HTTP 401"))
+            }
+            E::Token(e) => e.explain(lang),
+            E::IncompatibleVersion { url, found } => explain!(
+                lang,
+                "api-incompatible-version",
+                url = url.as_str(),
+                found = found.clone().unwrap_or_else(|| t!(lang, "api-no-version")),
+            ),
+            E::Malformed { url, field, detail, .. } => {
+                explain!(lang, "api-malformed", url = url.as_str(), field = field.as_str(), detail = detail.as_str())
+            }
+            E::TooLarge { url, limit } => {
+                explain!(lang, "api-too-large", url = url.as_str(), limit = limit.to_string())
+            }
+            E::Paging { url, detail } => explain!(lang, "api-paging", url = url.as_str(), detail = detail.as_str()),
+        }
+    }
 }
 
 impl ApiError {
@@ -100,7 +169,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Maintenance { .. } => "maintenance",
             ApiError::Unauthorized { .. } => "unauthorized",
-            ApiError::Token(TokenError::ReauthRequired { .. }) => "reauth_required",
+            ApiError::Token(TokenError::ReauthRequired { .. } | TokenError::NoRefreshToken) => "reauth_required",
             ApiError::Token(TokenError::Unavailable { .. }) => "token_unavailable",
             ApiError::Token(TokenError::ClientCredentials { .. }) => "client_credentials",
             ApiError::Token(TokenError::Unreachable { .. }) => "network",
@@ -160,6 +229,10 @@ impl ApiError {
 
     /// Whether only linking the account again can fix this.
     pub fn needs_relink(&self) -> bool {
-        matches!(self, ApiError::Token(TokenError::ReauthRequired { .. }) | ApiError::Unauthorized { .. })
+        matches!(
+            self,
+            ApiError::Token(TokenError::ReauthRequired { .. } | TokenError::NoRefreshToken)
+                | ApiError::Unauthorized { .. }
+        )
     }
 }

@@ -1,39 +1,102 @@
 use chrono::NaiveDate;
 
+use crate::i18n::{Explain, Explanation, Language};
+use crate::{explain, t};
+
 /// Why an export failed. Nothing is written to the destination file when it does (see
 /// [`super::write_atomically`]).
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.explain(Language::En).summary())]
 pub enum ExportError {
-    #[error("could not write the export: {0}")]
     Io(#[from] std::io::Error),
-    #[error(
-        "row {row} ({date}, account {account}): the {field} contains {ch:?} (U+{code:04X}), which Shift_JIS \
-         (CP932) cannot hold; export as UTF-8 instead, or pass --replace-unmappable to write a substitute",
-        code = *ch as u32
-    )]
-    Unmappable { row: u64, date: NaiveDate, account: String, field: &'static str, ch: char },
-    #[error("the substitute {0:?} cannot itself be written in Shift_JIS (CP932); use '?' or '〓'")]
+    Unmappable {
+        row: u64,
+        date: NaiveDate,
+        account: String,
+        field: &'static str,
+        ch: char,
+    },
     BadReplacement(char),
-    #[error("could not write the XLSX workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error(
-        "row {row} ({date}, account {account}): ¥{amount} is beyond what a spreadsheet number holds exactly (±2^53)"
-    )]
-    AmountTooLarge { row: u64, date: NaiveDate, account: String, amount: i64 },
-    #[error(
-        "the XLSX sheet for {sheet} would exceed Excel's 1,048,576 rows; export one sheet per account, a shorter period, or CSV"
-    )]
-    SheetFull { sheet: String },
-    #[error("{name:?} is not a valid {tool} account name: {why}")]
-    InvalidAccountName { name: String, tool: &'static str, why: &'static str },
-    #[error(
-        "internal error: row for account {account} dated {date} arrived out of order (rows must be grouped by account and sorted by date)"
-    )]
-    OutOfOrder { account: String, date: NaiveDate },
-    #[error("no account {0:?} in Kura's store; `kura accounts` lists the account ids")]
+    AmountTooLarge {
+        row: u64,
+        date: NaiveDate,
+        account: String,
+        amount: i64,
+    },
+    SheetFull {
+        sheet: String,
+    },
+    /// `why` names the rule broken, as the catalog's `export-name-rule` knows them.
+    InvalidAccountName {
+        name: String,
+        tool: &'static str,
+        why: &'static str,
+    },
+    OutOfOrder {
+        account: String,
+        date: NaiveDate,
+    },
     UnknownAccount(String),
-    #[error("could not read the rows to export from the store: {0}")]
     Store(#[from] rusqlite::Error),
-    #[error("could not write a JSON line: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl ExportError {
+    /// Whether the choices cannot be written as they are (a character, an amount, a name, an
+    /// account): the person changes the choice, not the destination.
+    pub fn is_unwritable_choice(&self) -> bool {
+        matches!(
+            self,
+            ExportError::Unmappable { .. }
+                | ExportError::BadReplacement(_)
+                | ExportError::AmountTooLarge { .. }
+                | ExportError::SheetFull { .. }
+                | ExportError::InvalidAccountName { .. }
+                | ExportError::UnknownAccount(_)
+        )
+    }
+}
+
+impl Explain for ExportError {
+    fn explain(&self, lang: Language) -> Explanation {
+        use ExportError as E;
+        match self {
+            E::Io(e) => explain!(lang, "export-io", reason = e.to_string()),
+            E::Unmappable { row, date, account, field, ch } => explain!(
+                lang,
+                "export-unmappable",
+                row = row.to_string(),
+                date = date.to_string(),
+                account = account.as_str(),
+                field = t!(lang, "export-field", field = *field),
+                ch = format!("{ch:?}"),
+                code = format!("U+{:04X}", *ch as u32),
+            ),
+            E::BadReplacement(ch) => explain!(lang, "export-bad-replacement", ch = format!("{ch:?}")),
+            E::Xlsx(e) => explain!(lang, "export-xlsx").detail(e.to_string()),
+            E::AmountTooLarge { row, date, account, amount } => explain!(
+                lang,
+                "export-amount-too-large",
+                row = row.to_string(),
+                date = date.to_string(),
+                account = account.as_str(),
+                amount = amount.to_string(),
+            ),
+            E::SheetFull { sheet } => explain!(lang, "export-sheet-full", sheet = sheet.as_str()),
+            E::InvalidAccountName { name, tool, why } => explain!(
+                lang,
+                "export-invalid-account-name",
+                name = format!("{name:?}"),
+                tool = *tool,
+                why = t!(lang, "export-name-rule", rule = *why),
+            ),
+            E::OutOfOrder { account, date } => {
+                explain!(lang, "export-out-of-order", account = account.as_str(), date = date.to_string())
+            }
+            E::UnknownAccount(id) => explain!(lang, "export-unknown-account", id = format!("{id:?}")),
+            E::Store(e) => explain!(lang, "export-store").detail(e.to_string()),
+            E::Json(e) => explain!(lang, "export-json").detail(e.to_string()),
+        }
+    }
 }

@@ -75,24 +75,24 @@ fn validate(name: &str, beancount: bool) -> Result<(), ExportError> {
     let tool = if beancount { "beancount" } else { "ledger/hledger" };
     let invalid = |why| Err(ExportError::InvalidAccountName { name: name.into(), tool, why });
     if name.split(':').any(str::is_empty) {
-        return invalid("it has an empty component (write Parent:Child)");
+        return invalid("empty-component");
     }
     if name.chars().any(|c| c.is_control() || c == ';') || name.contains("  ") {
-        return invalid("it contains a tab, line break, ';' or two spaces in a row");
+        return invalid("bad-characters");
     }
     if beancount {
         let mut components = name.split(':');
         let root = components.next().unwrap_or_default();
         if !["Assets", "Liabilities", "Equity", "Income", "Expenses"].contains(&root) {
-            return invalid("it must start with Assets, Liabilities, Equity, Income or Expenses");
+            return invalid("beancount-root");
         }
         for component in components {
             let first = component.chars().next().unwrap_or_default();
             if !(first.is_ascii_uppercase() || first.is_ascii_digit() || !first.is_ascii()) {
-                return invalid("each component must start with a capital letter, a digit or a non-ASCII letter");
+                return invalid("beancount-start");
             }
             if component.chars().any(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '-')) {
-                return invalid("components may hold only letters, digits and '-'");
+                return invalid("beancount-chars");
             }
         }
     }

@@ -155,13 +155,8 @@ impl Format {
     }
 }
 
-/// Language of column headers and fixed texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Ja,
-    En,
-}
+/// Language of column headers and fixed texts: Kura's one [`Language`](crate::i18n::Language).
+pub use crate::i18n::Language as Lang;
 
 /// Text encoding of CSV output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

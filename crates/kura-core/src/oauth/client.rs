@@ -259,7 +259,7 @@ fn token_error<T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display>(
                 other => refused(profile, other.to_owned(), description),
             }
         }
-        RequestTokenError::Request(TransportError(message)) => OAuthError::Network(message),
+        RequestTokenError::Request(e) => OAuthError::Network(e.to_string()),
         // Only the path: serde's message could quote a token from the body.
         RequestTokenError::Parse(e, _) => OAuthError::Protocol(format!("unexpected token response at `{}`", e.path())),
         RequestTokenError::Other(message) => OAuthError::Protocol(message),

@@ -15,7 +15,7 @@
 use serde::Deserialize;
 use url::Url;
 
-use super::error::{DiscoveryAttempt, OAuthError};
+use super::error::{DiscoveryAttempt, DiscoveryMiss, OAuthError};
 use super::http::Http;
 use crate::profile::{AuthServer, Endpoints, require_secure};
 
@@ -80,21 +80,21 @@ async fn discover(http: &Http, issuer: &str) -> Result<ServerInfo, OAuthError> {
             // The server is unreachable: the other locations are on the same host.
             Err(e) => return Err(OAuthError::Network(e.to_string())),
         };
-        let attempt = |why: String| DiscoveryAttempt { url: url.to_string(), why };
+        let attempt = |miss| DiscoveryAttempt { url: url.to_string(), miss };
         if !response.status().is_success() {
-            tried.push(attempt(format!("HTTP {}", response.status().as_u16())));
+            tried.push(attempt(DiscoveryMiss::Status(response.status().as_u16())));
             continue;
         }
         let meta: Metadata = match response.json().await {
             Ok(meta) => meta,
             Err(e) => {
-                tried.push(attempt(format!("not authorization server metadata: {e}")));
+                tried.push(attempt(DiscoveryMiss::NotMetadata(e.to_string())));
                 continue;
             }
         };
         // RFC 8414 §3.3: metadata naming another issuer must not be used.
         if meta.issuer != issuer {
-            tried.push(attempt(format!("names the issuer {:?}", meta.issuer)));
+            tried.push(attempt(DiscoveryMiss::OtherIssuer(meta.issuer)));
             continue;
         }
         return server_info_from(&url, issuer, meta);

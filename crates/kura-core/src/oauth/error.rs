@@ -1,84 +1,57 @@
-//! Why linking or a token refresh failed, in words a user can act on. No variant carries a
-//! token, a code or a client secret.
+//! Why linking or a token refresh failed, in words a user can act on (the catalog's `oauth-*`
+//! messages). No variant carries a token, a code or a client secret.
 
 use std::time::Duration;
 
+use crate::explain;
+use crate::i18n::{Explain, Explanation, Language};
 use crate::profile::ProfileError;
 use crate::secrets::SecretsError;
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.explain(Language::En).summary())]
 pub enum OAuthError {
-    #[error(
-        "Access was denied on the union's consent page (you chose Deny, or the union refused). Nothing was linked; run `kura link` again to retry."
-    )]
     AccessDenied,
-    #[error("The union's authorization server refused the request ({error}{}). Nothing was linked.", describe(.description))]
-    Authorization { error: String, description: Option<String> },
-    #[error(
-        "The browser returned a response that does not belong to this link attempt (its state does not match), so Kura stopped without linking. If you did not start it yourself, someone may be trying to link their account to your Kura; run `kura link` again."
-    )]
+    Authorization {
+        error: String,
+        description: Option<String>,
+    },
     StateMismatch,
-    #[error(
-        "The browser's redirect to Kura carried neither an authorization code nor an error. Nothing was linked; run `kura link` again."
-    )]
+    IssuerMismatch {
+        expected: String,
+        received: Option<String>,
+    },
     MalformedCallback,
-    #[error(
-        "No answer from the browser within {}, so Kura stopped waiting. Run `kura link` again and finish the login in the browser window it opens.",
-        wait_text(*.0)
-    )]
     TimedOut(Duration),
-    #[error("Cannot listen on 127.0.0.1 for the browser's redirect: {0}")]
     Listen(std::io::Error),
-    #[error(
-        "Cannot open the browser with `{command}`: {detail}. Open the address printed above in your browser yourself."
-    )]
-    Browser { command: String, detail: String },
-    #[error(
-        "The union no longer accepts this link's authorization (invalid_grant{}): it expired or was revoked. Link the union again with `kura link`; your cached history is kept.",
-        describe(.0)
-    )]
+    Browser {
+        command: String,
+        detail: String,
+    },
     InvalidGrant(Option<String>),
-    #[error("The union's token endpoint refused the request ({error}{}).", describe(.description))]
-    TokenEndpoint { error: String, description: Option<String> },
-    #[error(
-        "The union refused the client credentials of profile `{profile}` ({error}{}). {}",
-        describe(.description),
-        if *.confidential {
-            "Check `client_id` in profiles.toml, and give the client secret your intermediary issued again (`kura link <union code> --client-secret-stdin`, or in the app's link dialog)."
-        } else {
-            "Check `client_id` in profiles.toml: the union does not know this client."
-        }
-    )]
-    ClientRefused { profile: String, error: String, description: Option<String>, confidential: bool },
-    #[error("Cannot reach the union's authorization server: {0}. Check your connection and try again.")]
+    TokenEndpoint {
+        error: String,
+        description: Option<String>,
+    },
+    ClientRefused {
+        profile: String,
+        error: String,
+        description: Option<String>,
+        confidential: bool,
+    },
     Network(String),
-    #[error("The union's authorization server sent an answer Kura does not understand ({0}).")]
     Protocol(String),
-    #[error(
-        "Kura found no metadata of the authorization server with issuer {issuer}. Tried, in order: {}. Check `issuer` in profiles.toml: it must be exactly the issuer identifier the union's server names (RFC 8414), or give `authorization_endpoint` and `token_endpoint` instead.",
-        tried_text(.tried)
-    )]
-    Discovery { issuer: String, tried: Vec<DiscoveryAttempt> },
-    #[error("The authorization server's metadata at {url} is unusable: {detail}")]
-    UnusableMetadata { url: String, detail: String },
-    #[error(
-        "The login's answer came from issuer {}, not from {expected}, so Kura stopped without linking (RFC 9207): another server may be trying to take part in this login. Nothing was linked; run `kura link` again, and if this repeats, check `issuer` in profiles.toml.",
-        .received.as_deref().unwrap_or("(none named)")
-    )]
-    IssuerMismatch { expected: String, received: Option<String> },
-    #[error(
-        "Profile `{0}` is a confidential client, but its client secret is not in the OS credential store. Give the secret your intermediary issued in the app's link dialog, or with `kura link <union code> --client-secret-stdin` (it reads the secret from standard input)."
-    )]
+    Discovery {
+        issuer: String,
+        tried: Vec<DiscoveryAttempt>,
+    },
+    UnusableMetadata {
+        url: String,
+        detail: String,
+    },
     MissingClientSecret(String),
-    #[error(
-        "Profile `{0}` is a public client (no `confidential = true` in profiles.toml), so it has no client secret to give."
-    )]
     NotConfidential(String),
-    #[error("The client secret is empty; paste the secret your intermediary issued.")]
     EmptyClientSecret,
-    #[error(
-        "This union gives Kura no refresh token, so its access ended when the access token expired; link the union again to continue (your cached history is kept)."
-    )]
     NoRefreshToken,
     #[error(transparent)]
     Profile(#[from] ProfileError),
@@ -90,20 +63,100 @@ pub enum OAuthError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscoveryAttempt {
     pub url: String,
-    pub why: String,
+    pub miss: DiscoveryMiss,
 }
 
-fn tried_text(tried: &[DiscoveryAttempt]) -> String {
-    tried.iter().map(|t| format!("{} ({})", t.url, t.why)).collect::<Vec<_>>().join(", ")
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiscoveryMiss {
+    /// The answer's HTTP status.
+    Status(u16),
+    /// Not authorization server metadata (the parser's words).
+    NotMetadata(String),
+    /// Metadata of another issuer (RFC 8414 §3.3).
+    OtherIssuer(String),
 }
 
-fn describe(description: &Option<String>) -> String {
-    description.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+impl Explain for OAuthError {
+    fn explain(&self, lang: Language) -> Explanation {
+        use OAuthError as E;
+        match self {
+            E::AccessDenied => explain!(lang, "oauth-access-denied"),
+            E::Authorization { error, description } => {
+                explain!(lang, "oauth-authorization", error = server_words(error, description))
+            }
+            E::StateMismatch => explain!(lang, "oauth-state-mismatch"),
+            E::IssuerMismatch { expected, received } => match received {
+                Some(received) => {
+                    explain!(lang, "oauth-issuer-mismatch", expected = expected.as_str(), received = received.as_str())
+                }
+                None => explain!(lang, "oauth-issuer-missing", expected = expected.as_str()),
+            },
+            E::MalformedCallback => explain!(lang, "oauth-malformed-callback"),
+            E::TimedOut(wait) => {
+                let secs = wait.as_secs();
+                let explanation = match secs {
+                    60.. => explain!(lang, "oauth-timed-out-minutes", minutes = secs.div_ceil(60)),
+                    _ => explain!(lang, "oauth-timed-out-seconds", seconds = secs.max(1)),
+                };
+                explanation
+            }
+            E::Listen(e) => explain!(lang, "oauth-listen").detail(e.to_string()),
+            E::Browser { command, detail } => {
+                explain!(lang, "oauth-browser", command = command.as_str(), detail = detail.as_str())
+            }
+            E::InvalidGrant(description) => match description {
+                Some(d) => explain!(lang, "oauth-invalid-grant", words = format!(": {d}")),
+                None => explain!(lang, "oauth-invalid-grant", words = ""),
+            },
+            E::TokenEndpoint { error, description } => {
+                explain!(lang, "oauth-token-endpoint", error = server_words(error, description))
+            }
+            E::ClientRefused { profile, error, description, confidential } => {
+                let error = server_words(error, description);
+                match confidential {
+                    true => explain!(lang, "oauth-client-refused-secret", profile = profile.as_str(), error),
+                    false => explain!(lang, "oauth-client-refused", profile = profile.as_str(), error),
+                }
+            }
+            E::Network(detail) => explain!(lang, "oauth-network").detail(detail.as_str()),
+            E::Protocol(detail) => explain!(lang, "oauth-protocol", detail = detail.as_str()),
+            E::Discovery { issuer, tried } => {
+                let tried = tried.iter().map(|t| t.describe(lang)).collect::<Vec<_>>().join(", ");
+                explain!(lang, "oauth-discovery", issuer = issuer.as_str(), tried)
+            }
+            E::UnusableMetadata { url, detail } => {
+                explain!(lang, "oauth-unusable-metadata", url = url.as_str(), detail = detail.as_str())
+            }
+            E::MissingClientSecret(profile) => explain!(lang, "oauth-missing-secret", profile = profile.as_str()),
+            E::NotConfidential(profile) => explain!(lang, "oauth-not-confidential", profile = profile.as_str()),
+            E::EmptyClientSecret => explain!(lang, "oauth-empty-secret"),
+            E::NoRefreshToken => explain!(lang, "oauth-no-refresh-token"),
+            E::Profile(e) => e.explain(lang),
+            E::Secrets(e) => e.explain(lang),
+        }
+    }
 }
 
-fn wait_text(d: Duration) -> String {
-    match d.as_secs() {
-        s if s >= 60 => format!("{} minutes", s.div_ceil(60)),
-        s => format!("{} seconds", s.max(1)),
+impl DiscoveryAttempt {
+    /// `URL (why it did not serve)`.
+    fn describe(&self, lang: Language) -> String {
+        let why = match &self.miss {
+            DiscoveryMiss::Status(status) => format!("HTTP {status}"),
+            DiscoveryMiss::NotMetadata(detail) => {
+                crate::t!(lang, "oauth-discovery-not-metadata", detail = detail.as_str())
+            }
+            DiscoveryMiss::OtherIssuer(issuer) => {
+                crate::t!(lang, "oauth-discovery-other-issuer", issuer = format!("{issuer:?}"))
+            }
+        };
+        format!("{} ({why})", self.url)
+    }
+}
+
+/// The server's error code with its description, as it sent them (`invalid_client: unknown client`).
+fn server_words(error: &str, description: &Option<String>) -> String {
+    match description {
+        Some(d) => format!("{error}: {d}"),
+        None => error.to_owned(),
     }
 }

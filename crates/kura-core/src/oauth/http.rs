@@ -10,10 +10,16 @@ use url::form_urlencoded;
 
 use super::client_auth::ClientAuth;
 
-/// A transport failure; carries reqwest's message (which names the endpoint, never a body).
+/// A transport failure, with its cause (reqwest's, which names the endpoint, never a body).
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct TransportError(pub String);
+#[error(transparent)]
+pub struct TransportError(#[from] Box<dyn std::error::Error + Send + Sync>);
+
+impl TransportError {
+    fn from_cause(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        TransportError(Box::new(e))
+    }
+}
 
 /// reqwest without redirects: following them would let a server bounce codes or tokens
 /// elsewhere (the oauth2 crate's own advice).
@@ -34,14 +40,14 @@ impl Http {
 
     /// Sends one request the `oauth2` crate built.
     pub async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let request = reqwest::Request::try_from(request).map_err(|e| TransportError(e.to_string()))?;
-        let response = self.0.execute(request).await.map_err(|e| TransportError(e.to_string()))?;
+        let request = reqwest::Request::try_from(request).map_err(TransportError::from_cause)?;
+        let response = self.0.execute(request).await.map_err(TransportError::from_cause)?;
         let mut builder = http::Response::builder().status(response.status());
         for (name, value) in response.headers() {
             builder = builder.header(name, value);
         }
-        let body = response.bytes().await.map_err(|e| TransportError(e.to_string()))?;
-        builder.body(body.to_vec()).map_err(|e| TransportError(e.to_string()))
+        let body = response.bytes().await.map_err(TransportError::from_cause)?;
+        builder.body(body.to_vec()).map_err(TransportError::from_cause)
     }
 }
 

@@ -9,7 +9,9 @@ use super::client::OAuthClient;
 use super::error::OAuthError;
 use crate::api::{TokenError, TokenFuture, TokenSource};
 use crate::model::LinkId;
+use crate::profile::Profiles;
 use crate::secrets::{SecretStore, TokenSet};
+use crate::store::LinkRow;
 
 /// Refresh when the access token has less than this left, so a request never starts with a
 /// token about to lapse; for short-lived tokens, a quarter of their lifetime (see
@@ -91,10 +93,7 @@ impl LinkTokens {
         }
         // Without a refresh token the union wants a new login once the access token is gone:
         // that is re-authentication, not a failure to retry.
-        let refresh_token = stored
-            .refresh_token
-            .clone()
-            .ok_or_else(|| TokenError::ReauthRequired { detail: OAuthError::NoRefreshToken.to_string() })?;
+        let refresh_token = stored.refresh_token.clone().ok_or(TokenError::NoRefreshToken)?;
         match self.client.refresh(&refresh_token).await {
             Ok(grant) => {
                 // The old refresh token is dead once rotated: keep the new one before anything
@@ -108,11 +107,18 @@ impl LinkTokens {
                 if let Err(delete) = self.secrets.delete_tokens(self.link.0).await {
                     tracing::warn!(error = %delete, "could not delete the refused tokens");
                 }
-                Err(TokenError::ReauthRequired { detail: e.to_string() })
+                Err(token_error(e))
             }
             Err(e) => Err(token_error(e)),
         }
     }
+}
+
+/// The [`LinkTokens`] of a stored link, for the sync engine.
+pub async fn tokens_for(link: &LinkRow, profiles: &Profiles, secrets: &SecretStore) -> Result<LinkTokens, OAuthError> {
+    let profile = profiles.by_name(&link.profile, &link.bank_code)?;
+    let client = OAuthClient::new(profile, secrets).await?;
+    Ok(LinkTokens::new(link.id, client, secrets.clone()))
 }
 
 /// What a failed OAuth call means for getting a token: only a refused grant needs a new link; an
@@ -120,9 +126,11 @@ impl LinkTokens {
 /// start, when discovery or the first refresh is the first request).
 pub(crate) fn token_error(e: OAuthError) -> TokenError {
     match e {
-        OAuthError::InvalidGrant(_) | OAuthError::NoRefreshToken => {
-            TokenError::ReauthRequired { detail: e.to_string() }
-        }
+        // The union's own words, which the message quotes.
+        OAuthError::InvalidGrant(description) => TokenError::ReauthRequired {
+            detail: description.map_or_else(|| "invalid_grant".to_owned(), |d| format!("invalid_grant: {d}")),
+        },
+        OAuthError::NoRefreshToken => TokenError::NoRefreshToken,
         OAuthError::Network(detail) => TokenError::Unreachable { detail },
         OAuthError::ClientRefused { .. } | OAuthError::MissingClientSecret(_) => {
             TokenError::ClientCredentials { detail: e.to_string() }

@@ -13,6 +13,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::StoreError;
 use super::open::{DB_FILE_NAME, ensure_private_dir};
+use crate::explain;
+use crate::i18n::{Explain, Explanation, Language};
 
 /// In the config folder: the data folder the data was moved to.
 const POINTER_FILE: &str = "data-folder";
@@ -22,29 +24,52 @@ const PENDING_FILE: &str = "data-folder.move";
 const INCOMPLETE_MARKER: &str = ".kura-move-incomplete";
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.explain(Language::En).summary())]
 pub enum MoveError {
-    #[error("the new data folder must be a full path (like /home/you/Documents/Kura), not {0}")]
     NotAbsolute(PathBuf),
-    #[error("{0} is the data folder already")]
     Same(PathBuf),
-    #[error("{to} and the data folder {from} are inside one another; choose a folder elsewhere")]
-    Nested { from: PathBuf, to: PathBuf },
-    #[error("{0} is not empty; choose an empty or a new folder, so nothing in it is overwritten")]
+    Nested {
+        from: PathBuf,
+        to: PathBuf,
+    },
     NotEmpty(PathBuf),
-    #[error(
-        "Kura was started with its data folder given (--data-dir or KURA_DATA_DIR), so it cannot move it; move the folder yourself and start Kura with the new path"
-    )]
     Explicit,
-    #[error("cannot find Kura's config folder to remember the new data folder in; set KURA_CONFIG_DIR")]
     NoConfigDir,
-    #[error("cannot move the data to {path}: {source}; your data stays where it was")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("cannot copy the database to {path}: {source}; your data stays where it was")]
-    Copy { path: PathBuf, source: rusqlite::Error },
-    #[error("the copy of the database in {path} does not match the original ({detail}); your data stays where it was")]
-    Mismatch { path: PathBuf, detail: String },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Copy {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    Mismatch {
+        path: PathBuf,
+        detail: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl Explain for MoveError {
+    fn explain(&self, lang: Language) -> Explanation {
+        use MoveError as E;
+        let shown = |p: &PathBuf| p.display().to_string();
+        match self {
+            E::NotAbsolute(p) => explain!(lang, "move-not-absolute", path = shown(p)),
+            E::Same(p) => explain!(lang, "move-same", path = shown(p)),
+            E::Nested { from, to } => explain!(lang, "move-nested", from = shown(from), to = shown(to)),
+            E::NotEmpty(p) => explain!(lang, "move-not-empty", path = shown(p)),
+            E::Explicit => explain!(lang, "move-explicit"),
+            E::NoConfigDir => explain!(lang, "move-no-config-dir"),
+            E::Io { path, source } => explain!(lang, "move-io", path = shown(path), reason = source.to_string()),
+            E::Copy { path, source } => explain!(lang, "move-copy", path = shown(path), reason = source.to_string()),
+            E::Mismatch { path, detail } => {
+                explain!(lang, "move-mismatch", path = shown(path), detail = detail.as_str())
+            }
+            E::Store(e) => e.explain(lang),
+        }
+    }
 }
 
 /// The folder Kura keeps its data in: `explicit` when given, else the folder the data was moved

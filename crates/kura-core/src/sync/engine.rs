@@ -13,10 +13,13 @@ use std::sync::{Arc, Mutex};
 use chrono::{Duration, NaiveDate, Utc};
 use serde::Serialize;
 
+use super::LinkConnector;
 use crate::api::{ApiClient, ApiError, TokenSource};
+use crate::explain;
+use crate::i18n::{Explain, Explanation, Language};
 use crate::model::{AccountId, LinkId, LinkStatus, ReconcileStatus, SyncRunId, SyncRunStatus};
 use crate::query::AT_RISK_AFTER_DAYS;
-use crate::store::{AccountSyncBatch, RunFailure, RunOutcome, Store, StoreError};
+use crate::store::{AccountSyncBatch, LinkRow, RunFailure, RunOutcome, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -33,21 +36,59 @@ impl Default for SyncOptions {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.explain(Language::En).summary())]
 pub enum SyncError {
     #[error(transparent)]
     Api(#[from] ApiError),
-    #[error("cannot write to the local database: {0}")]
     Store(#[from] StoreError),
-    #[error("link {0} is {1}; link the union again before syncing")]
     Inactive(LinkId, LinkStatus),
+    /// The link's profile (profiles.toml) is missing or unusable.
+    #[error(transparent)]
+    Config(#[from] crate::profile::ProfileError),
+}
+
+impl Explain for SyncError {
+    fn explain(&self, lang: Language) -> Explanation {
+        match self {
+            SyncError::Api(e) => e.explain(lang),
+            SyncError::Store(e) => {
+                let cause = e.explain(lang);
+                let explanation = explain!(lang, "sync-store", reason = cause.what);
+                match cause.detail {
+                    Some(detail) => explanation.detail(detail),
+                    None => explanation,
+                }
+            }
+            SyncError::Inactive(id, status) => explain!(lang, "sync-inactive", id = id.0, status = status.as_str()),
+            SyncError::Config(e) => e.explain(lang),
+        }
+    }
 }
 
 impl SyncError {
+    /// Whether only linking the union again helps.
+    pub fn needs_relink(&self) -> bool {
+        match self {
+            SyncError::Api(e) => e.needs_relink(),
+            SyncError::Inactive(..) => true,
+            SyncError::Store(_) | SyncError::Config(_) => false,
+        }
+    }
+
+    /// How long the union asked Kura to wait before trying again.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            SyncError::Api(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+
     fn failure_kind(&self) -> &'static str {
         match self {
             SyncError::Api(e) => e.kind(),
             SyncError::Store(_) => "store",
             SyncError::Inactive(..) => "inactive_link",
+            SyncError::Config(_) => "config",
         }
     }
 }
@@ -141,6 +182,20 @@ impl SyncEngine {
     fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> Result<R, StoreError>) -> Result<R, StoreError> {
         let mut store = self.store.lock().expect("store lock poisoned");
         f(&mut store)
+    }
+
+    /// Syncs `link` through `connector`; reported even when its bank cannot be reached.
+    pub async fn sync_connected(&self, link: &LinkRow, connector: &dyn LinkConnector) -> LinkReport {
+        match connector.connect(link) {
+            Ok((client, tokens)) => self.sync_link(link.id, &client, tokens.as_ref()).await,
+            Err(e) => LinkReport {
+                link: link.id,
+                run: None,
+                status: SyncRunStatus::Failed,
+                accounts: Vec::new(),
+                error: Some(e),
+            },
+        }
     }
 
     /// Syncs every account of `link`. A sync of the same link already under way is waited

@@ -16,8 +16,8 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
 use super::engine::{LinkReport, SyncEngine, SyncError};
-use crate::api::{ApiClient, ApiError, TokenSource};
-use crate::model::{LinkId, LinkStatus, SyncRunStatus};
+use crate::api::{ApiClient, TokenSource};
+use crate::model::{LinkId, LinkStatus};
 use crate::store::LinkRow;
 
 /// The longest `Retry-After` obeyed: a bank asking for more than a day is more likely sending a
@@ -27,7 +27,7 @@ const MAX_ASKED_WAIT: Duration = Duration::from_secs(24 * 3600);
 /// Gives the scheduler what it needs to reach a link's bank. Implementations hand out one
 /// [`ApiClient`] per host (clones share its in-flight limit).
 pub trait LinkConnector: Send + Sync {
-    fn connect(&self, link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), ApiError>;
+    fn connect(&self, link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), SyncError>;
 }
 
 /// Where the scheduler's time comes from: tokio's clock in the app ([`TokioClock`]). Tests
@@ -230,17 +230,6 @@ impl Scheduler {
     }
 }
 
-/// One sync of `link`, reported even when its bank cannot be reached.
 async fn sync_one(engine: SyncEngine, connector: Arc<dyn LinkConnector>, link: LinkRow) -> Arc<LinkReport> {
-    let report = match connector.connect(&link) {
-        Ok((client, tokens)) => engine.sync_link(link.id, &client, tokens.as_ref()).await,
-        Err(e) => LinkReport {
-            link: link.id,
-            run: None,
-            status: SyncRunStatus::Failed,
-            accounts: Vec::new(),
-            error: Some(e.into()),
-        },
-    };
-    Arc::new(report)
+    Arc::new(engine.sync_connected(&link, connector.as_ref()).await)
 }

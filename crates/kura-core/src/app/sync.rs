@@ -10,14 +10,17 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use ts_rs::TS;
 
-use super::{AppContext, CommandError};
-use crate::api::{ApiClient, ApiError, ClientConfig, TokenError, TokenFuture, TokenSource};
-use crate::model::LinkId;
+use super::{AppContext, CommandError, RequestError};
+use crate::api::{ApiClient, ClientConfig, TokenError, TokenFuture, TokenSource};
+use crate::model::{LinkId, LinkStatus};
 use crate::oauth::{self, LinkTokens};
 use crate::profile::Profiles;
 use crate::secrets::SecretStore;
 use crate::store::LinkRow;
-use crate::sync::{LinkConnector, LinkReport, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncOptions};
+use crate::sync::{LinkConnector, Scheduler, SchedulerConfig, SchedulerHandle, SyncEngine, SyncOptions};
+
+/// What a sync reports, as every front end reads it.
+pub use crate::sync::{AccountReport, LinkReport, SyncError, Warning};
 
 /// Reaches a link's union through its profile: one [`ApiClient`] per API host (so the host's
 /// in-flight limit holds across links) and the link's tokens from the credential store.
@@ -42,11 +45,8 @@ impl ProfileConnector {
 }
 
 impl LinkConnector for ProfileConnector {
-    fn connect(&self, link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), ApiError> {
-        let profile = self
-            .profiles
-            .by_name(&link.profile, &link.bank_code)
-            .map_err(|e| ApiError::InvalidUrl { url: link.profile.clone(), detail: e.to_string() })?;
+    fn connect(&self, link: &LinkRow) -> Result<(ApiClient, Arc<dyn TokenSource>), SyncError> {
+        let profile = self.profiles.by_name(&link.profile, &link.bank_code)?;
         let base = profile.api_base.to_string();
         let client = {
             let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
@@ -159,6 +159,38 @@ pub(super) fn relay_reports(handle: &SchedulerHandle, to: broadcast::Sender<Opti
     });
 }
 
+/// One link's part of [`sync_links`].
+#[derive(Debug)]
+pub struct LinkSync {
+    pub link: LinkRow,
+    /// `None`: not synced, because the link is not active (it needs a new link first).
+    pub report: Option<LinkReport>,
+}
+
+/// Syncs every active link, or only link `only` (also when it is not active, so the person
+/// hears why), in this process and at once: what `kura sync` does without a scheduler.
+pub async fn sync_links(ctx: &AppContext, only: Option<i64>) -> Result<Vec<LinkSync>, CommandError> {
+    let links: Vec<LinkRow> = match only {
+        Some(id) => vec![ctx.store().link(LinkId(id))?],
+        None => ctx.store().links()?,
+    };
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let engine = SyncEngine::new(ctx.shared_store(), SyncOptions::default());
+    let connector = ProfileConnector::new(Profiles::load()?, ctx.secrets().clone());
+    let mut synced = Vec::with_capacity(links.len());
+    for link in links {
+        let report = if link.status == LinkStatus::Active || only.is_some() {
+            Some(engine.sync_connected(&link, &connector).await)
+        } else {
+            None
+        };
+        synced.push(LinkSync { link, report });
+    }
+    Ok(synced)
+}
+
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncNowRequest {
@@ -175,11 +207,7 @@ pub struct SyncNowResponse {
 }
 
 pub async fn sync_now(ctx: &AppContext, req: SyncNowRequest) -> Result<SyncNowResponse, CommandError> {
-    let handle = ctx.scheduler().ok_or_else(|| {
-        CommandError::Invalid(
-            "syncing is not running in this Kura process (start it with `kura serve` or the desktop app)".into(),
-        )
-    })?;
+    let handle = ctx.scheduler().ok_or(RequestError::NotSyncing)?;
     handle.sync_now(req.link_id.map(LinkId));
     Ok(SyncNowResponse { queued: true })
 }

@@ -10,13 +10,14 @@ use ts_rs::TS;
 
 use std::sync::{Arc, Mutex};
 
+use super::linking::{self, CachedData};
 use super::sync_log::{SyncErrorKind, SyncProblem, latest_finished_run};
-use super::{AppContext, CommandError, CommandFailure};
+use super::{AppContext, CommandError, CommandFailure, RequestError};
 use crate::institutions;
 use crate::model::{LinkId, LinkStatus};
-use crate::oauth::{self, Browser, CachedData, DEFAULT_TIMEOUT};
+use crate::oauth::{Browser, DEFAULT_TIMEOUT, OAuthError};
 use crate::profile::Profiles;
-use crate::store::Store;
+use crate::store::{LinkRow, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -62,45 +63,46 @@ pub struct LinksListResponse {
 
 pub async fn list(ctx: &AppContext, _req: LinksListRequest) -> Result<LinksListResponse, CommandError> {
     let store = ctx.store();
-    let links = store
-        .links()?
-        .into_iter()
-        .map(|l| {
-            let account_count = store.accounts_of_link(l.id)?.len() as u32;
-            let last_error = match (l.status, l.last_error) {
-                (_, None) => None,
-                // Whatever refused the consent (the sync's 401, a keyring failure when linking),
-                // re-authenticating is the way out.
-                (LinkStatus::ReauthRequired, Some(message)) => {
-                    Some(SyncProblem { kind: SyncErrorKind::ReauthRequired, http_status: None, message })
-                }
-                // Otherwise the message is the last finished run's (the store keeps them together).
-                (_, Some(message)) => Some(
-                    latest_finished_run(&store, l.id)?.as_ref().and_then(SyncProblem::of_run).unwrap_or(SyncProblem {
-                        kind: SyncErrorKind::Other,
-                        http_status: None,
-                        message,
-                    }),
-                ),
-            };
-            Ok(LinkItem {
-                id: l.id.0,
-                bank_name: bank_name(&l.bank_code),
-                bank_code: l.bank_code,
-                profile: l.profile,
-                status: l.status.into(),
-                consent_expires_at: l.consent_expires_at,
-                last_sync_at: l.last_sync_at,
-                last_error,
-                account_count,
-            })
-        })
-        .collect::<Result<_, CommandError>>()?;
+    let links = store.links()?.into_iter().map(|l| item(&store, l)).collect::<Result<_, CommandError>>()?;
     Ok(LinksListResponse { links })
 }
 
-fn bank_name(code: &str) -> String {
-    institutions::by_code(code).map_or_else(|| code.to_owned(), |i| i.name.clone())
+/// Link `id` as [`list`] shows it.
+pub fn get(ctx: &AppContext, id: i64) -> Result<LinkItem, CommandError> {
+    let store = ctx.store();
+    let row = store.link(LinkId(id))?;
+    item(&store, row)
+}
+
+fn item(store: &Store, l: LinkRow) -> Result<LinkItem, CommandError> {
+    let account_count = store.accounts_of_link(l.id)?.len() as u32;
+    let last_error = match (l.status, l.last_error) {
+        (_, None) => None,
+        // Whatever refused the consent (the sync's 401, a keyring failure when linking),
+        // re-authenticating is the way out.
+        (LinkStatus::ReauthRequired, Some(message)) => {
+            Some(SyncProblem { kind: SyncErrorKind::ReauthRequired, http_status: None, message })
+        }
+        // Otherwise the message is the last finished run's (the store keeps them together).
+        (_, Some(message)) => {
+            Some(latest_finished_run(store, l.id)?.as_ref().and_then(SyncProblem::of_run).unwrap_or(SyncProblem {
+                kind: SyncErrorKind::Other,
+                http_status: None,
+                message,
+            }))
+        }
+    };
+    Ok(LinkItem {
+        id: l.id.0,
+        bank_name: institutions::name_of(&l.bank_code),
+        bank_code: l.bank_code,
+        profile: l.profile,
+        status: l.status.into(),
+        consent_expires_at: l.consent_expires_at,
+        last_sync_at: l.last_sync_at,
+        last_error,
+        account_count,
+    })
 }
 
 #[derive(Clone, Deserialize, TS)]
@@ -135,17 +137,96 @@ pub struct LinkStartResponse {
     pub authorization_url: String,
 }
 
+/// Which union a link attempt is for and how Kura reaches it (before anything is asked of the
+/// person): its name, and whether its profile is a confidential client that needs a secret.
+#[derive(Debug, Clone)]
+pub struct LinkTarget {
+    pub bank_code: String,
+    pub union_name: String,
+    pub profile: String,
+    pub confidential: bool,
+}
+
+/// The union `bank_code` as linking would reach it.
+pub fn target(bank_code: &str) -> Result<LinkTarget, CommandError> {
+    let profile = Profiles::load()?.resolve(bank_code.trim())?;
+    Ok(LinkTarget {
+        union_name: institutions::name_of(&profile.bank_code),
+        bank_code: profile.bank_code,
+        profile: profile.name,
+        confidential: profile.confidential,
+    })
+}
+
+/// How a link attempt meets the person.
+pub struct LinkNow {
+    pub bank_code: String,
+    /// A confidential client's secret, given with this attempt; kept only once the union accepts it.
+    pub client_secret: Option<String>,
+    /// Open the login page in the browser (else the address is only shown).
+    pub open_browser: bool,
+    pub timeout: std::time::Duration,
+}
+
+impl LinkTarget {
+    /// Refuses a client secret for a public client, before the person is asked for one.
+    pub fn check_takes_secret(&self) -> Result<(), CommandError> {
+        match self.confidential {
+            true => Ok(()),
+            false => Err(OAuthError::NotConfidential(self.profile.clone()).into()),
+        }
+    }
+}
+
+/// A finished link as every front end reports it.
+#[derive(Debug)]
+pub struct LinkOutcome {
+    pub link: LinkItem,
+    /// The accounts the person chose to share.
+    pub accounts: Vec<crate::model::RemoteAccount>,
+    /// Why the accounts are not listed yet, when that passes (the next sync lists them).
+    pub accounts_deferred: Option<crate::api::ApiError>,
+    /// Set when the union gives no refresh token: when the next login is due.
+    pub access_expires_at: Option<DateTime<Utc>>,
+}
+
+/// Links a union in the foreground: `show_url` gets the login page's address once the browser
+/// was told to open it; returns once the login came back (or failed). The app's `linkStart`
+/// runs the same in the background.
+pub async fn link(
+    ctx: &AppContext,
+    req: LinkNow,
+    show_url: impl FnOnce(&url::Url),
+) -> Result<LinkOutcome, CommandError> {
+    let profiles = Profiles::load()?;
+    let profile = profiles.resolve(req.bank_code.trim())?;
+    let browser = match req.open_browser {
+        true => Browser::from_env_or_else(profiles.browser(), ctx.system_browser())?,
+        false => Browser::Manual,
+    };
+    // Its own connection: the attempt waits minutes for the browser and must not hold the
+    // shared one (WAL lets both write in turn).
+    let mut store = Store::open_file(ctx.database_file())?;
+    let secrets = ctx.secrets();
+    let linked = match req.client_secret {
+        Some(secret) => {
+            linking::link_with_client_secret(&mut store, secrets, profile, &secret, &browser, req.timeout, show_url)
+                .await
+        }
+        None => linking::link(&mut store, secrets, profile, &browser, req.timeout, show_url).await,
+    }?;
+    Ok(LinkOutcome {
+        link: item(&store, linked.link)?,
+        accounts: linked.accounts,
+        accounts_deferred: linked.accounts_deferred,
+        access_expires_at: linked.access_expires_at,
+    })
+}
+
 /// Starts a link attempt: opens the browser on the union's login page and returns its address
 /// at once; the wait for the callback, the token exchange and the account listing run in the
 /// background (see `linkStatus`).
 pub async fn start(ctx: &AppContext, req: LinkStartRequest) -> Result<LinkStartResponse, CommandError> {
-    let profiles = Profiles::load()?;
-    let profile = profiles.resolve(req.bank_code.trim())?;
-    let browser = Browser::from_env_or_else(profiles.browser(), ctx.system_browser())?;
-    // Its own connection: the attempt waits minutes for the browser and must not hold the
-    // shared one (WAL lets both write in turn).
-    let mut store = Store::open_file(ctx.database_file())?;
-    let secrets = ctx.secrets().clone();
     let attempt_id = ctx.attempts().begin();
     let (url_tx, url_rx) = tokio::sync::oneshot::channel::<Result<String, CommandError>>();
     let url_tx = Arc::new(Mutex::new(Some(url_tx)));
@@ -157,22 +238,13 @@ pub async fn start(ctx: &AppContext, req: LinkStartRequest) -> Result<LinkStartR
                 let _ = tx.send(Ok(url.to_string()));
             }
         };
-        let linked = match req.client_secret {
-            Some(secret) => {
-                oauth::link_with_client_secret(
-                    &mut store,
-                    &secrets,
-                    profile,
-                    &secret,
-                    &browser,
-                    DEFAULT_TIMEOUT,
-                    show_url,
-                )
-                .await
-            }
-            None => oauth::link(&mut store, &secrets, profile, &browser, DEFAULT_TIMEOUT, show_url).await,
+        let now = LinkNow {
+            bank_code: req.bank_code,
+            client_secret: req.client_secret,
+            open_browser: true,
+            timeout: DEFAULT_TIMEOUT,
         };
-        let outcome = linked.map(LinkAttemptStatus::linked).map_err(CommandError::from);
+        let outcome = link(&task_ctx, now, show_url).await.map(LinkAttemptStatus::linked);
         // Failed before the address was shown: the caller of `start` gets the error itself.
         let early = url_tx.lock().unwrap_or_else(|p| p.into_inner()).take();
         match (early, outcome) {
@@ -226,9 +298,9 @@ pub enum LinkAttemptStatus {
 }
 
 impl LinkAttemptStatus {
-    fn linked(linked: oauth::Linked) -> Self {
+    fn linked(linked: LinkOutcome) -> Self {
         LinkAttemptStatus::Linked {
-            link_id: linked.link.id.0,
+            link_id: linked.link.id,
             consent_expires_at: linked.link.consent_expires_at,
             access_expires_at: linked.access_expires_at,
             accounts_deferred: linked.accounts_deferred.is_some(),
@@ -237,9 +309,7 @@ impl LinkAttemptStatus {
 }
 
 pub async fn status(ctx: &AppContext, req: LinkStatusRequest) -> Result<LinkAttemptStatus, CommandError> {
-    ctx.attempts()
-        .status(req.attempt_id)
-        .ok_or_else(|| CommandError::NotFound(format!("no link attempt {}; start linking again", req.attempt_id)))
+    ctx.attempts().status(req.attempt_id).ok_or_else(|| RequestError::UnknownAttempt(req.attempt_id).into())
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -269,7 +339,7 @@ pub async fn unlink(ctx: &AppContext, req: UnlinkRequest) -> Result<UnlinkRespon
     let profiles = Profiles::load()?;
     let mut store = Store::open_file(ctx.database_file())?;
     let data = if req.purge { CachedData::Purge } else { CachedData::Keep };
-    let done = oauth::unlink(&mut store, ctx.secrets(), &profiles, LinkId(req.link_id), data).await?;
+    let done = linking::unlink(&mut store, ctx.secrets(), &profiles, LinkId(req.link_id), data).await?;
     Ok(UnlinkResponse {
         revoked_at_union: done.revoked,
         revoke_error: done.revoke_error.map(|e| CommandError::from(e).to_failure()),

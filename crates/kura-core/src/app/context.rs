@@ -6,10 +6,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use super::CommandError;
+use super::alerts::{AlertCheck, Alerts};
 use super::data_folder::DataFolderMoved;
 use super::links::LinkAttemptStatus;
 use super::monthly_export::MonthlyExportStatus;
 use super::settings::Preferences;
+use crate::i18n::Language;
 use crate::oauth::Browser;
 use crate::profile::Profiles;
 use crate::secrets::SecretStore;
@@ -40,6 +42,8 @@ struct Inner {
     /// (it was not given with `--data-dir` / `KURA_DATA_DIR`).
     movable_with: Option<PathBuf>,
     last_move: Option<DataFolderMoved>,
+    /// What the person has been told about outside the window.
+    alerts: Alerts,
 }
 
 impl AppContext {
@@ -60,6 +64,19 @@ impl AppContext {
         Self::open_in(data_dir, config, last_move)
     }
 
+    /// Opens Kura's data for a terminal command: in `explicit` when given (`--data-dir`,
+    /// `KURA_DATA_DIR`), else where the app keeps it, following a finished move (a move still
+    /// waiting is the app's to do at its next start).
+    pub fn for_terminal(explicit: Option<PathBuf>) -> Result<AppContext, CommandError> {
+        Self::open(store::data_dir(explicit.as_deref())?)
+    }
+
+    /// The language a terminal command speaks: the one chosen in Settings where the person
+    /// chose one, else the OS locale's.
+    pub fn terminal_language(&self) -> Language {
+        super::settings::terminal_language(self.data_dir())
+    }
+
     /// Opens (creating if needed) the store in `data_dir` and reads the preferences there. The
     /// folder counts as given: Settings cannot move it.
     pub fn open(data_dir: PathBuf) -> Result<AppContext, CommandError> {
@@ -77,6 +94,7 @@ impl AppContext {
         Ok(AppContext {
             inner: Arc::new(Inner {
                 database_file: store.path().to_owned(),
+                alerts: Alerts::new(&data_dir),
                 data_dir,
                 store: Arc::new(Mutex::new(store)),
                 secrets,
@@ -158,6 +176,17 @@ impl AppContext {
         self.inner.preferences.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// The language the app speaks: the one chosen in Settings (Japanese until one is).
+    pub fn language(&self) -> Language {
+        self.preferences().language
+    }
+
+    /// Looks at the links for what the person has not been told yet (see [`super::alerts`]).
+    pub fn check_alerts(&self, now: chrono::DateTime<chrono::Utc>) -> Result<AlertCheck, CommandError> {
+        let links = self.store().links()?;
+        Ok(self.inner.alerts.check(&links, now, self.language()))
+    }
+
     pub(super) fn set_preferences(&self, preferences: Preferences) {
         *self.inner.preferences.write().unwrap_or_else(|p| p.into_inner()) = preferences;
     }
@@ -166,6 +195,13 @@ impl AppContext {
     /// names one: [`Browser::System`] unless the host supplied its own (the desktop's opener).
     pub fn system_browser(&self) -> Browser {
         self.inner.system_browser.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Opens `url` in the browser linking would use (`KURA_BROWSER`, profiles.toml's `browser`,
+    /// else the default one).
+    pub fn open_in_browser(&self, url: &str) -> Result<(), CommandError> {
+        let profiles = Profiles::load()?;
+        Ok(Browser::from_env_or_else(profiles.browser(), self.system_browser())?.open(url)?)
     }
 
     pub fn set_system_browser(&self, browser: Browser) {

@@ -8,19 +8,13 @@ use ts_rs::TS;
 
 use super::data_folder::{self, DataFolderStatus};
 use super::monthly_export::{self, MonthlyExportSettings, MonthlyExportStatus};
-use super::{AppContext, CommandError};
+use super::{AppContext, CommandError, RequestError};
+pub use crate::i18n::Language;
 
 const FILE_NAME: &str = "settings.json";
 /// The shortest polling interval Kura accepts: the federation's API is not for tight loops.
 pub const MIN_POLL_MINUTES: u32 = 15;
 pub const MAX_POLL_MINUTES: u32 = 24 * 60;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Language {
-    Ja,
-    En,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -72,16 +66,38 @@ impl Preferences {
 
     fn validate(&self) -> Result<(), CommandError> {
         if !(MIN_POLL_MINUTES..=MAX_POLL_MINUTES).contains(&self.poll_interval_minutes) {
-            return Err(CommandError::Invalid(format!(
-                "the polling interval must be between {MIN_POLL_MINUTES} minutes and {} hours",
-                MAX_POLL_MINUTES / 60
-            )));
+            return Err(
+                RequestError::PollInterval { min_minutes: MIN_POLL_MINUTES, max_hours: MAX_POLL_MINUTES / 60 }.into()
+            );
         }
         if let Some(monthly) = &self.monthly_export {
             monthly.validate()?;
         }
         Ok(())
     }
+}
+
+/// The language a terminal command speaks, for the data folder `explicit` names (else Kura's
+/// usual one): see [`terminal_language`].
+pub fn terminal_language_for(explicit: Option<&Path>) -> Language {
+    match crate::store::data_dir(explicit) {
+        Ok(dir) => terminal_language(&dir),
+        Err(_) => Language::of_environment(),
+    }
+}
+
+/// The language a terminal command speaks: the one chosen in the app's Settings where the
+/// person chose one, else the OS locale's.
+pub fn terminal_language(data_dir: &Path) -> Language {
+    #[derive(Deserialize)]
+    struct Chosen {
+        language: Option<Language>,
+    }
+    let chosen = std::fs::read(data_dir.join(FILE_NAME))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Chosen>(&bytes).ok())
+        .and_then(|c| c.language);
+    chosen.unwrap_or_else(Language::of_environment)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]

@@ -1,24 +1,23 @@
-//! Linking and unlinking a union end to end: the browser flow, the credential store, the local
-//! store and the first account listing. Shared by the CLI and the desktop shell.
+//! Linking and unlinking a union end to end: the browser flow, the check of what the union
+//! answered, the credential store, the local store and the first account listing. Every front
+//! end links through here.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use super::browser::Browser;
-use super::client::{OAuthClient, TokenGrant};
-use super::error::OAuthError;
-use super::flow::AuthorizationAttempt;
-use super::lifecycle::LinkTokens;
 use crate::api::{ApiClient, ApiError, ClientConfig, TokenError, TokenFuture, TokenSource};
-use crate::institutions;
+use crate::i18n::{Explain, Explanation, Language};
 use crate::model::{LinkId, LinkStatus, NewLink, RemoteAccount};
+use crate::oauth::{AuthorizationAttempt, Browser, OAuthClient, OAuthError, TokenGrant};
 use crate::profile::{Profile, Profiles};
 use crate::secrets::SecretStore;
 use crate::store::{LinkRow, Store, StoreError};
+use crate::{explain, institutions, t};
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.explain(Language::En).summary())]
 pub enum LinkError {
     #[error(transparent)]
     OAuth(#[from] OAuthError),
@@ -26,38 +25,77 @@ pub enum LinkError {
     Store(#[from] StoreError),
     /// The union issued tokens, then refused them (or answered nonsense) when asked for the
     /// accounts: they are of no use, so nothing was linked.
-    #[error(
-        "The union accepted the login but then would not list its accounts ({0}). Nothing was linked and the login was withdrawn; link again, and if this repeats, the union's service is at fault."
-    )]
     Accounts(ApiError),
-    #[error(
-        "The union's authorization server granted access to union {granted}, not {requested}; nothing was linked and the login was withdrawn."
-    )]
-    WrongUnion { requested: String, granted: String },
+    WrongUnion {
+        requested: String,
+        granted: String,
+    },
     /// The union refused a client secret given with the attempt (see [`link_with_client_secret`]).
-    #[error("{refused} Nothing was linked; {kept}.")]
-    SecretRefused { refused: OAuthError, kept: KeptSecret },
+    SecretRefused {
+        refused: OAuthError,
+        kept: KeptSecret,
+    },
     /// The login shares none of the accounts of the union's existing link: another person's
     /// login, which must not take over the first person's link.
-    #[error(
-        "This login at {union} shares other accounts than link {link} holds, so it looks like another person's login. Kura kept link {link} as it was (its consent and its {kept_accounts} account(s)) and {}. To renew link {link}, log in again as the person who made it. Kura keeps one link per union for now: to link this other login instead, unlink {union} first (`kura unlink {link}`; --keep-data keeps its history readable).",
-        withdrawn_text(*.withdrawn)
-    )]
-    OtherPerson { union: String, link: i64, kept_accounts: usize, withdrawn: bool },
+    OtherPerson {
+        bank_code: String,
+        link: i64,
+        kept_accounts: usize,
+        withdrawn: bool,
+    },
     /// The accounts could not be listed, so Kura cannot tell whether the login is the existing
     /// link's person: nothing changes.
-    #[error(
-        "Kura could not list this login's accounts at {union} ({source}), so it cannot tell whether it is the login of link {link}. Link {link} was kept as it was and {}; link again once the union answers.",
-        withdrawn_text(*.withdrawn)
-    )]
-    Unchecked { union: String, link: i64, source: Box<ApiError>, withdrawn: bool },
+    Unchecked {
+        bank_code: String,
+        link: i64,
+        source: Box<ApiError>,
+        withdrawn: bool,
+    },
 }
 
-fn withdrawn_text(withdrawn: bool) -> &'static str {
-    if withdrawn {
-        "the union was told to withdraw the new login"
-    } else {
-        "the new login was not kept (the union could not be told; it lapses on its own)"
+impl Explain for LinkError {
+    fn explain(&self, lang: Language) -> Explanation {
+        let union = |code: &str| t!(lang, "link-union", name = institutions::name_of(code), code);
+        let withdrawn = |done: bool| match done {
+            true => t!(lang, "link-withdrawn"),
+            false => t!(lang, "link-not-withdrawn"),
+        };
+        match self {
+            LinkError::OAuth(e) => e.explain(lang),
+            LinkError::Store(e) => e.explain(lang),
+            LinkError::Accounts(e) => explain!(lang, "link-accounts", reason = e.explain(lang).what),
+            LinkError::WrongUnion { requested, granted } => {
+                explain!(lang, "link-wrong-union", requested = requested.as_str(), granted = granted.as_str())
+            }
+            LinkError::SecretRefused { refused, kept } => {
+                let refused = refused.explain(lang);
+                let kept = match kept {
+                    KeptSecret::Previous => t!(lang, "link-kept-previous"),
+                    KeptSecret::None => t!(lang, "link-kept-none"),
+                };
+                Explanation {
+                    what: t!(lang, "link-secret-refused", refused = refused.what, kept),
+                    todo: refused.todo,
+                    detail: refused.detail,
+                }
+            }
+            LinkError::OtherPerson { bank_code, link, kept_accounts, withdrawn: done } => explain!(
+                lang,
+                "link-other-person",
+                union = union(bank_code),
+                link = *link,
+                count = *kept_accounts,
+                withdrawn = withdrawn(*done),
+            ),
+            LinkError::Unchecked { bank_code, link, source, withdrawn: done } => explain!(
+                lang,
+                "link-unchecked",
+                union = union(bank_code),
+                link = *link,
+                reason = source.explain(lang).what,
+                withdrawn = withdrawn(*done),
+            ),
+        }
     }
 }
 
@@ -68,15 +106,6 @@ pub enum KeptSecret {
     Previous,
     /// There was none before, and the refused one was not kept.
     None,
-}
-
-impl std::fmt::Display for KeptSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            KeptSecret::Previous => "the previously stored secret is kept",
-            KeptSecret::None => "the secret just given was not kept",
-        })
-    }
 }
 
 /// What a finished link holds.
@@ -130,7 +159,6 @@ pub async fn link(
         fresh.withdraw().await;
         return Err(LinkError::WrongUnion { requested: profile.bank_code.clone(), granted: granted.to_owned() });
     }
-    let union = institutions::display_name(&profile.bank_code);
     // The link this login would renew, and the accounts it holds for its person; a link the
     // user ended (unlinked) holds nobody's consent any more.
     let existing = store.links()?.into_iter().find(|l| l.profile == profile.name && l.bank_code == profile.bank_code);
@@ -149,7 +177,8 @@ pub async fn link(
         Err(source) if !held.is_empty() => {
             let link = existing.as_ref().map_or(0, |l| l.id.0);
             let withdrawn = fresh.withdraw().await;
-            return Err(LinkError::Unchecked { union, link, source: Box::new(source), withdrawn });
+            let bank_code = profile.bank_code.clone();
+            return Err(LinkError::Unchecked { bank_code, link, source: Box::new(source), withdrawn });
         }
         Err(e) if e.is_transient() => (Vec::new(), Some(e)),
         Err(e) => {
@@ -165,8 +194,8 @@ pub async fn link(
     }
     if !held.is_empty() && !accounts.iter().any(|a| held.contains(&a.account_id)) {
         let link = existing.as_ref().map_or(0, |l| l.id.0);
-        let kept_accounts = held.len();
-        return Err(LinkError::OtherPerson { union, link, kept_accounts, withdrawn: fresh.withdraw().await });
+        let (bank_code, kept_accounts) = (profile.bank_code.clone(), held.len());
+        return Err(LinkError::OtherPerson { bank_code, link, kept_accounts, withdrawn: fresh.withdraw().await });
     }
     let consent_expires_at = match grant.consent_expires_at {
         Some(at) => Some(at),
@@ -288,13 +317,6 @@ pub async fn link_with_client_secret(
         }
         outcome => outcome,
     }
-}
-
-/// The [`LinkTokens`] of a stored link, for the sync engine.
-pub async fn tokens_for(link: &LinkRow, profiles: &Profiles, secrets: &SecretStore) -> Result<LinkTokens, OAuthError> {
-    let profile = profiles.by_name(&link.profile, &link.bank_code)?;
-    let client = OAuthClient::new(profile, secrets).await?;
-    Ok(LinkTokens::new(link.id, client, secrets.clone()))
 }
 
 /// What to do with a link's cached accounts and history on unlink.

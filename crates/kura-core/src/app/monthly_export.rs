@@ -12,13 +12,15 @@ use ts_rs::TS;
 
 use super::export::ExportFormat;
 use super::sync::SyncReports;
-use super::{AppContext, CommandError, CommandFailure};
+use super::{AppContext, CommandError, CommandFailure, RequestError};
 use crate::export::monthly::{export_month, month_file, previous_month};
 use crate::export::store::ExportFilter;
 use crate::export::{Encoding, ExportOptions, Unmappable};
 use crate::format::jst_date;
+use crate::i18n::Language;
 use crate::model::LinkStatus;
 use crate::store::Store;
+use crate::t;
 
 /// What a scheduled file holds in place of a character Shift_JIS cannot hold: nobody is there to
 /// choose otherwise, and failing every month on one emoji would be worse (the geta mark, as the
@@ -47,21 +49,14 @@ impl MonthlyExportSettings {
     pub(super) fn validate(&self) -> Result<(), CommandError> {
         let folder = self.folder();
         if folder.as_os_str().is_empty() {
-            return Err(CommandError::Invalid("choose the folder the monthly export is saved to".into()));
+            return Err(RequestError::MonthlyNoFolder.into());
         }
         if !folder.is_absolute() {
-            return Err(CommandError::Invalid(format!(
-                "the monthly export folder must be a full path (such as {}); got {:?}",
-                example_folder(),
-                self.folder
-            )));
+            return Err(RequestError::MonthlyRelative { folder: self.folder.clone(), example: example_folder() }.into());
         }
         check_folder(&folder)?;
         if self.shift_jis && self.format != ExportFormat::Csv {
-            return Err(CommandError::Invalid(format!(
-                "Shift_JIS applies to CSV only; the monthly export's format is {}",
-                self.format.name()
-            )));
+            return Err(RequestError::MonthlyShiftJisNotCsv { format: self.format.name() }.into());
         }
         Ok(())
     }
@@ -88,38 +83,22 @@ fn example_folder() -> String {
 }
 
 /// The folder exists, is a folder, and takes a new file.
-fn check_folder(folder: &Path) -> Result<(), CommandError> {
+fn check_folder(folder: &Path) -> Result<(), RequestError> {
     match std::fs::metadata(folder) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(CommandError::Invalid(format!(
-                "the monthly export folder {} does not exist; create it (or reconnect its drive) or choose another \
-                 folder in Settings",
-                folder.display()
-            )));
+            return Err(RequestError::MonthlyFolderGone(folder.to_owned()));
         }
         Err(e) => {
-            return Err(CommandError::Invalid(format!(
-                "cannot open the monthly export folder {}: {e}",
-                folder.display()
-            )));
+            return Err(RequestError::MonthlyFolderUnreadable { folder: folder.to_owned(), reason: e.to_string() });
         }
-        Ok(m) if !m.is_dir() => {
-            return Err(CommandError::Invalid(format!(
-                "{} is a file, not a folder; choose a folder for the monthly export",
-                folder.display()
-            )));
-        }
+        Ok(m) if !m.is_dir() => return Err(RequestError::MonthlyNotAFolder(folder.to_owned())),
         Ok(_) => {}
     }
     // Permissions alone do not tell (ACLs, read-only mounts): try a file, removed on drop.
     tempfile::Builder::new().prefix(".kura-write-check").tempfile_in(folder).map(drop).map_err(|e| {
         // The kind, not the error, which names tempfile's random file: the message stays the same
         // every check, so a failure repeated after every sync is reported once.
-        CommandError::Invalid(format!(
-            "Kura cannot write to the monthly export folder {}: {}; choose a folder you can write to",
-            folder.display(),
-            e.kind()
-        ))
+        RequestError::MonthlyUnwritable { folder: folder.to_owned(), reason: e.kind() }
     })
 }
 
@@ -162,6 +141,44 @@ pub enum MonthlyExportOutcome {
 pub struct MonthlyExportRun {
     pub status: MonthlyExportStatus,
     pub news: bool,
+}
+
+/// Where [`export_month_to`] put a month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MonthFile {
+    Written {
+        path: PathBuf,
+        rows: u64,
+    },
+    /// The month's file was there already; nothing was written.
+    Exists(PathBuf),
+}
+
+/// Writes `month` (the month of that date; last month in JST when `None`) into `dir` as
+/// `kura-YYYY-MM.<ext>` with `req`'s format, options and accounts, unless that file is there
+/// already: `kura export --monthly-to` for a scheduled job, idempotent whenever it runs.
+pub fn export_month_to(
+    ctx: &AppContext,
+    dir: &Path,
+    month: Option<NaiveDate>,
+    req: &super::export::ExportRequest,
+) -> Result<MonthFile, CommandError> {
+    let month = month.unwrap_or_else(|| previous_month(jst_date(Utc::now())));
+    let options = req.options();
+    let store = Store::open_file(ctx.database_file())?;
+    Ok(match export_month(&store, dir, month, &req.filter()?, &options)? {
+        Some((path, summary)) => MonthFile::Written { path, rows: summary.rows },
+        None => MonthFile::Exists(month_file(dir, month, &options)),
+    })
+}
+
+/// A checked month (`YYYY-MM`, as [`MonthlyExportStatus`] holds it) as a person reads it:
+/// `2026年10月`, `October 2026`.
+pub fn month_label(lang: Language, month: &str) -> String {
+    match month.split_once('-').map(|(y, m)| (y, m.parse::<u32>())) {
+        Some((year, Ok(month))) => t!(lang, "month-label", year, month),
+        _ => month.to_owned(),
+    }
 }
 
 /// [`run_if_due`] for today (JST).

@@ -46,6 +46,12 @@ pub fn reminders(links: &[LinkRow], now: DateTime<Utc>) -> Vec<ConsentReminder> 
         .collect()
 }
 
+/// The reminders due now for `ctx`'s links, for a front end that shows them on every look (the
+/// CLI's `kura links`); the desktop app's notifications go through [`super::alerts`], once a day.
+pub fn due(ctx: &super::AppContext, now: DateTime<Utc>) -> Result<Vec<ConsentReminder>, super::CommandError> {
+    Ok(reminders(&ctx.store().links()?, now))
+}
+
 /// The file in the data folder that remembers which day each link was last reminded on.
 const LOG_FILE: &str = "consent-reminders.json";
 
@@ -58,7 +64,7 @@ pub struct ReminderLog {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("Cannot record the consent reminders in {path}: {source}. Check that Kura's data folder is writable.")]
+#[error("cannot record the consent reminders in {path}: {source}")]
 pub struct ReminderLogError {
     path: String,
     source: std::io::Error,

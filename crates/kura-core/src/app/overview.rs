@@ -49,6 +49,7 @@ pub struct AccountCard {
     pub link_status: Option<LinkState>,
     pub bank_code: String,
     pub bank_name: String,
+    pub branch_code: String,
     pub branch_name: String,
     pub account_type_name: String,
     pub account_number: String,
@@ -65,6 +66,8 @@ pub struct AccountCard {
     pub reconcile_mismatch: Option<String>,
     pub transaction_count: i64,
     pub gaps: Vec<GapItem>,
+    /// Hidden from the dashboard and totals (only listed when asked for).
+    pub hidden: bool,
 }
 
 impl From<AccountSummary> for AccountCard {
@@ -76,6 +79,7 @@ impl From<AccountSummary> for AccountCard {
             link_status: s.link_status.map(Into::into),
             bank_name: s.bank_name.unwrap_or_else(|| s.bank_code.clone()),
             bank_code: s.bank_code,
+            branch_code: s.branch_code,
             branch_name: s.branch_name,
             account_type_name: s.account_type_name,
             account_number: s.account_number,
@@ -94,17 +98,23 @@ impl From<AccountSummary> for AccountCard {
                 .into_iter()
                 .map(|g| GapItem { date_from: g.date_from, date_to: g.date_to, detected_at: g.detected_at })
                 .collect(),
+            hidden: s.hidden,
         }
     }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
-pub struct OverviewRequest {}
+#[serde(rename_all = "camelCase", default)]
+pub struct OverviewRequest {
+    /// List hidden accounts too (they never count in the total).
+    #[ts(optional)]
+    pub include_hidden: Option<bool>,
+}
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OverviewResponse {
-    /// Visible accounts, by union, branch, type and number.
+    /// Visible accounts (hidden ones too when asked), by union, branch, type and number.
     pub accounts: Vec<AccountCard>,
     /// Sum of the latest balances of the visible accounts.
     pub total: i64,
@@ -116,10 +126,15 @@ pub struct OverviewResponse {
     pub link_count: u32,
 }
 
-pub async fn overview(ctx: &AppContext, _req: OverviewRequest) -> Result<OverviewResponse, CommandError> {
+pub async fn overview(ctx: &AppContext, req: OverviewRequest) -> Result<OverviewResponse, CommandError> {
     let store = ctx.store();
-    let accounts: Vec<AccountCard> =
-        store.account_summaries(Utc::now())?.into_iter().filter(|a| !a.hidden).map(AccountCard::from).collect();
+    let with_hidden = req.include_hidden.unwrap_or(false);
+    let accounts: Vec<AccountCard> = store
+        .account_summaries(Utc::now())?
+        .into_iter()
+        .filter(|a| with_hidden || !a.hidden)
+        .map(AccountCard::from)
+        .collect();
     let links = store.links()?;
     let mut offline = false;
     for link in &links {
@@ -129,7 +144,8 @@ pub async fn overview(ctx: &AppContext, _req: OverviewRequest) -> Result<Overvie
             offline = true;
         }
     }
-    let total = accounts.iter().filter_map(|a| a.balance).sum();
-    let total_as_of = accounts.iter().filter_map(|a| a.as_of).min();
+    let counted = || accounts.iter().filter(|a| !a.hidden);
+    let total = counted().filter_map(|a| a.balance).sum();
+    let total_as_of = counted().filter_map(|a| a.as_of).min();
     Ok(OverviewResponse { accounts, total, total_as_of, offline, link_count: links.len() as u32 })
 }

@@ -6,6 +6,7 @@
 //! the UI's TypeScript types and a name → (request, response) map, so the UI's `call()` is typed
 //! end to end and cannot drift from the Rust (a test fails when `ui/src/bindings` is stale).
 
+pub mod alerts;
 pub mod bindings;
 mod context;
 pub mod data_folder;
@@ -13,15 +14,17 @@ mod error;
 pub mod export;
 pub mod history;
 pub mod institutions;
+pub mod linking;
 pub mod links;
 pub mod monthly_export;
 pub mod overview;
+pub mod reminders;
 pub mod settings;
 pub mod sync;
 pub mod sync_log;
 
 pub use context::AppContext;
-pub use error::{CommandError, CommandFailure, ErrorKind};
+pub use error::{CommandError, CommandFailure, ErrorKind, RequestError};
 
 use serde_json::Value;
 

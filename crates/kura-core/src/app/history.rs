@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{AppContext, CommandError};
+use super::{AppContext, CommandError, RequestError};
 use crate::model::AccountId;
 use crate::query::{Cursor, Direction, TxFilter};
+use crate::store::StoreError;
 
 /// The largest page the UI may ask for at once.
 const MAX_PAGE: u32 = 2_000;
@@ -39,12 +40,12 @@ impl HistoryFilter {
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from > to
         {
-            return Err(CommandError::Invalid(format!("the start date {from} is after the end date {to}")));
+            return Err(RequestError::DatesReversed { from, to }.into());
         }
         if let (Some(min), Some(max)) = (self.min_amount, self.max_amount)
             && min > max
         {
-            return Err(CommandError::Invalid(format!("the smallest amount ¥{min} is above the largest ¥{max}")));
+            return Err(RequestError::AmountsReversed { min, max }.into());
         }
         Ok(TxFilter {
             accounts: self.accounts.iter().copied().map(AccountId).collect(),
@@ -98,7 +99,13 @@ pub async fn transactions(
 ) -> Result<TransactionsPageResponse, CommandError> {
     let filter = req.filter.to_query()?;
     let cursor = req.cursor.as_deref().map(str::parse::<Cursor>).transpose()?;
-    let page = ctx.store().transactions(&filter, cursor, req.limit.clamp(1, MAX_PAGE) as usize)?;
+    let store = ctx.store();
+    for &account in &filter.accounts {
+        if !store.account_exists(account)? {
+            return Err(StoreError::UnknownAccount(account).into());
+        }
+    }
+    let page = store.transactions(&filter, cursor, req.limit.clamp(1, MAX_PAGE) as usize)?;
     Ok(TransactionsPageResponse {
         rows: page
             .rows
@@ -182,7 +189,7 @@ pub async fn balance_series(
     let store = ctx.store();
     let account = AccountId(req.account_id);
     if !store.account_exists(account)? {
-        return Err(CommandError::NotFound(format!("no account with id {}", req.account_id)));
+        return Err(StoreError::UnknownAccount(account).into());
     }
     let points = store
         .balance_series(account, req.from, req.to)?

@@ -66,6 +66,8 @@ pub enum SyncErrorKind {
     Store,
     /// The link is not active (re-authentication needed or unlinked).
     InactiveLink,
+    /// The link's profile in profiles.toml is missing or unusable.
+    Config,
     /// A kind this version does not know (e.g. written by a newer Kura).
     Other,
 }
@@ -93,6 +95,7 @@ impl SyncErrorKind {
             "tls" => K::Tls,
             "store" => K::Store,
             "inactive_link" => K::InactiveLink,
+            "config" => K::Config,
             _ => K::Other,
         }
     }
@@ -239,7 +242,7 @@ mod tests {
             ApiError::Paging { url, detail },
         ];
         // The engine's own kinds beside the API's.
-        let stored = api.iter().map(ApiError::kind).chain(["store", "inactive_link"]);
+        let stored = api.iter().map(ApiError::kind).chain(["store", "inactive_link", "config"]);
         for name in stored {
             assert_ne!(SyncErrorKind::from_stored(name), SyncErrorKind::Other, "{name}");
         }

@@ -35,6 +35,7 @@ pub(super) fn supporting_declarations(cfg: &Config) -> Vec<String> {
         sync_log::SyncProblem::decl(cfg),
         sync_log::SyncErrorKind::decl(cfg),
         export::ExportFormat::decl(cfg),
+        export::JournalNames::decl(cfg),
     ]
 }
 

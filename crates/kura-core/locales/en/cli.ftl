@@ -1,0 +1,148 @@
+# The `kura` command.
+
+cli-error = Error: { $what }
+cli-details = Details: { $detail }
+cli-union = { $name } ({ $code })
+cli-union-code-first = { $code } { $name }
+cli-none-linked = No unions linked yet. Link one with `kura link <union code>`, e.g. `kura link 2011`.
+
+# kura link
+cli-link-linking = Linking { $union }.
+cli-link-open-yourself = Open this address in your browser:
+cli-link-browser-opens = Your browser opens the union's login page. If it does not, open this address:
+cli-link-waiting = Waiting for you to log in and allow access (up to { $minutes } minutes; Ctrl+C cancels)…
+cli-link-secret-stored = Stored the client secret of profile `{ $profile }` in the OS credential store.
+cli-link-done = Linked { $union }: { $count } account(s).
+cli-link-accounts-later = The union could not list the accounts yet ({ $reason }); the next sync lists them.
+cli-link-consent-until = Consent expires on { $date } (in { $days } days).
+cli-link-consent-unknown = The union did not say when your consent expires, so Kura cannot remind you before it does; syncing stops then and `kura links` shows the link needs a new login.
+cli-link-no-refresh = This union gives Kura no refresh token: the link works until { $until } (JST), and every time after that it needs a new login (`kura link { $code }`).
+cli-link-next = Next: run `kura sync` to fetch balances and history.
+cli-secret-prompt = Client secret (ends with Enter):{" "}
+cli-secret-unreadable = Cannot read the client secret from standard input.
+cli-secret-empty = Standard input held no client secret.
+
+# kura links
+cli-links-line = { $id }  { $union }  { $status }  { $count } account(s)  { $consent }
+cli-links-last-error = last error: { $message }
+cli-status-active = active
+cli-status-reauth = reauth required (run `kura link` for this union again)
+cli-status-revoked = revoked (unlinked; cached data kept)
+cli-consent-unknown = consent expiry unknown
+cli-consent-expired = consent expired
+cli-consent-today = consent expires today
+cli-consent-in = { $days ->
+        [one] consent expires in 1 day
+       *[other] consent expires in { $days } days
+    }
+cli-reminder-expired = Reminder: the consent for { $union } has expired; run `kura link { $code }` to renew it.
+cli-reminder-soon = Reminder: the consent for { $union } expires in { $days } day(s); run `kura link { $code }` to renew it before syncing stops.
+
+# kura unlink
+cli-unlink-ask = Keep the cached accounts and history of { $code } for reading offline? [k]eep / [p]urge:{" "}
+cli-unlink-answer = Answer k (keep) or p (purge).
+cli-unlink-no-answer = No answer; nothing was unlinked.
+cli-unlink-say-what = Say what to do with the cached accounts and history: `kura unlink { $id } --keep-data` or `--purge`.
+cli-unlink-revoked = The union revoked Kura's access.
+cli-unlink-not-told = Could not tell the union to revoke access ({ $reason }); it lapses when the consent expires.
+cli-unlink-no-revocation = The union offers no revocation; Kura's access lapses when the consent expires.
+cli-unlink-tokens-deleted = Deleted the tokens from the OS credential store.
+cli-unlink-secret-deleted = Deleted the client secret of profile `{ $profile }` too: no other link uses it. `kura link --client-secret-stdin` stores it again.
+cli-unlink-kept = Kept the cached accounts and history; `kura link { $code }` continues them.
+cli-unlink-purged = Deleted the link's accounts and history from this computer.
+
+# kura sync
+cli-sync-link = { $union } (link { $id })
+cli-sync-skipped = skipped: { $status }; re-link with `kura link { $code }`
+cli-sync-account = { $account }  { $count } new  balance { $balance }
+cli-sync-warning = warning: { $text }
+cli-sync-error = error: { $text }
+cli-sync-todo = what to do: { $text }
+cli-sync-relink = re-link with `kura link { $code }`
+cli-sync-wait = try again in { $minutes } minutes
+cli-sync-some-failed = Some accounts did not sync; what was stored before is unchanged.
+cli-warning-mismatch = the balance does not add up: previous { $previous } + new lines { $lines } ≠ { $balance }; the bank may have posted a correction
+cli-warning-gap = history from { $from } to { $to } was not synced in time and is no longer available from the bank
+cli-warning-at-risk = not synced for { $days } days; history older than 90 days is lost if not synced soon
+
+# kura accounts
+cli-accounts-none = No accounts yet. Link a union with `kura link <union code>`, then run `kura sync`.
+cli-col-id = ID
+cli-col-union = Union
+cli-col-branch = Branch
+cli-col-type = Type
+cli-col-number = Number
+cli-col-balance = Balance
+cli-col-as-of = As of (JST)
+cli-col-synced = Synced
+cli-col-flags = Flags
+cli-col-date = Date
+cli-col-account = Account
+cli-col-amount = Amount
+cli-col-remarks = Remarks
+cli-fresh = fresh
+cli-stale = stale
+cli-at-risk = AT RISK: sync now
+cli-never = never
+cli-flag-relink = re-link needed
+cli-flag-unlinked = unlinked
+cli-flag-mismatch = balance mismatch
+cli-flag-gaps = gaps
+cli-flag-hidden = hidden
+cli-accounts-gap = account { $id }: history from { $from } to { $to } was lost (not synced before the bank stopped serving it)
+
+# kura tx
+cli-tx-none = No transactions match.
+cli-tx-more = More: kura tx ... --after { $cursor }
+cli-tx-bad-date = { $value } is not a date; write it as 2026-11-24 or 2026/11/24
+
+# kura export
+cli-export-dates-reversed = --from { $from } is after --to { $to }
+cli-export-journal-account = --journal-account takes ID=NAME, e.g. 2011-001-1-1234567=Assets:Bank:Futsu; got { $got }
+cli-export-month = --month takes YYYY-MM, e.g. 2026-10; got { $got }
+cli-export-xlsx-terminal = An XLSX workbook is binary; write it to a file with -o FILE.xlsx.
+cli-export-exists = { $path } exists already; pass --force to replace it, or choose another file with -o.
+cli-export-failed = Export to { $path } failed; no file was written.
+cli-export-choose-folder = To export, choose a folder that exists and that you may write to.
+cli-export-monthly-failed = Monthly export to { $dir } failed; no file was written.
+cli-export-done = { $rows } rows from { $accounts } accounts exported
+cli-export-done-to = { $rows } rows from { $accounts } accounts exported to { $path }
+cli-export-month-written = { $rows } rows exported to { $path }
+cli-export-month-exists = { $path } exists already; nothing to do
+cli-export-unmappable-todo = Export UTF-8 instead (without --encoding cp932), or pass --replace-unmappable to write 〓 in its place.
+
+# kura serve
+cli-serve-ready = Kura is ready at { $url }
+cli-serve-open-failed = Could not open the browser ({ $reason }); open the address above yourself.
+cli-serve-hint = (open that address; it holds this session's key. Ctrl-C stops Kura.)
+cli-serve-listen-failed = Cannot listen on 127.0.0.1:{ $port }; choose another port with --port.
+cli-serve-no-temp-folder = Cannot create a temporary folder for browser downloads.
+cli-serve-stopped = The web server stopped with an error.
+serve-foreign-host = Kura answers only to 127.0.0.1 and localhost on its own port.
+serve-no-token = Missing or wrong session token: open the address `kura serve` printed.
+serve-download-gone = This download link was used already or has expired; export again from Kura.
+serve-download-unreadable = The export file could not be read; export again.
+cli-serve-monthly-written = monthly export: { $rows } rows written to { $path }
+cli-serve-monthly-failed = warning: the monthly export failed: { $reason }
+
+# kura sandbox
+cli-sandbox-bad-faults = The fault flags do not go together.
+cli-sandbox-no-start = Cannot start the sandbox.
+cli-sandbox-no-signal = Cannot listen for Ctrl-C.
+cli-sandbox-serving = Kura sandbox (simulated federation Open API { $version }) on { $base }
+cli-sandbox-ca = HTTPS certificate authority written to { $path } — trust it explicitly in clients
+cli-sandbox-today = simulated today: { $today } (JST)
+cli-sandbox-logins = Demo logins (username / password):
+cli-sandbox-accounts-everywhere = accounts at all { $count } unions
+cli-sandbox-accounts-at = accounts at { $unions }
+cli-sandbox-how = How to log in:
+cli-sandbox-how-open = `kura link` opens your browser at the authorization endpoint, e.g.
+cli-sandbox-how-sign-in = sign in as demo/demo, choose the accounts to share, and Kura receives the tokens on 127.0.0.1.
+cli-sandbox-metadata = OAuth metadata: { $url }
+cli-sandbox-metadata-path = issuer { $issuer }; OAuth metadata only at { $issuer }/.well-known/openid-configuration and { $issuer }/.well-known/oauth-authorization-server
+cli-sandbox-admin = Admin (loopback only): { $base }/admin/faults, { $base }/admin/clock, POST { $base }/admin/tokens
+cli-sandbox-confidential = A confidential client, as a contracted intermediary would deploy Kura (client_secret_basic):
+cli-sandbox-client = client id { $id }, secret { $secret }, loopback redirects on any port. In profiles.toml:
+cli-sandbox-client-then = then link 2011 in the app (it asks for the secret), or `kura link 2011 --client-secret-stdin`.
+cli-sandbox-reserved = Another one has an id and secret full of characters HTTP Basic must form-encode: client id { $id }, secret { $secret }.
+cli-sandbox-until-stopped = Serving until Ctrl-C.
