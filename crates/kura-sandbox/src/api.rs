@@ -1,9 +1,11 @@
 //! The resource API under `/v1`: accounts, balance and transaction history, per
 //! docs/openapi.yaml.
 
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, header};
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -14,7 +16,7 @@ use serde::Serialize;
 
 use crate::bank::{Account, Tx};
 use crate::error::ApiError;
-use crate::faults::{self, Counter};
+use crate::faults::Counter;
 use crate::oauth::{Grant, TokenRejection};
 use crate::state::AppState;
 
@@ -28,7 +30,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/v1/accounts", get(accounts))
         .route("/v1/accounts/{account_id}/balance", get(balance))
         .route("/v1/accounts/{account_id}/transactions", get(transactions))
-        .layer(axum::middleware::from_fn_with_state(state, faults::layer))
+        .layer(axum::middleware::from_fn_with_state(state, inject_faults))
 }
 
 #[derive(Clone, Copy)]
@@ -328,4 +330,50 @@ async fn transactions(
         transactions,
     })
     .into_response())
+}
+
+/// Middleware around `/v1`: latency and gateway errors first, body corruption last.
+async fn inject_faults(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let latency = state.faults.get().latency_ms;
+    if latency > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
+    }
+    if let Some(error) = state.faults.gate(state.clock.now()) {
+        return error.into_response();
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (malformed, truncated) = state.faults.corruption();
+    if !malformed && !truncated {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::internal_error().into_response();
+    };
+    if malformed {
+        // Valid JSON cut before its last brace and ending in a dangling comma: the kind of body
+        // a crashing upstream produces.
+        let mut broken = bytes[..bytes.len().saturating_sub(1)].to_vec();
+        broken.push(b',');
+        parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(broken.len()));
+        return Response::from_parts(parts, Body::from(broken));
+    }
+    // Promise the full length, send half, then end the stream: the connection closes early.
+    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let half = bytes.slice(..bytes.len() / 2);
+    let stream = futures_util::stream::unfold(Some(half), |chunk| async move {
+        match chunk {
+            Some(chunk) => Some((Ok::<Bytes, std::io::Error>(chunk), None)),
+            None => {
+                // Pending once before ending, so the server flushes the head and the half body
+                // before it notices the shortfall and drops the connection.
+                tokio::task::yield_now().await;
+                None
+            }
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
 }

@@ -4,18 +4,12 @@
 
 use std::sync::Mutex;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// The switchable faults. Counters (`failNext`, `rateLimitNext`, `malformedJson`,
 /// `truncatedBody`, `repeatPage`, `duplicateItem`) apply to that many matching requests and
@@ -156,7 +150,7 @@ impl FaultState {
 
     /// The error a `/v1` request gets before it reaches its handler, if any. Order: maintenance,
     /// rate limit, then injected 5xx — as a gateway in front of the API would decide.
-    fn gate(&self, now: DateTime<FixedOffset>) -> Option<ApiError> {
+    pub(crate) fn gate(&self, now: DateTime<FixedOffset>) -> Option<ApiError> {
         let mut f = self.faults.lock().expect("faults lock");
         let in_window =
             matches!((f.maintenance_from, f.maintenance_to), (Some(from), Some(to)) if from <= now && now < to);
@@ -184,6 +178,16 @@ impl FaultState {
     }
 }
 
+impl FaultState {
+    /// Whether this successful response is to be corrupted: (malformed JSON, truncated body),
+    /// each counting its fault down.
+    pub(crate) fn corruption(&self) -> (bool, bool) {
+        let mut f = self.faults.lock().expect("faults lock");
+        let malformed = take(&mut f.malformed_json);
+        (malformed, !malformed && take(&mut f.truncated_body))
+    }
+}
+
 fn take(slot: &mut u32) -> bool {
     if *slot > 0 {
         *slot -= 1;
@@ -195,54 +199,4 @@ fn take(slot: &mut u32) -> bool {
 
 fn server_error(unavailable: bool, retry_after: u32) -> ApiError {
     if unavailable { ApiError::service_unavailable(retry_after) } else { ApiError::internal_error() }
-}
-
-/// Middleware around `/v1`: latency and gateway errors first, body corruption last.
-pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let latency = state.faults.get().latency_ms;
-    if latency > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
-    }
-    if let Some(error) = state.faults.gate(state.clock.now()) {
-        return error.into_response();
-    }
-    let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
-        return response;
-    }
-    let (malformed, truncated) = {
-        let mut f = state.faults.faults.lock().expect("faults lock");
-        let malformed = take(&mut f.malformed_json);
-        (malformed, !malformed && take(&mut f.truncated_body))
-    };
-    if !malformed && !truncated {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return ApiError::internal_error().into_response();
-    };
-    if malformed {
-        // Valid JSON cut before its last brace and ending in a dangling comma: the kind of body
-        // a crashing upstream produces.
-        let mut broken = bytes[..bytes.len().saturating_sub(1)].to_vec();
-        broken.push(b',');
-        parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(broken.len()));
-        return Response::from_parts(parts, Body::from(broken));
-    }
-    // Promise the full length, send half, then end the stream: the connection closes early.
-    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-    let half = bytes.slice(..bytes.len() / 2);
-    let stream = futures_util::stream::unfold(Some(half), |chunk| async move {
-        match chunk {
-            Some(chunk) => Some((Ok::<Bytes, std::io::Error>(chunk), None)),
-            None => {
-                // Pending once before ending, so the server flushes the head and the half body
-                // before it notices the shortfall and drops the connection.
-                tokio::task::yield_now().await;
-                None
-            }
-        }
-    });
-    Response::from_parts(parts, Body::from_stream(stream))
 }

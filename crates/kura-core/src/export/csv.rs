@@ -8,7 +8,7 @@ use encoding_rs::SHIFT_JIS;
 
 use super::ExportError;
 use super::driver::Sink;
-use super::model::{AccountTotals, Encoding, ExportAccount, ExportOptions, ExportRow, Lang, Unmappable};
+use super::model::{Encoding, ExportAccount, ExportOptions, ExportRow, Lang, Unmappable};
 use crate::format;
 
 const HEADERS_JA: [&str; 13] = [
@@ -285,10 +285,6 @@ impl<W: Write> Sink for CsvSink<W> {
             Ok(tail) => self.out.write_all(tail)?,
             Err(ch) => return Err(unmappable(*ch, "account details")),
         }
-        Ok(())
-    }
-
-    fn account_end(&mut self, _: &ExportAccount, _: &AccountTotals) -> Result<(), ExportError> {
         Ok(())
     }
 

@@ -4,11 +4,17 @@ use super::ExportError;
 use super::model::{AccountTotals, ExportAccount, ExportInput, ExportRow, ExportSummary};
 
 /// One output format, fed account by account, row by row.
+/// A format's writer. Only `row` and `finish` are every format's own; a format with nothing to
+/// write at an account's start or end keeps the defaults.
 pub(super) trait Sink {
-    fn account_start(&mut self, account: &ExportAccount) -> Result<(), ExportError>;
+    fn account_start(&mut self, _account: &ExportAccount) -> Result<(), ExportError> {
+        Ok(())
+    }
     /// `number` counts rows from 1 across the whole export, for error messages.
     fn row(&mut self, account: &ExportAccount, number: u64, row: &ExportRow) -> Result<(), ExportError>;
-    fn account_end(&mut self, account: &ExportAccount, totals: &AccountTotals) -> Result<(), ExportError>;
+    fn account_end(&mut self, _account: &ExportAccount, _totals: &AccountTotals) -> Result<(), ExportError> {
+        Ok(())
+    }
     fn finish(self) -> Result<(), ExportError>;
 }
 

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::ExportError;
 use super::driver::Sink;
-use super::model::{AccountTotals, ExportAccount, ExportRow};
+use super::model::{ExportAccount, ExportRow};
 
 pub(super) struct JsonlSink<W: Write> {
     out: W,
@@ -17,17 +17,9 @@ impl<W: Write> JsonlSink<W> {
 }
 
 impl<W: Write> Sink for JsonlSink<W> {
-    fn account_start(&mut self, _: &ExportAccount) -> Result<(), ExportError> {
-        Ok(())
-    }
-
     fn row(&mut self, _: &ExportAccount, _: u64, row: &ExportRow) -> Result<(), ExportError> {
         serde_json::to_writer(&mut self.out, row)?;
         self.out.write_all(b"\n")?;
-        Ok(())
-    }
-
-    fn account_end(&mut self, _: &ExportAccount, _: &AccountTotals) -> Result<(), ExportError> {
         Ok(())
     }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::ExportError;
 use super::driver::Sink;
-use super::model::{AccountTotals, ExportAccount, ExportOptions, ExportRow, Lang};
+use super::model::{ExportAccount, ExportOptions, ExportRow, Lang};
 
 pub(super) struct QifSink<W: Write> {
     out: W,
@@ -51,10 +51,6 @@ impl<W: Write> Sink for QifSink<W> {
             row.amount,
             line(&row.uid)
         )?;
-        Ok(())
-    }
-
-    fn account_end(&mut self, _: &ExportAccount, _: &AccountTotals) -> Result<(), ExportError> {
         Ok(())
     }
 

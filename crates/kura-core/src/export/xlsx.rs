@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use super::ExportError;
 use super::driver::Sink;
-use super::model::{AccountTotals, ExportAccount, ExportOptions, ExportRow, Lang, SheetLayout};
+use super::model::{ExportAccount, ExportOptions, ExportRow, Lang, SheetLayout};
 
 /// Excel's last row index (1,048,576 rows, zero-based).
 const MAX_ROW: u32 = 1_048_575;
@@ -132,10 +132,6 @@ impl<W: Write + Send> Sink for XlsxSink<W> {
             sheet.write_string(r, 10, &account.account_type_name)?;
             sheet.write_string(r, 11, &account.account_number)?;
         }
-        Ok(())
-    }
-
-    fn account_end(&mut self, _: &ExportAccount, _: &AccountTotals) -> Result<(), ExportError> {
         Ok(())
     }
 

@@ -7,7 +7,6 @@ mod clients;
 mod endpoints;
 mod errors;
 mod introspect;
-mod modes;
 mod pages;
 mod params;
 mod pending;
@@ -23,11 +22,11 @@ use axum::Router;
 use axum::routing::{get, post};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 
+pub use crate::config::OAuthModes;
 pub use clients::{
     INTERMEDIARY_NATIVE, INTERMEDIARY_NATIVE_SECRET, INTERMEDIARY_RESERVED, INTERMEDIARY_RESERVED_SECRET, KURA_DESKTOP,
     TEST_CONFIDENTIAL,
 };
-pub use modes::OAuthModes;
 pub use scopes::{Scope, UnknownScope};
 pub use tokens::TokenResponse;
 
