@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
@@ -126,17 +127,13 @@ pub struct NewLink {
     pub consent_expires_at: Option<DateTime<Utc>>,
 }
 
+pub use kura_openapi::AccountIdentity;
+
 /// An account as the API lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteAccount {
     pub account_id: String,
-    pub bank_code: String,
-    pub branch_code: String,
-    pub branch_name: String,
-    pub account_type_code: String,
-    pub account_type_name: String,
-    pub account_number: String,
-    pub account_name_kana: String,
+    pub identity: AccountIdentity,
     pub currency_code: String,
 }
 
@@ -148,8 +145,9 @@ pub struct BalanceReading {
     pub as_of: AsOf,
 }
 
-/// One transaction line as fetched from the API.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// One transaction line as the bank states it: fetched, stored, listed and exported alike.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct Transaction {
     /// JST calendar date of the posting.
     pub transaction_date: NaiveDate,

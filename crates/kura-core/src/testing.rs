@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::api::{TokenError, TokenFuture, TokenSource};
-use crate::model::{AccountId, AsOf, BalanceReading, LinkId, NewLink, RemoteAccount, Transaction};
+use crate::model::{AccountId, AccountIdentity, AsOf, BalanceReading, LinkId, NewLink, RemoteAccount, Transaction};
 use crate::store::{AccountSyncBatch, Store, SyncCounts};
 
 /// The union every seed links to unless a test needs another.
@@ -32,13 +32,15 @@ pub fn remote_account(type_code: &str, number: &str) -> RemoteAccount {
     };
     RemoteAccount {
         account_id: format!("{BANK_CODE}-001-{}-{number}", &type_code[1..]),
-        bank_code: BANK_CODE.into(),
-        branch_code: "001".into(),
-        branch_name: "本店営業部".into(),
-        account_type_code: type_code.into(),
-        account_type_name: type_name.into(),
-        account_number: number.into(),
-        account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
+        identity: AccountIdentity {
+            bank_code: BANK_CODE.into(),
+            branch_code: "001".into(),
+            branch_name: "本店営業部".into(),
+            account_type_code: type_code.into(),
+            account_type_name: type_name.into(),
+            account_number: number.into(),
+            account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
+        },
         currency_code: "JPY".into(),
     }
 }

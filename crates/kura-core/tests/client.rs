@@ -22,7 +22,7 @@ const ACCOUNT: &str = "2011-001-1";
 
 async fn first_account(client: &ApiClient, tokens: &SandboxTokens) -> String {
     let list = client.accounts(tokens).await.unwrap();
-    list.accounts.iter().find(|a| a.account_type_code == "01").unwrap().account_id.clone()
+    list.accounts.iter().find(|a| a.identity.account_type_code == "01").unwrap().account_id.clone()
 }
 
 fn window() -> (NaiveDate, NaiveDate) {
@@ -39,7 +39,7 @@ async fn accounts_balance_and_history_parse_into_yen_and_jst() {
     assert!(
         list.accounts
             .iter()
-            .all(|a| a.bank_code == "2011" && a.account_id.starts_with(ACCOUNT.split('-').next().unwrap()))
+            .all(|a| a.identity.bank_code == "2011" && a.account_id.starts_with(ACCOUNT.split('-').next().unwrap()))
     );
     assert_eq!(list.as_of.date, today());
 

@@ -10,6 +10,7 @@ use kura_core::export::{
     BalanceSnapshot, Encoding, ExportAccount, ExportError, ExportInput, ExportOptions, ExportRow, ExportSummary,
     Format, Lang, SheetLayout, Unmappable, export_to_path,
 };
+use kura_core::model::{AccountIdentity, Transaction};
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -26,13 +27,16 @@ const MULTILINE: &str = "say \"hi\", then\nnew line";
 fn hostile() -> (Vec<ExportAccount>, Vec<ExportRow>) {
     let futsu = ExportAccount {
         id: "2011-001-1-1234567".into(),
-        bank_code: "2011".into(),
+        identity: AccountIdentity {
+            bank_code: "2011".into(),
+            branch_code: "001".into(),
+            branch_name: "本店営業部".into(),
+            account_type_code: "01".into(),
+            account_type_name: "普通".into(),
+            account_number: "1234567".into(),
+            account_name_kana: "ｸﾗ ﾀﾛｳ".into(),
+        },
         bank_name: "北央信用組合".into(),
-        branch_code: "001".into(),
-        branch_name: "本店営業部".into(),
-        account_type_code: "01".into(),
-        account_type_name: "普通".into(),
-        account_number: "1234567".into(),
         period: Some((date("2026-09-01"), date("2026-09-30"))),
         snapshots: vec![
             BalanceSnapshot { date: date("2026-09-02"), as_of: at("2026-09-02T01:15:00Z"), balance: 348_800 },
@@ -43,11 +47,14 @@ fn hostile() -> (Vec<ExportAccount>, Vec<ExportRow>) {
     };
     let toza = ExportAccount {
         id: "2011-002-2-7654321".into(),
-        branch_code: "002".into(),
-        branch_name: "札幌支店".into(),
-        account_type_code: "02".into(),
-        account_type_name: "当座".into(),
-        account_number: "7654321".into(),
+        identity: AccountIdentity {
+            branch_code: "002".into(),
+            branch_name: "札幌支店".into(),
+            account_type_code: "02".into(),
+            account_type_name: "当座".into(),
+            account_number: "7654321".into(),
+            ..futsu.identity.clone()
+        },
         period: Some((date("2026-09-01"), date("2026-09-30"))),
         snapshots: vec![BalanceSnapshot {
             date: date("2026-09-10"),
@@ -58,12 +65,14 @@ fn hostile() -> (Vec<ExportAccount>, Vec<ExportRow>) {
     };
     let row = |account: &ExportAccount, d: &str, amount: i64, balance: i64, remarks: &str, key: &str| ExportRow {
         account_id: account.id.clone(),
-        transaction_date: date(d),
-        value_date: Some(date(d)),
-        amount,
-        balance: Some(balance),
-        remarks: remarks.into(),
-        item_key: Some(key.into()),
+        line: Transaction {
+            transaction_date: date(d),
+            value_date: Some(date(d)),
+            amount,
+            balance: Some(balance),
+            remarks: remarks.into(),
+            item_key: Some(key.into()),
+        },
         uid: key.into(),
     };
     let rows = vec![

@@ -386,7 +386,7 @@ async fn plain_token_responses_take_the_consent_expiry_from_introspection_or_say
     // 90 days on the sandbox's simulated clock.
     let in_90_days = s.sandbox.state.clock.now().with_timezone(&Utc) + chrono::Duration::days(90);
     assert!((expires - in_90_days).num_seconds().abs() < 60, "{expires}");
-    assert!(!linked.accounts.is_empty() && linked.accounts.iter().all(|a| a.bank_code == "2011"));
+    assert!(!linked.accounts.is_empty() && linked.accounts.iter().all(|a| a.identity.bank_code == "2011"));
 
     // The same server without introspection in the profile: the expiry is unknown, and the
     // link still works.

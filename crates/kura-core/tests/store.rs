@@ -272,7 +272,7 @@ fn search_matches_across_widths_and_kana_and_short_words() {
     );
     let search = |q: &str| {
         let rows = all_rows(&f.store, &TxFilter { search: Some(q.into()), ..TxFilter::default() });
-        rows.into_iter().map(|r| r.remarks).collect::<Vec<_>>()
+        rows.into_iter().map(|r| r.remarks.clone()).collect::<Vec<_>>()
     };
     assert_eq!(search("ｶｰﾄﾞ"), ["カード利用 スーパー", "ｶｰﾄﾞ ｼﾖｳ ｺﾝﾋﾞﾆ"]);
     assert_eq!(search("カード").len(), 2);

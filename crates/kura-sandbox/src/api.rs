@@ -73,7 +73,7 @@ const INVALID_TOKEN_MESSAGE: &str =
 fn consented<'a>(state: &'a AppState, grant: &Grant, account_id: &str) -> Result<&'a Account, ApiError> {
     let account = state.bank.account(account_id).ok_or_else(ApiError::account_not_found)?;
     let owned = state.bank.owner_of(account_id) == Some(grant.username.as_str());
-    if owned && account.bank_code == grant.bank_code && grant.account_ids.iter().any(|id| id == account_id) {
+    if owned && account.identity.bank_code == grant.bank_code && grant.account_ids.iter().any(|id| id == account_id) {
         Ok(account)
     } else {
         Err(ApiError::account_not_found())
@@ -87,15 +87,8 @@ fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AccountBody {
-    account_id: String,
-    bank_code: String,
-    bank_name: String,
-    branch_code: String,
-    branch_name: String,
-    account_type_code: String,
-    account_type_name: String,
-    account_number: String,
-    account_name_kana: String,
+    #[serde(flatten)]
+    account: Account,
     currency_code: &'static str,
 }
 
@@ -119,18 +112,7 @@ async fn accounts(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         .accounts_of(&grant.username, &grant.bank_code)
         .into_iter()
         .filter(|a| grant.account_ids.contains(&a.account_id))
-        .map(|a| AccountBody {
-            account_id: a.account_id,
-            bank_code: a.bank_code,
-            bank_name: a.bank_name,
-            branch_code: a.branch_code,
-            branch_name: a.branch_name,
-            account_type_code: a.account_type_code,
-            account_type_name: a.account_type_name,
-            account_number: a.account_number,
-            account_name_kana: a.account_name_kana,
-            currency_code: "JPY",
-        })
+        .map(|account| AccountBody { account, currency_code: "JPY" })
         .collect();
     let (base_date, base_time) = base(&state);
     Ok(Json(AccountsBody { accounts, base_date, base_time }).into_response())
@@ -279,7 +261,7 @@ async fn transactions(
         None => None,
     };
     let f = state.faults.get();
-    let omit_keys = f.omit_item_key || state.bank.omits_item_key(&account.bank_code);
+    let omit_keys = f.omit_item_key || state.bank.omits_item_key(&account.identity.bank_code);
     let page = state
         .bank
         .with_ledger(&account.account_id, today, |ledger| {

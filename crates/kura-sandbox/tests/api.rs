@@ -42,7 +42,7 @@ async fn demo_has_an_account_at_every_one_of_the_95_unions() {
     assert_eq!(codes.len(), 95);
     for code in codes {
         let accounts = sandbox.state.bank.accounts_of("demo", code);
-        assert!(accounts.iter().any(|a| a.account_type_code == "01"), "普通 at {code}");
+        assert!(accounts.iter().any(|a| a.identity.account_type_code == "01"), "普通 at {code}");
     }
     // Over HTTP for a union that is not featured.
     let token = demo_token(&sandbox, "2773").await;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
-use kura_core::model::{AsOf, NewLink, RemoteAccount};
+use kura_core::model::{AccountIdentity, AsOf, NewLink, RemoteAccount};
 use kura_core::secrets::{SecretStore, TokenSet};
 use kura_core::store::Store;
 use kura_core::testing;
@@ -59,13 +59,15 @@ pub fn demo_grant(base: &str) -> (TokenSet, Vec<SandboxAccount>) {
             SandboxAccount {
                 remote: RemoteAccount {
                     account_id: s("accountId"),
-                    bank_code: s("bankCode"),
-                    branch_code: s("branchCode"),
-                    branch_name: s("branchName"),
-                    account_type_code: s("accountTypeCode"),
-                    account_type_name: s("accountTypeName"),
-                    account_number: s("accountNumber"),
-                    account_name_kana: s("accountNameKana"),
+                    identity: AccountIdentity {
+                        bank_code: s("bankCode"),
+                        branch_code: s("branchCode"),
+                        branch_name: s("branchName"),
+                        account_type_code: s("accountTypeCode"),
+                        account_type_name: s("accountTypeName"),
+                        account_number: s("accountNumber"),
+                        account_name_kana: s("accountNameKana"),
+                    },
                     currency_code: s("currencyCode"),
                 },
                 balance,

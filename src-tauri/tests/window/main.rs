@@ -215,9 +215,9 @@ fn the_export_dialog_saves_through_the_os_file_chooser() {
         .account_summaries(Utc::now())
         .unwrap()
         .into_iter()
-        .find(|a| a.account_number == rows[0][number])
+        .find(|a| a.identity.account_number == rows[0][number])
         .expect("the exported account is not in the store");
-    assert!(rows.iter().all(|r| r[number] == account.account_number), "rows of other accounts were exported");
+    assert!(rows.iter().all(|r| r[number] == account.identity.account_number), "rows of other accounts were exported");
     let filter = TxFilter { accounts: vec![account.id], ..TxFilter::default() };
     let stored: i64 = store.monthly_totals(&filter).unwrap().iter().map(|m| m.net).sum();
     assert_eq!(rows.len() as i64, account.transaction_count);

@@ -291,7 +291,7 @@ export type AccountCard = { id: number, linkId: number | null,
 /**
  * `None` once the account's link was removed (its history stays readable).
  */
-linkStatus: LinkState | null, bankCode: string, bankName: string, branchCode: string, branchName: string, accountTypeName: string, accountNumber: string, accountNameKana: string, balance: number | null, withdrawable: number | null, 
+linkStatus: LinkState | null, bankName: string, balance: number | null, withdrawable: number | null, 
 /**
  * The bank's own "as of" for the balance: JST date and instant.
  */
@@ -303,7 +303,23 @@ reconcileMismatch: string | null, transactionCount: number, gaps: Array<GapItem>
 /**
  * Hidden from the dashboard and totals (only listed when asked for).
  */
-hidden: boolean, };
+hidden: boolean, 
+/**
+ * 4-digit financial institution code (金融機関コード).
+ */
+bankCode: string, 
+/**
+ * 3-digit branch code.
+ */
+branchCode: string, branchName: string, 
+/**
+ * `01` 普通, `02` 当座, `04` 貯蓄, `11` 定期.
+ */
+accountTypeCode: string, accountTypeName: string, accountNumber: string, 
+/**
+ * The holder's name in half-width katakana, as the bank prints it.
+ */
+accountNameKana: string, };
 
 export type Freshness = "fresh" | "stale" | "atRisk" | "neverSynced";
 
@@ -321,15 +337,67 @@ search: string | null, };
 
 export type Flow = "in" | "out";
 
-export type TransactionItem = { id: number, accountId: number, transactionDate: string, valueDate: string | null, 
+export type TransactionItem = { id: number, accountId: number, firstSeenAt: string, 
 /**
- * Signed yen: positive in, negative out.
+ * JST calendar date of the posting.
+ */
+transactionDate: string, valueDate: string | null, 
+/**
+ * Signed: credits (入金) positive, debits (出金) negative.
  */
 amount: number, 
 /**
- * The bank's balance after this line.
+ * Balance after this line, when the bank sends it.
  */
-balanceAfter: number | null, remarks: string, };
+balance: number | null, 
+/**
+ * Exactly as the bank sent it.
+ */
+remarks: string, 
+/**
+ * The bank's stable key of the line; some unions send none.
+ */
+itemKey: string | null, };
+
+export type Transaction = { 
+/**
+ * JST calendar date of the posting.
+ */
+transactionDate: string, valueDate: string | null, 
+/**
+ * Signed: credits (入金) positive, debits (出金) negative.
+ */
+amount: number, 
+/**
+ * Balance after this line, when the bank sends it.
+ */
+balance: number | null, 
+/**
+ * Exactly as the bank sent it.
+ */
+remarks: string, 
+/**
+ * The bank's stable key of the line; some unions send none.
+ */
+itemKey: string | null, };
+
+export type AccountIdentity = { 
+/**
+ * 4-digit financial institution code (金融機関コード).
+ */
+bankCode: string, 
+/**
+ * 3-digit branch code.
+ */
+branchCode: string, branchName: string, 
+/**
+ * `01` 普通, `02` 当座, `04` 貯蓄, `11` 定期.
+ */
+accountTypeCode: string, accountTypeName: string, accountNumber: string, 
+/**
+ * The holder's name in half-width katakana, as the bank prints it.
+ */
+accountNameKana: string, };
 
 export type MonthTotalItem = { 
 /**
@@ -343,13 +411,19 @@ expense: number, net: number, count: number, };
 
 export type BalancePointItem = { date: string, balance: number, };
 
-export type SyncRunItem = { id: number, linkId: number | null, bankCode: string | null, startedAt: string, finishedAt: string | null, state: RunState, newTransactions: number, 
+export type SyncRunItem = { state: RunState, 
 /**
  * Why the run failed, when it did.
  */
-error: SyncProblem | null, 
+error: SyncProblem | null, id: number, linkId: number | null, accountId: number | null, bankCode: string | null, startedAt: string, finishedAt: string | null, newTransactions: number, 
 /**
- * Size of the kept response body of a failed request (fetch it with `syncRunBody`).
+ * Size of the stored raw response body in bytes, if one was kept.
+ */
+responseBodyLen: number | null, };
+
+export type SyncRunRow = { id: number, linkId: number | null, accountId: number | null, bankCode: string | null, startedAt: string, finishedAt: string | null, newTransactions: number, 
+/**
+ * Size of the stored raw response body in bytes, if one was kept.
  */
 responseBodyLen: number | null, };
 

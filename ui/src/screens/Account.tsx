@@ -320,7 +320,7 @@ function HistoryTable({ filter, gaps, onChanged }: { filter: HistoryFilter; gaps
                       {line.row.amount < 0 ? formatYen(-line.row.amount) : ""}
                     </span>
                     <span role="cell" className="num">
-                      {line.row.balanceAfter === null ? "" : formatYen(line.row.balanceAfter)}
+                      {line.row.balance === null ? "" : formatYen(line.row.balance)}
                     </span>
                   </div>
                 );

@@ -75,9 +75,9 @@ fn row(lang: Language, a: &AccountCard) -> Vec<String> {
     vec![
         a.id.to_string(),
         a.bank_name.clone(),
-        format!("{} {}", a.branch_code, a.branch_name),
-        a.account_type_name.clone(),
-        a.account_number.clone(),
+        format!("{} {}", a.identity.branch_code, a.identity.branch_name),
+        a.identity.account_type_name.clone(),
+        a.identity.account_number.clone(),
         a.balance.map(yen).unwrap_or_else(|| "-".into()),
         a.as_of.map(jst_datetime).unwrap_or_else(|| "-".into()),
         freshness,

@@ -63,7 +63,7 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
         println!("{}", t!(lang, "cli-link-secret-stored", profile = target.profile.as_str()));
     }
     println!("{}", t!(lang, "cli-link-done", union = union.as_str(), count = linked.accounts.len()));
-    for a in &linked.accounts {
+    for a in linked.accounts.iter().map(|a| &a.identity) {
         println!(
             "  {} {} {} {} {}",
             a.branch_code, a.branch_name, a.account_type_name, a.account_number, a.account_name_kana

@@ -182,7 +182,7 @@ pub async fn run(args: Args, term: &Term) -> Result<(), CliError> {
     println!("{}", t!(lang, "cli-sandbox-logins"));
     for user in sandbox.state.bank.users() {
         let banks: std::collections::BTreeSet<String> =
-            sandbox.state.bank.all_accounts_of(user.username).map(|a| a.bank_code.clone()).collect();
+            sandbox.state.bank.all_accounts_of(user.username).map(|a| a.identity.bank_code.clone()).collect();
         let summary = if banks.len() > 3 {
             t!(lang, "cli-sandbox-accounts-everywhere", count = banks.len())
         } else {

@@ -86,7 +86,7 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
                 date(r.transaction_date),
                 r.account_id.to_string(),
                 signed_yen(r.amount),
-                r.balance_after.map(yen).unwrap_or_default(),
+                r.balance.map(yen).unwrap_or_default(),
                 r.remarks.clone(),
             ]
         })

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
 use crate::format::jst;
-use crate::model::{AsOf, BalanceReading, RemoteAccount, Transaction};
+use crate::model::{AccountIdentity, AsOf, BalanceReading, RemoteAccount, Transaction};
 
 /// The accounts the user consented to share.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,8 +209,7 @@ fn account(o: &Obj<'_>) -> Parsed<RemoteAccount> {
     if account_id.is_empty() || account_id.len() > 64 || account_id.contains(['/', '?', '#']) {
         return err(o.field("accountId"), ValueError::UnusableAccountId(account_id));
     }
-    Ok(RemoteAccount {
-        account_id,
+    let identity = AccountIdentity {
         bank_code: o.string("bankCode")?,
         branch_code: o.string("branchCode")?,
         branch_name: o.string("branchName")?,
@@ -218,8 +217,8 @@ fn account(o: &Obj<'_>) -> Parsed<RemoteAccount> {
         account_type_name: o.string("accountTypeName")?,
         account_number: o.string("accountNumber")?,
         account_name_kana: o.opt_str("accountNameKana")?.unwrap_or_default().to_owned(),
-        currency_code,
-    })
+    };
+    Ok(RemoteAccount { account_id, identity, currency_code })
 }
 
 pub(crate) fn balance(body: &Value, account_id: &str) -> Parsed<BalanceReading> {

@@ -71,19 +71,8 @@ pub struct TransactionsPageRequest {
     pub limit: u32,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct TransactionItem {
-    pub id: i64,
-    pub account_id: i64,
-    pub transaction_date: NaiveDate,
-    pub value_date: Option<NaiveDate>,
-    /// Signed yen: positive in, negative out.
-    pub amount: i64,
-    /// The bank's balance after this line.
-    pub balance_after: Option<i64>,
-    pub remarks: String,
-}
+/// A history row as the UI shows it: the stored transaction itself.
+pub use crate::query::TxRow as TransactionItem;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -106,22 +95,7 @@ pub async fn transactions(
         }
     }
     let page = store.transactions(&filter, cursor, req.limit.clamp(1, MAX_PAGE) as usize)?;
-    Ok(TransactionsPageResponse {
-        rows: page
-            .rows
-            .into_iter()
-            .map(|r| TransactionItem {
-                id: r.id,
-                account_id: r.account_id.0,
-                transaction_date: r.transaction_date,
-                value_date: r.value_date,
-                amount: r.amount,
-                balance_after: r.balance_after,
-                remarks: r.remarks,
-            })
-            .collect(),
-        next_cursor: page.next_cursor.map(|c| c.to_string()),
-    })
+    Ok(TransactionsPageResponse { rows: page.rows, next_cursor: page.next_cursor.map(|c| c.to_string()) })
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

@@ -187,8 +187,8 @@ pub async fn link(
         }
     };
     // Without the federation's bank_code in the token response, the accounts say which union.
-    if let Some(other) = accounts.iter().find(|a| a.bank_code != profile.bank_code) {
-        let granted = other.bank_code.clone();
+    if let Some(other) = accounts.iter().find(|a| a.identity.bank_code != profile.bank_code) {
+        let granted = other.identity.bank_code.clone();
         fresh.withdraw().await;
         return Err(LinkError::WrongUnion { requested: profile.bank_code.clone(), granted });
     }
@@ -222,24 +222,11 @@ pub async fn link(
         return Err(OAuthError::from(e).into());
     }
     let now = Utc::now();
-    let mut stored = Vec::with_capacity(accounts.len());
-    for a in accounts {
-        let account = RemoteAccount {
-            account_id: a.account_id,
-            bank_code: a.bank_code,
-            branch_code: a.branch_code,
-            branch_name: a.branch_name,
-            account_type_code: a.account_type_code,
-            account_type_name: a.account_type_name,
-            account_number: a.account_number,
-            account_name_kana: a.account_name_kana,
-            currency_code: a.currency_code,
-        };
-        store.upsert_account(link_id, &account, now)?;
-        stored.push(account);
+    for account in &accounts {
+        store.upsert_account(link_id, account, now)?;
     }
     let access_expires_at = grant.tokens.refresh_token.is_none().then_some(grant.tokens.expires_at).flatten();
-    Ok(Linked { link: store.link(link_id)?, accounts: stored, accounts_deferred, access_expires_at })
+    Ok(Linked { link: store.link(link_id)?, accounts, accounts_deferred, access_expires_at })
 }
 
 /// Tokens just granted, held in memory until the union's answer is checked.

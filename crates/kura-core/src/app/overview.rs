@@ -8,6 +8,7 @@ use ts_rs::TS;
 use super::links::LinkState;
 use super::sync_log::{SyncProblem, latest_finished_run};
 use super::{AppContext, CommandError};
+use crate::model::AccountIdentity;
 use crate::query::{AccountSummary, Staleness};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -47,13 +48,10 @@ pub struct AccountCard {
     pub link_id: Option<i64>,
     /// `None` once the account's link was removed (its history stays readable).
     pub link_status: Option<LinkState>,
-    pub bank_code: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub identity: AccountIdentity,
     pub bank_name: String,
-    pub branch_code: String,
-    pub branch_name: String,
-    pub account_type_name: String,
-    pub account_number: String,
-    pub account_name_kana: String,
     pub balance: Option<i64>,
     pub withdrawable: Option<i64>,
     /// The bank's own "as of" for the balance: JST date and instant.
@@ -77,13 +75,8 @@ impl From<AccountSummary> for AccountCard {
             id: s.id.0,
             link_id: s.link_id.map(|l| l.0),
             link_status: s.link_status.map(Into::into),
-            bank_name: s.bank_name.unwrap_or_else(|| s.bank_code.clone()),
-            bank_code: s.bank_code,
-            branch_code: s.branch_code,
-            branch_name: s.branch_name,
-            account_type_name: s.account_type_name,
-            account_number: s.account_number,
-            account_name_kana: s.account_name_kana,
+            bank_name: crate::institutions::name_of(&s.identity.bank_code),
+            identity: s.identity,
             balance: s.balance,
             withdrawable: s.withdrawable,
             as_of_date: s.as_of.map(|a| a.date),

@@ -1,6 +1,5 @@
 //! The sync log: what each sync did, which error it met, and the raw body of a failed request.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -145,20 +144,17 @@ pub struct SyncLogRequest {
     pub limit: u32,
 }
 
+/// A sync run as the sync log shows it: the stored run, its state and why it failed. (The kept
+/// response body of a failed request comes with `syncRunBody`.)
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRunItem {
-    pub id: i64,
-    pub link_id: Option<i64>,
-    pub bank_code: Option<String>,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub run: SyncRunRow,
     pub state: RunState,
-    pub new_transactions: i64,
     /// Why the run failed, when it did.
     pub error: Option<SyncProblem>,
-    /// Size of the kept response body of a failed request (fetch it with `syncRunBody`).
-    pub response_body_len: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -174,17 +170,7 @@ pub async fn log(ctx: &AppContext, req: SyncLogRequest) -> Result<SyncLogRespons
     Ok(SyncLogResponse {
         runs: rows
             .into_iter()
-            .map(|r| SyncRunItem {
-                error: SyncProblem::of_run(&r),
-                id: r.id.0,
-                link_id: r.link_id.map(|l| l.0),
-                bank_code: r.bank_code,
-                started_at: r.started_at,
-                finished_at: r.finished_at,
-                state: r.status.into(),
-                new_transactions: r.new_transactions,
-                response_body_len: r.response_body_len,
-            })
+            .map(|run| SyncRunItem { error: SyncProblem::of_run(&run), state: run.status.into(), run })
             .collect(),
     })
 }

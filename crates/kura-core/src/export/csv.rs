@@ -221,11 +221,11 @@ impl<W: Write> Sink for CsvSink<W> {
         self.account_tail.clear();
         for text in [
             &account.id,
-            &account.bank_code,
+            &account.identity.bank_code,
             &account.bank_name,
-            &account.branch_name,
-            &account.account_type_name,
-            &account.account_number,
+            &account.identity.branch_name,
+            &account.identity.account_type_name,
+            &account.identity.account_number,
         ] {
             self.account_tail.push(b',');
             push_text(&mut self.account_tail, text);

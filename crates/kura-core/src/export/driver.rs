@@ -33,7 +33,7 @@ where
         while let Some(next) = rows.next_if(|r| r.as_ref().map_or(true, |r| r.account_id == account.id)) {
             let row = next?;
             if last_date.is_some_and(|d| row.transaction_date < d) {
-                return Err(ExportError::OutOfOrder { account: row.account_id, date: row.transaction_date });
+                return Err(ExportError::OutOfOrder { date: row.transaction_date, account: row.account_id });
             }
             last_date = Some(row.transaction_date);
             summary.rows += 1;
@@ -51,7 +51,7 @@ where
     }
     if let Some(row) = rows.next() {
         let row = row?;
-        return Err(ExportError::OutOfOrder { account: row.account_id, date: row.transaction_date });
+        return Err(ExportError::OutOfOrder { date: row.transaction_date, account: row.account_id });
     }
     sink.finish()?;
     Ok(summary)

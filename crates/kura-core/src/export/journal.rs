@@ -63,10 +63,10 @@ fn ascii_component(s: &str) -> String {
 pub(crate) fn default_account_name(account: &ExportAccount) -> String {
     format!(
         "Assets:Shinkumi:B{}:{}-{}-{}",
-        ascii_component(&account.bank_code),
-        type_name(&account.account_type_code),
-        ascii_component(&account.branch_code),
-        ascii_component(&account.account_number)
+        ascii_component(&account.identity.bank_code),
+        type_name(&account.identity.account_type_code),
+        ascii_component(&account.identity.branch_code),
+        ascii_component(&account.identity.account_number)
     )
 }
 
@@ -233,7 +233,12 @@ impl<W: Write> Sink for JournalSink<W> {
         writeln!(
             self.out,
             "; {} {} {} {} {} ({})\n",
-            account.bank_name, account.branch_name, account.account_type_name, account.account_number, name, account.id
+            account.bank_name,
+            account.identity.branch_name,
+            account.identity.account_type_name,
+            account.identity.account_number,
+            name,
+            account.id
         )?;
         self.current = Some(Current {
             name,

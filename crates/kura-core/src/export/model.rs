@@ -6,21 +6,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::model::{AccountIdentity, Transaction};
+
 /// One account as an export names it: the identity a bookkeeping tool needs to tell accounts apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportAccount {
     /// Kura's account id, e.g. `2011-001-1-1234567`.
     pub id: String,
-    /// 4-digit financial institution code (金融機関コード).
-    pub bank_code: String,
+    pub identity: AccountIdentity,
+    /// The union's name.
     pub bank_name: String,
-    /// 3-digit branch code.
-    pub branch_code: String,
-    pub branch_name: String,
-    /// `01` 普通, `02` 当座, `04` 貯蓄, `11` 定期.
-    pub account_type_code: String,
-    pub account_type_name: String,
-    pub account_number: String,
     /// The period this export covers for the account: the requested from/to, or else the span of its
     /// rows and snapshots. OFX states it; `None` lets the exporter use the rows' own dates.
     pub period: Option<(NaiveDate, NaiveDate)>,
@@ -43,19 +38,21 @@ pub struct BalanceSnapshot {
 #[serde(rename_all = "camelCase")]
 pub struct ExportRow {
     pub account_id: String,
-    pub transaction_date: NaiveDate,
-    pub value_date: Option<NaiveDate>,
-    /// Signed yen: positive is money in (入金), negative money out (出金).
-    pub amount: i64,
-    /// The balance after this transaction, as the bank stated it.
-    pub balance: Option<i64>,
-    pub remarks: String,
-    /// The bank's item key, when it sends one.
-    pub item_key: Option<String>,
+    #[serde(flatten)]
+    pub line: Transaction,
     /// Kura's stable identity of the row within its account (the item key, or the fingerprint and
     /// occurrence where the bank sends none): the same transaction always gets the same id, which
     /// makes OFX FITIDs and journal codes stable across exports.
     pub uid: String,
+}
+
+/// A row reads as its line (`row.amount`, `row.remarks`).
+impl std::ops::Deref for ExportRow {
+    type Target = Transaction;
+
+    fn deref(&self) -> &Transaction {
+        &self.line
+    }
 }
 
 /// The accounts to export and their rows, grouped by account in the order of `accounts`, ascending

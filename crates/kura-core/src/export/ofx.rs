@@ -85,10 +85,10 @@ impl<W: Write> Sink for OfxSink<W> {
              <STMTRS><CURDEF>JPY</CURDEF>\n<BANKACCTFROM><BANKID>{}</BANKID><BRANCHID>{}</BRANCHID>\
              <ACCTID>{}</ACCTID><ACCTTYPE>{}</ACCTTYPE></BANKACCTFROM>\n",
             self.statements,
-            text(&account.bank_code, 9),
-            text(&account.branch_code, 22),
-            text(&account.account_number, 22),
-            account_type(&account.account_type_code),
+            text(&account.identity.bank_code, 9),
+            text(&account.identity.branch_code, 22),
+            text(&account.identity.account_number, 22),
+            account_type(&account.identity.account_type_code),
         )?;
         if let Some((start, end)) = account.period {
             self.open_transaction_list(start, end)?;

@@ -27,9 +27,14 @@ impl<W: Write> QifSink<W> {
 impl<W: Write> Sink for QifSink<W> {
     fn account_start(&mut self, account: &ExportAccount) -> Result<(), ExportError> {
         let description = match self.lang {
-            Lang::Ja => format!("{} {} {}", account.bank_name, account.branch_name, account.account_type_name),
+            Lang::Ja => {
+                format!("{} {} {}", account.bank_name, account.identity.branch_name, account.identity.account_type_name)
+            }
             Lang::En => {
-                format!("Bank {} branch {} type {}", account.bank_code, account.branch_code, account.account_type_code)
+                format!(
+                    "Bank {} branch {} type {}",
+                    account.identity.bank_code, account.identity.branch_code, account.identity.account_type_code
+                )
             }
         };
         write!(

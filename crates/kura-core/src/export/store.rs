@@ -65,25 +65,19 @@ fn select_accounts(store: &Store, filter: &ExportFilter) -> Result<Vec<(i64, Exp
     let conn = store.conn();
     let mut stmt = conn.prepare(
         "SELECT id, remote_account_id, bank_code, branch_code, branch_name, account_type_code, account_type_name,
-                account_number, hidden
+                account_number, account_name_kana, hidden
          FROM accounts ORDER BY id",
     )?;
     let all = stmt
         .query_map([], |r| {
-            let bank_code: String = r.get(2)?;
-            let bank_name = institutions::by_code(&bank_code).map_or_else(|| bank_code.clone(), |i| i.name.clone());
+            let identity = crate::store::account_identity(r)?;
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, bool>(8)?,
+                r.get::<_, i64>("id")?,
+                r.get::<_, bool>("hidden")?,
                 ExportAccount {
-                    id: r.get(1)?,
-                    bank_code,
-                    bank_name,
-                    branch_code: r.get(3)?,
-                    branch_name: r.get(4)?,
-                    account_type_code: r.get(5)?,
-                    account_type_name: r.get(6)?,
-                    account_number: r.get(7)?,
+                    id: r.get("remote_account_id")?,
+                    bank_name: institutions::name_of(&identity.bank_code),
+                    identity,
                     period: None,
                     snapshots: Vec::new(),
                 },
@@ -169,12 +163,12 @@ pub fn export_from_store<W: Write + Send>(
          FROM transactions WHERE {clause} ORDER BY account_id, transaction_date, id"
     ))?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-        let item_key: Option<String> = r.get(6)?;
-        let uid = match &item_key {
+        let line = crate::store::transaction_line(r)?;
+        let uid = match &line.item_key {
             Some(key) => key.clone(),
             // The fingerprint and occurrence are what the store dedupes by where the bank sends no
             // item key, so they identify the row as stably.
-            None => format!("fp{:016x}-{}", r.get::<_, i64>(7)? as u64, r.get::<_, i64>(8)?),
+            None => format!("fp{:016x}-{}", r.get::<_, i64>("fingerprint")? as u64, r.get::<_, i64>("occurrence")?),
         };
         Ok(ExportRow {
             account_id: {
@@ -184,12 +178,7 @@ pub fn export_from_store<W: Write + Send>(
                 }
                 remote_ids.get(current).map(|(_, remote)| remote.clone()).unwrap_or_default()
             },
-            transaction_date: r.get(1)?,
-            value_date: r.get(2)?,
-            amount: r.get(3)?,
-            balance: r.get(4)?,
-            remarks: r.get(5)?,
-            item_key,
+            line,
             uid,
         })
     })?;

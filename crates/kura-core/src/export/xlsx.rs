@@ -128,9 +128,9 @@ impl<W: Write + Send> Sink for XlsxSink<W> {
         if combined {
             sheet.write_string(r, 7, &account.id)?;
             sheet.write_string(r, 8, &account.bank_name)?;
-            sheet.write_string(r, 9, &account.branch_name)?;
-            sheet.write_string(r, 10, &account.account_type_name)?;
-            sheet.write_string(r, 11, &account.account_number)?;
+            sheet.write_string(r, 9, &account.identity.branch_name)?;
+            sheet.write_string(r, 10, &account.identity.account_type_name)?;
+            sheet.write_string(r, 11, &account.identity.account_number)?;
         }
         Ok(())
     }

@@ -92,14 +92,10 @@ impl Explain for OAuthError {
                 None => explain!(lang, "oauth-issuer-missing", expected = expected.as_str()),
             },
             E::MalformedCallback => explain!(lang, "oauth-malformed-callback"),
-            E::TimedOut(wait) => {
-                let secs = wait.as_secs();
-                let explanation = match secs {
-                    60.. => explain!(lang, "oauth-timed-out-minutes", minutes = secs.div_ceil(60)),
-                    _ => explain!(lang, "oauth-timed-out-seconds", seconds = secs.max(1)),
-                };
-                explanation
-            }
+            E::TimedOut(wait) => match wait.as_secs() {
+                secs @ 60.. => explain!(lang, "oauth-timed-out-minutes", minutes = secs.div_ceil(60)),
+                secs => explain!(lang, "oauth-timed-out-seconds", seconds = secs.max(1)),
+            },
             E::Listen(e) => explain!(lang, "oauth-listen").detail(e.to_string()),
             E::Browser { command, detail } => {
                 explain!(lang, "oauth-browser", command = command.as_str(), detail = detail.as_str())

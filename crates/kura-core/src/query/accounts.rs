@@ -7,7 +7,7 @@ use rusqlite::Row;
 use serde::Serialize;
 
 use crate::format::jst_date;
-use crate::model::{AccountId, AsOf, Gap, LinkId, LinkStatus, ReconcileStatus};
+use crate::model::{AccountId, AccountIdentity, AsOf, Gap, LinkId, LinkStatus, ReconcileStatus};
 use crate::store::{Store, StoreError};
 
 /// A sync older than this many hours makes an account's figures stale.
@@ -51,15 +51,10 @@ pub struct AccountSummary {
     /// `None` once the account's link was removed (its history stays).
     pub link_id: Option<LinkId>,
     pub link_status: Option<LinkStatus>,
-    pub bank_code: String,
+    #[serde(flatten)]
+    pub identity: AccountIdentity,
     /// The union's name, when it is one of the consenting unions Kura knows.
     pub bank_name: Option<String>,
-    pub branch_code: String,
-    pub branch_name: String,
-    pub account_type_code: String,
-    pub account_type_name: String,
-    pub account_number: String,
-    pub account_name_kana: String,
     pub currency: String,
     /// The latest balance the bank stated, and when it stated it.
     pub balance: Option<i64>,
@@ -79,26 +74,20 @@ pub struct AccountSummary {
 type RawSummary = (AccountSummary, Option<String>, String);
 
 fn summary(r: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<RawSummary> {
-    let bank_code: String = r.get("bank_code")?;
     let as_of = match (r.get::<_, Option<NaiveDate>>("base_date")?, r.get::<_, Option<DateTime<Utc>>>("base_at")?) {
         (Some(date), Some(at)) => Some(AsOf { date, at }),
         _ => None,
     };
     let last_synced_at = r.get("last_synced_at")?;
     let synced_through = r.get("synced_through")?;
+    let identity = crate::store::account_identity(r)?;
     Ok((
         AccountSummary {
             id: AccountId(r.get("id")?),
             link_id: r.get::<_, Option<i64>>("link_id")?.map(LinkId),
             link_status: None,
-            bank_name: crate::institutions::by_code(&bank_code).map(|i| i.name.clone()),
-            bank_code,
-            branch_code: r.get("branch_code")?,
-            branch_name: r.get("branch_name")?,
-            account_type_code: r.get("account_type_code")?,
-            account_type_name: r.get("account_type_name")?,
-            account_number: r.get("account_number")?,
-            account_name_kana: r.get("account_name_kana")?,
+            bank_name: crate::institutions::by_code(&identity.bank_code).map(|i| i.name.clone()),
+            identity,
             currency: r.get("currency")?,
             balance: r.get("balance")?,
             withdrawable: r.get("withdrawable")?,

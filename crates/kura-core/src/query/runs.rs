@@ -3,25 +3,38 @@
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::model::{AccountId, LinkId, SyncRunId, SyncRunStatus};
 use crate::store::{Store, StoreError};
 
 /// One sync run. The raw response body of a failed request is fetched separately
-/// ([`Store::sync_run_body`]) because it can be large.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// ([`Store::sync_run_body`]) because it can be large. The sync log's entries carry it whole;
+/// they state its status and failure in the UI's terms, so those columns stay out of its JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncRunRow {
+    #[ts(type = "number")]
     pub id: SyncRunId,
+    #[ts(type = "number | null")]
     pub link_id: Option<LinkId>,
+    #[ts(type = "number | null")]
     pub account_id: Option<AccountId>,
     pub bank_code: Option<String>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    #[ts(skip)]
     pub status: SyncRunStatus,
     pub new_transactions: i64,
+    #[serde(skip)]
+    #[ts(skip)]
     pub error_kind: Option<String>,
+    #[serde(skip)]
+    #[ts(skip)]
     pub error_message: Option<String>,
+    #[serde(skip)]
+    #[ts(skip)]
     pub http_status: Option<u16>,
     /// Size of the stored raw response body in bytes, if one was kept.
     pub response_body_len: Option<i64>,

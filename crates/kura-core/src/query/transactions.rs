@@ -7,8 +7,9 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use crate::model::AccountId;
+use crate::model::{AccountId, Transaction};
 use crate::store::{Store, StoreError};
 use crate::text::fold_for_search;
 
@@ -76,22 +77,28 @@ impl<'de> Deserialize<'de> for Cursor {
     }
 }
 
-/// One stored transaction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One stored transaction: the bank's line, where Kura keeps it, and since when. The UI's
+/// history rows are these (its bindings name them `TransactionItem`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "TransactionItem")]
 pub struct TxRow {
     pub id: i64,
+    #[ts(type = "number")]
     pub account_id: AccountId,
-    pub transaction_date: NaiveDate,
-    pub value_date: Option<NaiveDate>,
-    /// Signed yen: positive in, negative out.
-    pub amount: i64,
-    /// The bank's running balance after this line.
-    pub balance_after: Option<i64>,
-    /// Exactly as the bank sent them.
-    pub remarks: String,
-    pub item_key: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub line: Transaction,
     pub first_seen_at: DateTime<Utc>,
+}
+
+/// A stored row reads as its line (`row.amount`, `row.remarks`).
+impl std::ops::Deref for TxRow {
+    type Target = Transaction;
+
+    fn deref(&self) -> &Transaction {
+        &self.line
+    }
 }
 
 /// One page of history and the cursor of the next (`None` on the last page).
@@ -124,15 +131,10 @@ fn search_key(date: NaiveDate, id: i64) -> i64 {
 
 fn tx_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxRow> {
     Ok(TxRow {
-        id: r.get(0)?,
-        account_id: AccountId(r.get(1)?),
-        transaction_date: r.get(2)?,
-        value_date: r.get(3)?,
-        amount: r.get(4)?,
-        balance_after: r.get(5)?,
-        remarks: r.get(6)?,
-        item_key: r.get(7)?,
-        first_seen_at: r.get(8)?,
+        id: r.get("id")?,
+        account_id: AccountId(r.get("account_id")?),
+        line: crate::store::transaction_line(r)?,
+        first_seen_at: r.get("first_seen_at")?,
     })
 }
 

@@ -14,7 +14,34 @@ pub use write::{AccountState, AccountSyncBatch, LinkRow, RunFailure, RunOutcome,
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Row};
+
+use crate::model::{AccountIdentity, Transaction};
+
+/// The line of a `transactions` row (selected under its columns' own names).
+pub(crate) fn transaction_line(r: &Row<'_>) -> rusqlite::Result<Transaction> {
+    Ok(Transaction {
+        transaction_date: r.get("transaction_date")?,
+        value_date: r.get("value_date")?,
+        amount: r.get("amount")?,
+        balance: r.get("balance_after")?,
+        remarks: r.get("remarks")?,
+        item_key: r.get("item_key")?,
+    })
+}
+
+/// The identity columns of an `accounts` row (selected under their own names).
+pub(crate) fn account_identity(r: &Row<'_>) -> rusqlite::Result<AccountIdentity> {
+    Ok(AccountIdentity {
+        bank_code: r.get("bank_code")?,
+        branch_code: r.get("branch_code")?,
+        branch_name: r.get("branch_name")?,
+        account_type_code: r.get("account_type_code")?,
+        account_type_name: r.get("account_type_name")?,
+        account_number: r.get("account_number")?,
+        account_name_kana: r.get("account_name_kana")?,
+    })
+}
 
 /// An open Kura database. Not `Sync`: share it behind a mutex, or open one per thread (WAL lets
 /// readers run beside one writer).

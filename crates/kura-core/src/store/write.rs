@@ -232,7 +232,7 @@ impl Store {
         account: &RemoteAccount,
         now: DateTime<Utc>,
     ) -> Result<AccountId, StoreError> {
-        let a = account;
+        let a = &account.identity;
         let id = self
             .conn
             .query_row(
@@ -247,7 +247,7 @@ impl Store {
                  RETURNING id",
                 params![
                     link.0,
-                    a.account_id,
+                    account.account_id,
                     a.bank_code,
                     a.branch_code,
                     a.branch_name,
@@ -255,7 +255,7 @@ impl Store {
                     a.account_type_name,
                     a.account_number,
                     a.account_name_kana,
-                    a.currency_code,
+                    account.currency_code,
                     now
                 ],
                 |r| r.get(0),

@@ -13,24 +13,22 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use chrono::{Duration, NaiveDate};
+use kura_openapi::AccountIdentity;
+use serde::Serialize;
 
 pub use ledger::{Ledger, Tx};
 use ledger::{Profile, hash_str, mix};
 
 use crate::config::SandboxConfig;
 
-/// One deposit account as the API describes it.
-#[derive(Debug, Clone)]
+/// One deposit account as the API describes it (the accounts listing adds its currency).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Account {
     pub account_id: String,
-    pub bank_code: String,
+    #[serde(flatten)]
+    pub identity: AccountIdentity,
     pub bank_name: String,
-    pub branch_code: String,
-    pub branch_name: String,
-    pub account_type_code: String,
-    pub account_type_name: String,
-    pub account_number: String,
-    pub account_name_kana: String,
 }
 
 /// Unions whose history is richest: every account type, a 当座 with overdraft.
@@ -151,7 +149,7 @@ impl Bank {
     pub fn accounts_of(&self, username: &str, bank_code: &str) -> Vec<Account> {
         self.holdings
             .iter()
-            .filter(|h| h.owner == username && h.account.bank_code == bank_code)
+            .filter(|h| h.owner == username && h.account.identity.bank_code == bank_code)
             .map(|h| h.account.clone())
             .collect()
     }
@@ -219,14 +217,16 @@ impl Builder {
         self.holdings.push(Holding {
             account: Account {
                 account_id,
-                bank_code: bank_code.to_owned(),
+                identity: AccountIdentity {
+                    bank_code: bank_code.to_owned(),
+                    branch_code: branch_code.to_owned(),
+                    branch_name: branch_name.to_owned(),
+                    account_type_code: kind.code().to_owned(),
+                    account_type_name: kind.name().to_owned(),
+                    account_number,
+                    account_name_kana: name_kana,
+                },
                 bank_name: union.name.clone(),
-                branch_code: branch_code.to_owned(),
-                branch_name: branch_name.to_owned(),
-                account_type_code: kind.code().to_owned(),
-                account_type_name: kind.name().to_owned(),
-                account_number,
-                account_name_kana: name_kana,
             },
             owner: user.username,
             ledger: Mutex::new(ledger),

@@ -44,11 +44,11 @@ impl AccountRow {
     pub fn new(account: &Account, checked: bool) -> Self {
         AccountRow {
             id: account.account_id.clone(),
-            type_name: account.account_type_name.clone(),
-            number: account.account_number.clone(),
-            branch_code: account.branch_code.clone(),
-            branch_name: account.branch_name.clone(),
-            name_kana: account.account_name_kana.clone(),
+            type_name: account.identity.account_type_name.clone(),
+            number: account.identity.account_number.clone(),
+            branch_code: account.identity.branch_code.clone(),
+            branch_name: account.identity.branch_name.clone(),
+            name_kana: account.identity.account_name_kana.clone(),
             checked,
         }
     }

@@ -85,7 +85,7 @@ pub fn account_id(sandbox: &Sandbox, username: &str, bank_code: &str, type_code:
         .bank
         .accounts_of(username, bank_code)
         .into_iter()
-        .find(|a| a.account_type_code == type_code)
+        .find(|a| a.identity.account_type_code == type_code)
         .expect("demo account exists")
         .account_id
 }
