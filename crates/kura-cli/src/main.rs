@@ -4,19 +4,20 @@
 
 mod cmd;
 mod error;
+mod help;
 mod term;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 use kura_core::app::{self, AppContext};
 
 use crate::error::CliError;
 use crate::term::Term;
 
 #[derive(Parser)]
-#[command(name = "kura", version, about = "Kura (蔵): your credit union accounts, stored on your desktop")]
+#[command(name = "kura", version)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -27,33 +28,22 @@ struct Cli {
 /// Options every command understands.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Global {
-    /// Where Kura keeps its database and settings (default: the platform's data folder).
     #[arg(long, global = true, env = "KURA_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// With an error, also print the other side's own words (the union's, the OS's).
     #[arg(long, short, global = true)]
     pub verbose: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Link a credit union: log in and allow access in the browser (tokens go to the OS keyring).
     Link(cmd::link::Args),
-    /// List linked unions with their status and consent expiry.
     Links(cmd::links::Args),
-    /// Unlink: revoke access at the union, delete the tokens, keep or purge the cached data.
     Unlink(cmd::unlink::Args),
-    /// Fetch new balances and history from every linked union (or one link).
     Sync(cmd::sync::Args),
-    /// Stored accounts with their latest balance, how current they are, and warnings.
     Accounts(cmd::accounts::Args),
-    /// Stored transactions, newest first: filter by account, dates, in/out, amount; search remarks.
     Tx(cmd::tx::Args),
-    /// Export cached history for bookkeeping: CSV, XLSX, OFX, QIF, ledger, hledger, beancount, JSON Lines.
     Export(cmd::export::Args),
-    /// Run the simulated federation Open API (OAuth server + resource API) on loopback.
     Sandbox(cmd::sandbox::Args),
-    /// Serve Kura's web UI on 127.0.0.1 for a browser (prints the address with its session key).
     Serve(cmd::serve::Args),
 }
 
@@ -63,7 +53,11 @@ async fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KURA_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    // The help speaks the language of Kura's usual (or KURA_DATA_DIR's) data folder; what a
+    // command prints, the language of the folder it was given.
+    let data_dir_env = std::env::var_os("KURA_DATA_DIR").filter(|d| !d.is_empty()).map(PathBuf::from);
+    let matches = help::localized(app::settings::terminal_language_for(data_dir_env.as_deref())).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let term = Term {
         lang: app::settings::terminal_language_for(cli.global.data_dir.as_deref()),
         verbose: cli.global.verbose,

@@ -12,7 +12,6 @@ use crate::term::{Term, table};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
 }

@@ -59,61 +59,40 @@ pub enum SheetsArg {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Output format.
     #[arg(long, short = 'f', value_enum)]
     format: FormatArg,
-    /// Account to export (its id, e.g. 2011-001-1-1234567); repeat for several. Default: all
-    /// accounts that are not hidden.
     #[arg(long = "account", value_name = "ID")]
     accounts: Vec<String>,
-    /// First transaction date (YYYY-MM-DD), inclusive.
     #[arg(long)]
     from: Option<NaiveDate>,
-    /// Last transaction date (YYYY-MM-DD), inclusive.
     #[arg(long)]
     to: Option<NaiveDate>,
-    /// Only money in.
     #[arg(long = "in", conflicts_with = "out_only")]
     in_only: bool,
-    /// Only money out.
     #[arg(long = "out")]
     out_only: bool,
-    /// CSV text encoding.
     #[arg(long, value_enum, default_value = "utf8")]
     encoding: EncodingArg,
-    /// Language of headers and fixed texts.
     #[arg(long, value_enum, default_value = "ja")]
     lang: LangArg,
-    /// In CP932, write this character for one CP932 cannot hold (default 〓) instead of failing.
     #[arg(long, value_name = "CHAR", num_args = 0..=1, default_missing_value = "〓")]
     replace_unmappable: Option<char>,
-    /// XLSX: one sheet per account, or all on one sheet.
     #[arg(long, value_enum, default_value = "per-account")]
     sheets: SheetsArg,
-    /// Journals: the account name for a Kura account, as ID=NAME (repeatable), e.g.
-    /// 2011-001-1-1234567=Assets:Bank:北央:普通.
     #[arg(long = "journal-account", value_name = "ID=NAME")]
     journal_accounts: Vec<String>,
-    /// Journals: counter account of money out.
     #[arg(long, value_name = "NAME")]
     expense_account: Option<String>,
-    /// Journals: counter account of money in.
     #[arg(long, value_name = "NAME")]
     income_account: Option<String>,
-    /// Journals: counter account of opening balances.
     #[arg(long, value_name = "NAME")]
     opening_account: Option<String>,
-    /// Where to write; `-` for standard output. The file appears only once the export succeeded.
     #[arg(long, short = 'o', value_name = "FILE", required_unless_present = "monthly_to")]
     output: Option<PathBuf>,
-    /// Replace FILE when it exists already (without this, an existing file is left alone).
     #[arg(long, requires = "output")]
     force: bool,
-    /// Monthly export for a scheduled job: write last month (JST) to DIR/kura-YYYY-MM.<ext>, unless
-    /// that file exists already.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "from", "to"])]
     monthly_to: Option<PathBuf>,
-    /// With --monthly-to: export this month (YYYY-MM) instead of last month.
     #[arg(long, value_name = "YYYY-MM", requires = "monthly_to")]
     month: Option<String>,
 }

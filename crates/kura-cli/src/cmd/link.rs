@@ -15,16 +15,11 @@ use crate::term::Term;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The union's 4-digit code, e.g. 2011.
     pub bank_code: String,
-    /// Minutes to wait for the login in the browser.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60))]
     pub timeout_minutes: u64,
-    /// Do not open a browser; only print the address to open.
     #[arg(long)]
     pub no_browser: bool,
-    /// Read the profile's client secret (confidential clients) from standard input and keep it
-    /// in the OS credential store before linking.
     #[arg(long)]
     pub client_secret_stdin: bool,
 }

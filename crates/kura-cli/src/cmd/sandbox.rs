@@ -14,102 +14,66 @@ use crate::term::Term;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Port to listen on.
     #[arg(long, default_value_t = 7878)]
     pub port: u16,
-    /// Address to listen on. Anything but loopback requires --tls.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     pub bind: IpAddr,
-    /// Seed of the deterministic demo data.
     #[arg(long, default_value_t = SandboxConfig::default().seed)]
     pub seed: u64,
-    /// Simulated date (JST) to start on, YYYY-MM-DD; default: today.
     #[arg(long)]
     pub today: Option<NaiveDate>,
-    /// Serve HTTPS with a certificate generated at start (needs --ca-out).
     #[arg(long, requires = "ca_out")]
     pub tls: bool,
-    /// Where to write the generated CA certificate (PEM) that clients should trust.
     #[arg(long, requires = "tls")]
     pub ca_out: Option<PathBuf>,
-    /// Large-data mode: user bench/bench gets one account with this many transactions in the
-    /// 90-day window.
     #[arg(long, value_name = "N")]
     pub large: Option<u64>,
-    /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3600)]
     pub access_token_ttl: i64,
-    /// Refresh-token lifetime in days.
     #[arg(long, default_value_t = 30)]
     pub refresh_token_ttl_days: i64,
-    /// Consent lifetime in days.
     #[arg(long, default_value_t = 90)]
     pub consent_ttl_days: i64,
 
-    /// Fault: delay every /v1 response by this many milliseconds.
     #[arg(long, value_name = "MS", help_heading = "Faults")]
     pub latency_ms: Option<u64>,
-    /// Fault: probability (0–1) of a 500/503 on each /v1 request.
     #[arg(long, value_name = "P", help_heading = "Faults")]
     pub error_rate: Option<f64>,
-    /// Fault: the next N /v1 requests fail with --fail-status.
     #[arg(long, value_name = "N", help_heading = "Faults")]
     pub fail_next: Option<u32>,
-    /// Fault: status for --fail-next, 500 or 503.
     #[arg(long, value_name = "STATUS", help_heading = "Faults")]
     pub fail_status: Option<u16>,
-    /// Fault: every /v1 request gets 429 RATE_LIMITED.
     #[arg(long, help_heading = "Faults")]
     pub rate_limited: bool,
-    /// Fault: the next N /v1 requests get 429 RATE_LIMITED.
     #[arg(long, value_name = "N", help_heading = "Faults")]
     pub rate_limit_next: Option<u32>,
-    /// Fault: seconds announced in Retry-After on 429/503.
     #[arg(long, value_name = "SECONDS", help_heading = "Faults")]
     pub retry_after: Option<u32>,
-    /// Fault: 503 UNDER_MAINTENANCE on every /v1 request.
     #[arg(long, help_heading = "Faults")]
     pub maintenance: bool,
-    /// Fault: maintenance window on the simulated clock, e.g.
-    /// 2026-11-25T02:00:00+09:00/2026-11-25T06:00:00+09:00.
     #[arg(long, value_name = "FROM/TO", value_parser = parse_window, help_heading = "Faults")]
     pub maintenance_window: Option<(DateTime<FixedOffset>, DateTime<FixedOffset>)>,
-    /// Fault: the next N successful /v1 responses have a body that is not valid JSON.
     #[arg(long, value_name = "N", help_heading = "Faults")]
     pub malformed_json: Option<u32>,
-    /// Fault: the next N successful /v1 responses are cut short of their Content-Length.
     #[arg(long, value_name = "N", help_heading = "Faults")]
     pub truncated_body: Option<u32>,
-    /// Fault: the next N follow-up transaction pages repeat the previous page.
     #[arg(long, value_name = "N", help_heading = "Faults")]
     pub repeat_page: Option<u32>,
-    /// Fault: the next N follow-up transaction pages start with the previous page's last line.
     #[arg(long, value_name = "N", help_heading = "Faults")]
     pub duplicate_item: Option<u32>,
-    /// Fault: follow-up transaction pages always point back to the second page.
     #[arg(long, help_heading = "Faults")]
     pub loop_next_item_key: bool,
-    /// Fault: transaction lines carry no itemKey.
     #[arg(long, help_heading = "Faults")]
     pub omit_item_key: bool,
 
-    /// A browser that signed in stays signed in, and its new authorizations are issued under the
-    /// grant it already holds; revoking a refresh token ends that whole grant (RFC 7009 §2.1).
     #[arg(long, help_heading = "Authorization server")]
     pub session_grants: bool,
-    /// The issuer has this path (e.g. /fed/2011); its metadata is served only at
-    /// {issuer}/.well-known/openid-configuration and {issuer}/.well-known/oauth-authorization-server.
     #[arg(long, value_name = "PATH", help_heading = "Authorization server")]
     pub issuer_path: Option<String>,
-    /// Token responses carry no refresh token: a new login whenever the access token expires.
     #[arg(long, help_heading = "Authorization server")]
     pub no_refresh_token: bool,
-    /// RFC 9207: advertise authorization_response_iss_parameter_supported and send `iss` with
-    /// every authorization response.
     #[arg(long, help_heading = "Authorization server")]
     pub iss_parameter: bool,
-    /// Token responses carry only RFC 6749's fields; the consent expiry is published only by
-    /// token introspection (RFC 7662).
     #[arg(long, help_heading = "Authorization server")]
     pub plain_token_response: bool,
 }

@@ -60,10 +60,8 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"ja\"><head><meta charset=\"
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Port on 127.0.0.1 (default: any free port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// Open the address in the browser.
     #[arg(long)]
     pub open: bool,
 }

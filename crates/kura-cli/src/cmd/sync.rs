@@ -14,7 +14,6 @@ use crate::term::Term;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Sync only this link (see `kura links`).
     #[arg(long)]
     pub link: Option<i64>,
 }

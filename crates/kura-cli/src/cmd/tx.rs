@@ -12,37 +12,26 @@ use crate::term::{Term, table};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Only this account (the ID `kura accounts` shows); repeat for several.
     #[arg(long = "account", value_name = "ID")]
     pub accounts: Vec<i64>,
-    /// From this date (YYYY-MM-DD or YYYY/MM/DD), inclusive.
     #[arg(long, value_parser = parse_date)]
     pub from: Option<NaiveDate>,
-    /// Up to this date, inclusive.
     #[arg(long, value_parser = parse_date)]
     pub to: Option<NaiveDate>,
-    /// Only money in.
     #[arg(long = "in", conflicts_with = "out")]
     pub incoming: bool,
-    /// Only money out.
     #[arg(long)]
     pub out: bool,
-    /// Smallest amount in yen (either direction).
     #[arg(long, value_name = "YEN")]
     pub min: Option<i64>,
-    /// Largest amount in yen (either direction).
     #[arg(long, value_name = "YEN")]
     pub max: Option<i64>,
-    /// Words in the remarks (ｶｰﾄﾞ, カード and かーど all match each other).
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
-    /// How many rows to show.
     #[arg(long, default_value_t = 50)]
     pub limit: u32,
-    /// Continue after this cursor (printed below a full page).
     #[arg(long)]
     pub after: Option<String>,
-    /// Print JSON (rows and the next cursor) instead of a table.
     #[arg(long)]
     pub json: bool,
 }

@@ -12,12 +12,9 @@ use crate::term::Term;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The link's id, as `kura links` shows it.
     pub link_id: i64,
-    /// Keep the accounts and history for reading offline (and for a later re-link).
     #[arg(long, conflicts_with = "purge")]
     pub keep_data: bool,
-    /// Delete the link's accounts and their history from this computer.
     #[arg(long)]
     pub purge: bool,
 }

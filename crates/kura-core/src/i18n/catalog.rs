@@ -18,6 +18,8 @@ pub(super) const FILES: &[(Language, &str, &str)] = &[
     (Language::En, "en/cli.ftl", include_str!("../../locales/en/cli.ftl")),
     (Language::Ja, "ja/errors.ftl", include_str!("../../locales/ja/errors.ftl")),
     (Language::En, "en/errors.ftl", include_str!("../../locales/en/errors.ftl")),
+    (Language::Ja, "ja/help.ftl", include_str!("../../locales/ja/help.ftl")),
+    (Language::En, "en/help.ftl", include_str!("../../locales/en/help.ftl")),
 ];
 
 struct Catalog {
