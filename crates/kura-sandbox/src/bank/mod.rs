@@ -5,8 +5,14 @@
 //! `family`/`family` holds accounts at 2011 and 2680. In large-data mode `bench`/`bench` holds
 //! one account at 2011 with the requested number of lines in the 90-day window. Union 2773 sends
 //! no `itemKey`, as the contract allows, so clients must fingerprint its lines.
+//!
+//! Every union prints remarks in its own dialect (see `remarks`). Own transfers connect a
+//! user's accounts so a transfer detector has real pairs to find: each 普通 at a featured union
+//! (and `family`'s at 2011) moves part of every payday to the 貯蓄 there, which sends some back
+//! once a year, and `demo`'s 2011 普通 sends money to their 2680 普通 every payday.
 
 mod ledger;
+mod remarks;
 pub mod unions;
 
 use std::collections::{HashMap, HashSet};
@@ -16,8 +22,9 @@ use chrono::{Duration, NaiveDate};
 use kura_openapi::AccountIdentity;
 use serde::Serialize;
 
+use ledger::{Counterpart, Leg, OwnTransfer, Profile, hash_str, mix};
 pub use ledger::{Ledger, Tx};
-use ledger::{Profile, hash_str, mix};
+use remarks::{Dialect, Party};
 
 use crate::config::SandboxConfig;
 
@@ -51,7 +58,7 @@ pub const BENCH: DemoUser = DemoUser { username: "bench", password: "bench", nam
 const BRANCHES: [(&str, &str); 5] =
     [("001", "本店営業部"), ("002", "駅前支店"), ("003", "中央支店"), ("005", "北支店"), ("010", "南支店")];
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     Ordinary,
     Current,
@@ -94,33 +101,25 @@ pub struct Bank {
 
 impl Bank {
     pub fn new(config: &SandboxConfig, today: NaiveDate) -> Self {
-        let mut builder = Builder { seed: config.seed, holdings: Vec::new(), numbers: HashSet::new() };
+        let mut builder =
+            Builder { seed: config.seed, holdings: Vec::new(), numbers: HashSet::new(), legs: HashMap::new() };
+        let family_salary = Profile::Salaried { employer: 3, salary: 236_000, cards: vec![2, 3], rent: 0 };
+        // Own transfers first: each ledger is made with its sides of them.
+        for code in FEATURED_UNIONS {
+            builder.savings_plan(DEMO, code, &demo_profile(config.seed, code));
+        }
+        builder.savings_plan(FAMILY, "2011", &family_salary);
+        // Named KuraTaro, DEMO's own name, at both unions.
+        builder.remittance(DEMO, Party::KuraTaro, &demo_profile(config.seed, "2011"), "2011", "2680");
         for union in unions::all() {
             let code = union.bank_code.as_str();
-            let h = mix(config.seed, hash_str(code));
-            let profile = match code {
-                "2011" => Profile::Salaried { employer: 0, salary: 312_000, cards: vec![0, 1], rent: 78_000 },
-                "2254" => Profile::SelfEmployed,
-                "2680" => Profile::Salaried { employer: 1, salary: 268_000, cards: vec![2], rent: 64_000 },
-                _ => match h % 3 {
-                    0 => Profile::Salaried {
-                        employer: (h / 3 % ledger::EMPLOYERS.len() as u64) as usize,
-                        salary: 180_000 + (h / 7 % 200) as i64 * 1_000,
-                        cards: vec![(h / 11 % ledger::CARDS.len() as u64) as usize],
-                        rent: 45_000 + (h / 13 % 40) as i64 * 1_000,
-                    },
-                    1 => Profile::Pensioner { pension: 240_000 + (h / 7 % 120) as i64 * 1_000 },
-                    _ => Profile::SelfEmployed,
-                },
-            };
-            builder.add(DEMO, code, Kind::Ordinary, profile, None);
+            builder.add(DEMO, code, Kind::Ordinary, demo_profile(config.seed, code), None);
             if FEATURED_UNIONS.contains(&code) {
                 builder.add(DEMO, code, Kind::Savings, Profile::Savings, None);
                 builder.add(DEMO, code, Kind::Time, Profile::Time { principal: 3_000_000 }, None);
                 builder.add(DEMO, code, Kind::Current, Profile::Checking { overdraft_limit: 1_000_000 }, None);
             }
         }
-        let family_salary = Profile::Salaried { employer: 3, salary: 236_000, cards: vec![2, 3], rent: 0 };
         builder.add(FAMILY, "2011", Kind::Ordinary, family_salary, None);
         builder.add(FAMILY, "2011", Kind::Savings, Profile::Savings, None);
         builder.add(FAMILY, "2680", Kind::Ordinary, Profile::Pensioner { pension: 310_000 }, None);
@@ -183,16 +182,98 @@ impl Bank {
     }
 }
 
+/// How `demo` uses their 普通 at union `code`: fixed at the featured unions, drawn from the seed
+/// elsewhere.
+fn demo_profile(seed: u64, code: &str) -> Profile {
+    let h = mix(seed, hash_str(code));
+    match code {
+        "2011" => Profile::Salaried { employer: 0, salary: 312_000, cards: vec![0, 1], rent: 78_000 },
+        "2254" => Profile::SelfEmployed,
+        "2680" => Profile::Salaried { employer: 1, salary: 268_000, cards: vec![2], rent: 64_000 },
+        _ => match h % 3 {
+            0 => Profile::Salaried {
+                employer: (h / 3 % remarks::EMPLOYERS.len() as u64) as usize,
+                salary: 180_000 + (h / 7 % 200) as i64 * 1_000,
+                cards: vec![(h / 11 % remarks::ISSUERS.len() as u64) as usize],
+                rent: 45_000 + (h / 13 % 40) as i64 * 1_000,
+            },
+            1 => Profile::Pensioner { pension: 240_000 + (h / 7 % 120) as i64 * 1_000 },
+            _ => Profile::SelfEmployed,
+        },
+    }
+}
+
 struct Builder {
     seed: u64,
     holdings: Vec<Holding>,
     numbers: HashSet<(String, String)>,
+    /// Sides of own transfers waiting for their account, by (user, union, account type).
+    legs: HashMap<(&'static str, String, Kind), Vec<Leg>>,
 }
 
 impl Builder {
+    fn key(&self, user: DemoUser, bank_code: &str, kind: Kind) -> u64 {
+        mix(self.seed, hash_str(&format!("{}/{}/{}", user.username, bank_code, kind.code())))
+    }
+
+    /// Accounts open between April 2021 and March 2022: years of history before today.
+    fn opened(&self, user: DemoUser, bank_code: &str, kind: Kind) -> NaiveDate {
+        let h = self.key(user, bank_code, kind);
+        NaiveDate::from_ymd_opt(2021, 4, 1).expect("valid date") + Duration::days((h / 7 % 365) as i64)
+    }
+
+    /// The key of transfers from one of `user`'s accounts to another, so the same amounts and
+    /// dates follow from (seed, user, accounts, month) wherever they are computed, and the first
+    /// day both accounts exist.
+    fn pair(&self, user: DemoUser, from: (&str, Kind), to: (&str, Kind)) -> (u64, NaiveDate) {
+        let pair = format!("{}/{}/{}>{}/{}", user.username, from.0, from.1.code(), to.0, to.1.code());
+        (mix(self.seed, hash_str(&pair)), self.opened(user, from.0, from.1).max(self.opened(user, to.0, to.1)))
+    }
+
+    /// Gives each account its side of `transfer`, as each sees the other.
+    fn link(
+        &mut self,
+        user: DemoUser,
+        transfer: OwnTransfer,
+        sender: (&str, Kind, Counterpart),
+        receiver: (&str, Kind, Counterpart),
+    ) {
+        for ((code, kind, counterpart), credit) in [(sender, false), (receiver, true)] {
+            let leg = Leg { transfer, credit, counterpart };
+            self.legs.entry((user.username, code.to_owned(), kind)).or_default().push(leg);
+        }
+    }
+
+    /// The 普通 at `bank_code` (used as `profile`) moves part of every payday to the 貯蓄 there;
+    /// from the second year on, the 貯蓄 sends a larger sum back once a year, when it surely
+    /// holds that much.
+    fn savings_plan(&mut self, user: DemoUser, bank_code: &str, profile: &Profile) {
+        let payday = profile.payday().expect("a 普通 with a 貯蓄 beside it has an income");
+        let (ordinary, savings) = ((bank_code, Kind::Ordinary), (bank_code, Kind::Savings));
+        let (key, from) = self.pair(user, ordinary, savings);
+        let monthly = OwnTransfer { key, day: payday, max_lag: 0, from, units: (3, 5), yearly: false };
+        let sides =
+            ((bank_code, Kind::Ordinary, Counterpart::Savings), (bank_code, Kind::Savings, Counterpart::Ordinary));
+        self.link(user, monthly, sides.0, sides.1);
+        let (key, from) = self.pair(user, savings, ordinary);
+        let from = from + Duration::days(365);
+        let yearly = OwnTransfer { key, day: 5, max_lag: 0, from, units: (10, 30), yearly: true };
+        self.link(user, yearly, sides.1, sides.0);
+    }
+
+    /// The 普通 at `from` (used as `profile`) sends money to the owner's 普通 at union `to` every
+    /// payday; it arrives that day or the next business day. Both print the owner's name.
+    fn remittance(&mut self, user: DemoUser, owner: Party, profile: &Profile, from: &str, to: &str) {
+        let payday = profile.payday().expect("a 普通 that sends money has an income");
+        let (key, first) = self.pair(user, (from, Kind::Ordinary), (to, Kind::Ordinary));
+        let transfer = OwnTransfer { key, day: payday, max_lag: 1, from: first, units: (2, 5), yearly: false };
+        let counterpart = Counterpart::OtherUnion(owner);
+        self.link(user, transfer, (from, Kind::Ordinary, counterpart), (to, Kind::Ordinary, counterpart));
+    }
+
     fn add(&mut self, user: DemoUser, bank_code: &str, kind: Kind, profile: Profile, opened: Option<NaiveDate>) {
         let union = unions::find(bank_code).expect("demo accounts are at member unions");
-        let h = mix(self.seed, hash_str(&format!("{}/{}/{}", user.username, bank_code, kind.code())));
+        let h = self.key(user, bank_code, kind);
         let (branch_code, branch_name) = if FEATURED_UNIONS.contains(&bank_code) {
             BRANCHES[0]
         } else {
@@ -205,15 +286,13 @@ impl Builder {
         let account_number = format!("{number:07}");
         let type_digits = kind.code().trim_start_matches('0');
         let account_id = format!("{bank_code}-{branch_code}-{type_digits}-{account_number}");
-        // Accounts opened between April 2021 and March 2022: years of history before today.
-        let opened = opened.unwrap_or_else(|| {
-            NaiveDate::from_ymd_opt(2021, 4, 1).expect("valid date") + Duration::days((h / 7 % 365) as i64)
-        });
+        let opened = opened.unwrap_or_else(|| self.opened(user, bank_code, kind));
         let name_kana = match kind {
             Kind::Current => format!("ｸﾗｼﾖｳﾃﾝ {}", user.name_kana),
             _ => user.name_kana.to_owned(),
         };
-        let ledger = Ledger::new(mix(h, 0x4c45_4447), profile, opened);
+        let legs = self.legs.remove(&(user.username, bank_code.to_owned(), kind)).unwrap_or_default();
+        let ledger = Ledger::new(mix(h, 0x4c45_4447), profile, Dialect::of(self.seed, bank_code), legs, opened);
         self.holdings.push(Holding {
             account: Account {
                 account_id,
@@ -231,5 +310,125 @@ impl Builder {
             owner: user.username,
             ledger: Mutex::new(ledger),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, Months};
+
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn seed() -> u64 {
+        SandboxConfig::default().seed
+    }
+
+    fn bank() -> Bank {
+        Bank::new(&SandboxConfig::default(), today())
+    }
+
+    fn lines(bank: &Bank, account: &Account) -> Vec<Tx> {
+        bank.with_ledger(&account.account_id, today(), |l| l.txs().to_vec()).unwrap()
+    }
+
+    fn lines_of(bank: &Bank, user: &str, code: &str, type_code: &str) -> Vec<Tx> {
+        let accounts = bank.accounts_of(user, code);
+        lines(bank, accounts.iter().find(|a| a.identity.account_type_code == type_code).unwrap())
+    }
+
+    /// Half-width katakana without the small kana (U+FF67..U+FF6F), capitals, digits, space and
+    /// the zengin set's punctuation.
+    fn zengin(c: char) -> bool {
+        matches!(c, 'ｦ' | 'ｰ'..='ﾟ' | 'A'..='Z' | '0'..='9' | ' ' | '(' | ')' | '-' | '.' | '/')
+    }
+
+    #[test]
+    fn each_union_prints_in_its_own_dialect_within_the_zengin_character_set() {
+        let bank = bank();
+        let (mut electricity, mut dashes) = (HashSet::new(), HashSet::new());
+        for union in unions::all() {
+            let code = union.bank_code.as_str();
+            let mut remarks = HashSet::new();
+            for user in [DEMO, FAMILY] {
+                for account in bank.accounts_of(user.username, code) {
+                    remarks.extend(lines(&bank, &account).iter().map(|t| t.remarks));
+                }
+            }
+            let power = Dialect::of(seed(), code).electricity();
+            assert!(remarks.contains(power), "{code} prints its electricity bill as {power}");
+            electricity.insert(power);
+            for r in &remarks {
+                assert!(r.chars().all(zengin), "{code}: {r}");
+                assert!(!r.contains(['ｧ', 'ｨ', 'ｩ', 'ｪ', 'ｫ', 'ｬ', 'ｭ', 'ｮ', 'ｯ']), "{code}: {r}");
+            }
+            let dash = (remarks.iter().any(|r| r.contains('ｰ')), remarks.iter().any(|r| r.contains('-')));
+            assert!(dash != (true, true), "{code} prints the long vowel one way: {remarks:?}");
+            dashes.insert(dash);
+        }
+        assert!(electricity.len() >= 3, "{electricity:?}");
+        assert!(dashes.contains(&(true, false)) && dashes.contains(&(false, true)), "ｰ at some unions, - at others");
+    }
+
+    /// Every line of each side (the last year's, bar the last days) has its other side: the
+    /// opposite direction, the same amount, at most three days apart.
+    fn assert_sides_agree(a: &[Tx], b: &[Tx]) {
+        let (start, end) = (today() - Duration::days(365), today() - Duration::days(3));
+        for (this, other) in [(a, b), (b, a)] {
+            let mut unmatched: Vec<&Tx> = other.iter().collect();
+            for t in this.iter().filter(|t| (start..=end).contains(&t.date)) {
+                let other_side = unmatched.iter().position(|o| {
+                    o.credit != t.credit && o.amount == t.amount && (o.date - t.date).num_days().abs() <= 3
+                });
+                unmatched.remove(other_side.unwrap_or_else(|| panic!("no other side for {t:?}")));
+            }
+        }
+    }
+
+    /// Money is sent in each of the twelve months before this one.
+    fn assert_monthly(sides: &[Tx]) {
+        for back in 1..=12 {
+            let month = today() - Months::new(back);
+            let sent =
+                sides.iter().any(|t| !t.credit && (t.date.year(), t.date.month()) == (month.year(), month.month()));
+            assert!(sent, "nothing sent in {}-{:02}", month.year(), month.month());
+        }
+    }
+
+    #[test]
+    fn every_payday_the_ordinary_account_feeds_the_savings_account_and_both_ledgers_agree() {
+        let bank = bank();
+        for (user, code) in [("demo", "2011"), ("demo", "2254"), ("demo", "2680"), ("family", "2011")] {
+            let dialect = Dialect::of(seed(), code);
+            let ordinary: Vec<Tx> =
+                lines_of(&bank, user, code, "01").into_iter().filter(|t| t.remarks == dialect.with_savings()).collect();
+            let savings: Vec<Tx> = lines_of(&bank, user, code, "04")
+                .into_iter()
+                .filter(|t| t.remarks == dialect.with_ordinary())
+                .collect();
+            assert_sides_agree(&ordinary, &savings);
+            assert_monthly(&ordinary);
+            assert!(ordinary.iter().any(|t| t.credit), "{user} {code}: the 貯蓄 sends some back once a year");
+        }
+    }
+
+    #[test]
+    fn demo_sends_money_to_their_own_account_at_another_union_every_payday() {
+        let bank = bank();
+        let sender = lines_of(&bank, "demo", "2011", "01");
+        let sent: Vec<Tx> = sender.iter().filter(|t| t.remarks.contains(DEMO.name_kana)).copied().collect();
+        let received: Vec<Tx> =
+            lines_of(&bank, "demo", "2680", "01").into_iter().filter(|t| t.remarks.contains(DEMO.name_kana)).collect();
+        assert!(sent.iter().all(|t| !t.credit) && received.iter().all(|t| t.credit));
+        assert_sides_agree(&sent, &received);
+        assert_monthly(&sent);
+        let fee = Dialect::of(seed(), "2011").transfer_fee();
+        for t in &sent {
+            let next = sender.iter().find(|n| (n.date, n.seq) == (t.date, t.seq + 1));
+            assert_eq!(next.map(|n| (n.amount, n.remarks)), Some((ledger::OTHER_UNION_FEE, fee)), "{t:?}");
+        }
     }
 }
