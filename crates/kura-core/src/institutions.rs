@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::text::fold_for_search;
+use crate::text::fold;
 
 /// One member credit union of the federation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,14 +49,12 @@ pub fn name_of(code: &str) -> String {
 /// Unions whose code starts with `query`, or whose name or reading contains it (kana- and
 /// width-insensitive: "ﾎｸｵｳ", "ほくおう" and "北央" all find 北央信用組合).
 pub fn search(query: &str) -> Vec<&'static Institution> {
-    let q = fold_for_search(query.trim());
+    let q = fold(query.trim());
     if q.is_empty() {
         return ALL.iter().collect();
     }
     ALL.iter()
-        .filter(|i| {
-            i.code.starts_with(&q) || fold_for_search(&i.name).contains(&q) || fold_for_search(&i.reading).contains(&q)
-        })
+        .filter(|i| i.code.starts_with(&q) || fold(&i.name).contains(&q) || fold(&i.reading).contains(&q))
         .collect()
 }
 

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod books;
 pub mod export;
 pub mod format;
 pub mod i18n;

@@ -3,7 +3,6 @@
 //! are UTC.
 
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -35,6 +34,14 @@ id_type!(
 id_type!(
     /// One row of the sync-run log.
     SyncRunId
+);
+id_type!(
+    /// A category of the household's books (大項目 or 中項目).
+    CategoryId
+);
+id_type!(
+    /// A rule that files lines into categories.
+    RuleId
 );
 
 /// When the bank says its data is as of: the JST calendar date and the exact instant.
@@ -85,18 +92,18 @@ macro_rules! sql_text_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownValue;
-            fn from_str(s: &str) -> Result<Self, UnknownValue> {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::model::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, $crate::model::UnknownValue> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownValue { kind: stringify!($name), value: s.to_owned() }),
+                    _ => Err($crate::model::UnknownValue { kind: stringify!($name), value: s.to_owned() }),
                 }
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
@@ -106,6 +113,8 @@ macro_rules! sql_text_enum {
 sql_text_enum!(LinkStatus { Active => "active", ReauthRequired => "reauth_required", Revoked => "revoked" });
 sql_text_enum!(SyncRunStatus { Running => "running", Ok => "ok", Failed => "failed", Partial => "partial" });
 sql_text_enum!(ReconcileStatus { Ok => "ok", Mismatch => "mismatch" });
+
+pub(crate) use sql_text_enum;
 
 /// A stored enum column held a value this version of Kura does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -56,6 +56,7 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
         min_amount: args.min,
         max_amount: args.max,
         search: args.search,
+        ..HistoryFilter::default()
     };
     let page =
         history::transactions(ctx, TransactionsPageRequest { filter, cursor: args.after, limit: args.limit }).await?;

@@ -227,3 +227,5 @@ hint-network = Kura shows the data it has cached; it syncs again once the union 
 hint-reauth = Open Links and choose Re-authenticate; your cached history is kept.
 hint-keyring = Kura keeps tokens only in the OS credential store (Secret Service, Keychain, Credential Manager); unlock or install it and try again.
 hint-builds = Restart Kura; if this persists, the UI and the core are from different builds.
+request-month = “{ $month }” is not a month.
+request-month-do = Write it as year-month, e.g. 2026-11.

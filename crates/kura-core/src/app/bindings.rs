@@ -4,7 +4,10 @@
 
 use ts_rs::{Config, TS};
 
-use super::{data_folder, export, history, institutions, links, monthly_export, overview, settings, sync_log};
+use super::{
+    books, categories, data_folder, export, history, institutions, lines, links, monthly_export, overview, rules,
+    settings, sync_log,
+};
 
 /// Where the generated file lives, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings/commands.ts";
@@ -39,6 +42,21 @@ pub(super) fn supporting_declarations(cfg: &Config) -> Vec<String> {
         sync_log::SyncErrorKind::decl(cfg),
         export::ExportFormat::decl(cfg),
         export::JournalNames::decl(cfg),
+        crate::books::LineBooks::decl(cfg),
+        crate::books::DecidedBy::decl(cfg),
+        categories::CategoryItem::decl(cfg),
+        categories::CategoryKind::decl(cfg),
+        categories::BudgetItem::decl(cfg),
+        rules::RuleItem::decl(cfg),
+        rules::RuleSpec::decl(cfg),
+        rules::MatchKind::decl(cfg),
+        rules::CategoryMove::decl(cfg),
+        lines::LineChange::decl(cfg),
+        lines::SuggestedRule::decl(cfg),
+        books::CategoryFigure::decl(cfg),
+        books::BudgetPace::decl(cfg),
+        books::CategoryAmount::decl(cfg),
+        crate::books::report::MonthSummary::decl(cfg),
     ]
 }
 

@@ -9,6 +9,7 @@ use serde::{Serialize, Serializer};
 use ts_rs::TS;
 
 use super::linking::LinkError;
+use crate::books::BooksError;
 use crate::export::ExportError;
 use crate::format::yen;
 use crate::i18n::{Explain, Explanation, Language};
@@ -44,6 +45,8 @@ pub enum CommandError {
     Export(#[from] ExportError),
     #[error(transparent)]
     DataFolder(#[from] MoveError),
+    #[error(transparent)]
+    Books(#[from] BooksError),
     SettingsIo {
         path: String,
         source: std::io::Error,
@@ -89,6 +92,8 @@ pub enum RequestError {
     MonthlyShiftJisNotCsv {
         format: &'static str,
     },
+    /// A month that is not `YYYY-MM`.
+    Month(String),
 }
 
 impl RequestError {
@@ -130,6 +135,7 @@ impl Explain for RequestError {
                 explain!(lang, "monthly-unwritable", folder = shown(folder), reason = reason.to_string())
             }
             R::MonthlyShiftJisNotCsv { format } => explain!(lang, "monthly-shift-jis-not-csv", format = *format),
+            R::Month(month) => explain!(lang, "request-month", month = month.as_str()),
         }
     }
 }
@@ -171,6 +177,22 @@ pub enum ErrorKind {
     /// accounts): the existing link stays as it was.
     OtherPerson,
     Export,
+    /// A rule's regular expression does not compile (`subject`: the regex library's words).
+    InvalidPattern,
+    /// A rule would meet every line.
+    RuleTooBroad,
+    /// A rule sets no category, memo or transfer mark.
+    RuleDoesNothing,
+    /// A category name that is empty or holds `:` or `/` (`subject`: the name).
+    CategoryName,
+    /// Another category beside it already has the name (`subject`: the name).
+    CategoryNameTaken,
+    /// Categories have two levels: the move or deletion asked for breaks that.
+    CategoryLevels,
+    /// A rules file that cannot be read (`subject`: where and why).
+    RulesFile,
+    /// A rules file naming categories or accounts this book lacks (`subject`: their names).
+    RulesFileUnknown,
 }
 
 /// The serialised form of a [`CommandError`].
@@ -180,12 +202,15 @@ pub struct CommandFailure {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
+    /// What the failure is about, where the UI's text names it: a category's name, the names
+    /// a rules file lacks, a regular expression's error.
+    pub subject: Option<String>,
 }
 
 impl CommandFailure {
     /// A request the shell itself found unusable (e.g. a dialog's answer), in `message`'s words.
     pub fn invalid(message: String) -> Self {
-        CommandFailure { kind: ErrorKind::Invalid, message, hint: None }
+        CommandFailure { kind: ErrorKind::Invalid, message, hint: None, subject: None }
     }
 }
 
@@ -218,6 +243,23 @@ impl CommandError {
             CommandError::Export(e) if e.is_unwritable_choice() => ErrorKind::Invalid,
             CommandError::Export(_) => ErrorKind::Export,
             CommandError::DataFolder(e) => move_kind(e),
+            CommandError::Books(e) => books_kind(e),
+        }
+    }
+
+    /// The name, names or detail the failure is about, for the UI's text.
+    fn subject(&self) -> Option<String> {
+        use BooksError as B;
+        let CommandError::Books(e) = self else { return None };
+        match e {
+            B::InvalidRegex { detail, .. } => Some(detail.clone()),
+            B::CategoryNameSeparator { name } | B::DuplicateCategoryName { name } => Some(name.clone()),
+            B::RulesFile { detail } => Some(detail.clone()),
+            B::RulesFileUnknownCategories { names } => Some(names.join(", ")),
+            B::RulesFileInvalidRule { number, source } => {
+                Some(format!("#{number}: {}", source.explain(Language::En).summary()))
+            }
+            _ => None,
         }
     }
 
@@ -241,7 +283,12 @@ impl CommandError {
     /// The failure as it crosses to the UI: the kind it explains in the person's language, and
     /// the core's English message and hint for a report.
     pub fn to_failure(&self) -> CommandFailure {
-        CommandFailure { kind: self.kind(), message: self.to_string(), hint: self.hint(Language::En) }
+        CommandFailure {
+            kind: self.kind(),
+            message: self.to_string(),
+            hint: self.hint(Language::En),
+            subject: self.subject(),
+        }
     }
 }
 
@@ -252,6 +299,30 @@ fn store_kind(e: &StoreError) -> ErrorKind {
         }
         StoreError::InvalidCursor(_) => ErrorKind::Invalid,
         _ => ErrorKind::Storage,
+    }
+}
+
+fn books_kind(e: &BooksError) -> ErrorKind {
+    use BooksError as B;
+    match e {
+        B::Store(e) => store_kind(e),
+        B::InvalidRegex { .. } => ErrorKind::InvalidPattern,
+        B::RuleMatchesEverything => ErrorKind::RuleTooBroad,
+        B::RuleDoesNothing => ErrorKind::RuleDoesNothing,
+        B::EmptyCategoryName | B::CategoryNameSeparator { .. } => ErrorKind::CategoryName,
+        B::DuplicateCategoryName { .. } => ErrorKind::CategoryNameTaken,
+        B::TooDeep { .. } | B::HasChildren { .. } | B::MoveIntoDeleted { .. } => ErrorKind::CategoryLevels,
+        B::RulesFile { .. } | B::RulesFileInvalidRule { .. } => ErrorKind::RulesFile,
+        B::RulesFileUnknownCategories { .. } => ErrorKind::RulesFileUnknown,
+        B::UnknownCategory(_) | B::UnknownRule(_) | B::UnknownTransaction(_) | B::UnknownCategoryName(_) => {
+            ErrorKind::NotFound
+        }
+        B::AmountsReversed { .. }
+        | B::NegativeAmount(_)
+        | B::AmbiguousCategoryName { .. }
+        | B::BudgetNotSpending { .. }
+        | B::BudgetAmount(_)
+        | B::JournalAccountName { .. } => ErrorKind::Invalid,
     }
 }
 
@@ -307,6 +378,7 @@ impl Explain for CommandError {
             C::Profile(e) => e.explain(lang),
             C::Export(e) => e.explain(lang),
             C::DataFolder(e) => e.explain(lang),
+            C::Books(e) => e.explain(lang),
             C::SettingsIo { path, source } => {
                 explain!(lang, "command-settings-io", path = path.as_str()).detail(source.to_string())
             }

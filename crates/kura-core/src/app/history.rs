@@ -6,19 +6,16 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{AppContext, CommandError, RequestError};
-use crate::model::AccountId;
-use crate::query::{Cursor, Direction, TxFilter};
+use crate::books::BooksError;
+use crate::model::{AccountId, CategoryId};
+use crate::query::{Cursor, TxFilter};
 use crate::store::StoreError;
 
 /// The largest page the UI may ask for at once.
 const MAX_PAGE: u32 = 2_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Flow {
-    In,
-    Out,
-}
+/// Money in or money out.
+pub use crate::query::Direction as Flow;
 
 /// Which transactions: all fields optional; an empty `accounts` means every visible account.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -33,10 +30,16 @@ pub struct HistoryFilter {
     pub max_amount: Option<i64>,
     /// Words that must all occur in the remarks; ｶｰﾄﾞ, カード and かーど match alike.
     pub search: Option<String>,
+    /// Only lines filed under these categories (a 大項目 with its 中項目s)…
+    pub categories: Vec<i64>,
+    /// …or uncategorised (alone, or besides `categories`).
+    pub uncategorised: bool,
+    /// Only transfers (`true`) or only the rest (`false`).
+    pub transfers: Option<bool>,
 }
 
 impl HistoryFilter {
-    fn to_query(&self) -> Result<TxFilter, CommandError> {
+    pub(super) fn to_query(&self, ctx: &AppContext) -> Result<TxFilter, CommandError> {
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from > to
         {
@@ -51,13 +54,26 @@ impl HistoryFilter {
             accounts: self.accounts.iter().copied().map(AccountId).collect(),
             from: self.from,
             to: self.to,
-            direction: self.flow.map(|f| match f {
-                Flow::In => Direction::In,
-                Flow::Out => Direction::Out,
-            }),
+            direction: self.flow,
             min_amount: self.min_amount,
             max_amount: self.max_amount,
             search: self.search.clone().filter(|s| !s.trim().is_empty()),
+            categories: if self.categories.is_empty() {
+                Vec::new()
+            } else {
+                let tree = ctx.store().categories()?;
+                let mut ids = Vec::new();
+                for &c in &self.categories {
+                    let c = CategoryId(c);
+                    if tree.get(c).is_none() {
+                        return Err(BooksError::UnknownCategory(c).into());
+                    }
+                    ids.extend(tree.with_children(c));
+                }
+                ids
+            },
+            uncategorised: self.uncategorised,
+            transfers: self.transfers,
         })
     }
 }
@@ -86,7 +102,7 @@ pub async fn transactions(
     ctx: &AppContext,
     req: TransactionsPageRequest,
 ) -> Result<TransactionsPageResponse, CommandError> {
-    let filter = req.filter.to_query()?;
+    let filter = req.filter.to_query(ctx)?;
     let cursor = req.cursor.as_deref().map(str::parse::<Cursor>).transpose()?;
     let store = ctx.store();
     for &account in &filter.accounts {
@@ -124,7 +140,7 @@ pub struct MonthlyTotalsResponse {
 }
 
 pub async fn monthly(ctx: &AppContext, req: MonthlyTotalsRequest) -> Result<MonthlyTotalsResponse, CommandError> {
-    let filter = req.filter.to_query()?;
+    let filter = req.filter.to_query(ctx)?;
     let months = ctx
         .store()
         .monthly_totals(&filter)?

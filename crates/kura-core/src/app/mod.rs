@@ -8,17 +8,21 @@
 
 pub mod alerts;
 pub mod bindings;
+pub mod books;
+pub mod categories;
 mod context;
 pub mod data_folder;
 mod error;
 pub mod export;
 pub mod history;
 pub mod institutions;
+pub mod lines;
 pub mod linking;
 pub mod links;
 pub mod monthly_export;
 pub mod overview;
 pub mod reminders;
+pub mod rules;
 pub mod settings;
 pub mod sync;
 pub mod sync_log;
@@ -87,4 +91,25 @@ commands! {
     "syncRunBody" => sync_log::body: sync_log::SyncRunBodyRequest => sync_log::SyncRunBodyResponse,
     "syncNow" => sync::sync_now: sync::SyncNowRequest => sync::SyncNowResponse,
     "export" => export::export: export::ExportRequest => export::ExportResponse,
+    "categoriesList" => categories::list: categories::CategoriesListRequest => categories::CategoriesResponse,
+    "categoryCreate" => categories::create: categories::CategoryCreateRequest => categories::CategoryCreateResponse,
+    "categoryRename" => categories::rename: categories::CategoryRenameRequest => categories::CategoriesResponse,
+    "categoryMove" => categories::move_category: categories::CategoryMoveRequest => categories::CategoriesResponse,
+    "categoryUsage" => categories::usage: categories::CategoryUsageRequest => crate::store::CategoryUsage,
+    "categoryDelete" => categories::delete: categories::CategoryDeleteRequest => categories::CategoriesResponse,
+    "categoryJournalAccount" => categories::journal_account: categories::CategoryJournalAccountRequest => categories::CategoriesResponse,
+    "budgetSet" => categories::set_budget: categories::BudgetSetRequest => categories::CategoriesResponse,
+    "rulesList" => rules::list: rules::RulesListRequest => rules::RulesResponse,
+    "ruleCreate" => rules::create: rules::RuleCreateRequest => rules::RuleCreateResponse,
+    "ruleUpdate" => rules::update: rules::RuleUpdateRequest => rules::RulesResponse,
+    "ruleMove" => rules::move_rule: rules::RuleMoveRequest => rules::RulesResponse,
+    "ruleDelete" => rules::delete: rules::RuleDeleteRequest => rules::RulesResponse,
+    "ruleReach" => rules::reach: rules::RuleReachRequest => rules::RuleReachResponse,
+    "rulesPreview" => rules::preview: rules::RulesApplyRequest => crate::store::RulesEffect,
+    "rulesApply" => rules::apply: rules::RulesApplyRequest => crate::store::RulesEffect,
+    "rulesExport" => rules::export: rules::RulesExportRequest => rules::RulesExportResponse,
+    "rulesImport" => rules::import: rules::RulesImportRequest => rules::RulesImportResponse,
+    "lineUpdate" => lines::update: lines::LineUpdateRequest => lines::LineUpdateResponse,
+    "booksMonth" => books::month: books::BooksMonthRequest => crate::books::report::MonthReport,
+    "booksYear" => books::year: books::BooksYearRequest => books::BooksYearResponse,
 }

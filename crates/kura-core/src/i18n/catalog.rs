@@ -20,6 +20,8 @@ pub(super) const FILES: &[(Language, &str, &str)] = &[
     (Language::En, "en/errors.ftl", include_str!("../../locales/en/errors.ftl")),
     (Language::Ja, "ja/help.ftl", include_str!("../../locales/ja/help.ftl")),
     (Language::En, "en/help.ftl", include_str!("../../locales/en/help.ftl")),
+    (Language::Ja, "ja/books.ftl", include_str!("../../locales/ja/books.ftl")),
+    (Language::En, "en/books.ftl", include_str!("../../locales/en/books.ftl")),
 ];
 
 struct Catalog {

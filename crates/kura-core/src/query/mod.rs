@@ -2,6 +2,7 @@
 //! result is a plain serialisable struct (camelCase), ready to send to the UI.
 
 mod accounts;
+mod books;
 mod history;
 mod runs;
 mod transactions;

@@ -5,20 +5,35 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{AccountId, Transaction};
+use crate::books::LineBooks;
+use crate::model::{AccountId, CategoryId, Transaction};
 use crate::store::{Store, StoreError};
-use crate::text::fold_for_search;
+use crate::text::fold;
 
-/// Money in or money out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// Money in or money out (the UI's bindings name it `Flow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "Flow")]
 pub enum Direction {
     In,
     Out,
+}
+
+crate::model::sql_text_enum!(Direction { In => "in", Out => "out" });
+
+impl Direction {
+    /// Whether a signed amount moves this way.
+    pub fn allows(self, amount: i64) -> bool {
+        match self {
+            Direction::In => amount > 0,
+            Direction::Out => amount < 0,
+        }
+    }
 }
 
 /// Which transactions to list. The default lists every visible account's history.
@@ -37,6 +52,12 @@ pub struct TxFilter {
     /// Words that must all occur in the remarks; half-/full-width and katakana/hiragana are
     /// treated alike.
     pub search: Option<String>,
+    /// Only lines filed under these categories (a 大項目 does not include its 中項目s here:
+    /// the caller lists them), or, with `uncategorised`, also the uncategorised ones.
+    pub categories: Vec<CategoryId>,
+    pub uncategorised: bool,
+    /// Only transfers (`Some(true)`), or only the rest (`Some(false)`).
+    pub transfers: Option<bool>,
 }
 
 /// Where a page starts: just after the row with this date and id (newest-first order).
@@ -89,6 +110,10 @@ pub struct TxRow {
     #[serde(flatten)]
     #[ts(flatten)]
     pub line: Transaction,
+    /// How it is filed in the books.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub books: LineBooks,
     pub first_seen_at: DateTime<Utc>,
 }
 
@@ -118,7 +143,8 @@ const TRIGRAM: usize = 3;
 const ID_SPAN: i64 = 1 << 40;
 
 const TX_COLUMNS: &str = "t.id, t.account_id, t.transaction_date, t.value_date, t.amount, t.balance_after, \
-     t.remarks, t.item_key, t.first_seen_at";
+     t.remarks, t.item_key, t.first_seen_at, t.category_id, t.category_by, t.memo, t.memo_by, t.transfer, \
+     t.transfer_by, t.transfer_pair";
 const NEWEST_FIRST: &str = "ORDER BY t.transaction_date DESC, t.id DESC";
 
 /// The search key of the row `(date, id)`; the first key of `date` when `id` is 0. Saturates
@@ -134,6 +160,7 @@ fn tx_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxRow> {
         id: r.get("id")?,
         account_id: AccountId(r.get("account_id")?),
         line: crate::store::transaction_line(r)?,
+        books: crate::store::line_books(r)?,
         first_seen_at: r.get("first_seen_at")?,
     })
 }
@@ -202,8 +229,9 @@ impl TxFilter {
 
     /// The folded search words: those the trigram index can look up, and shorter ones.
     fn search_words(&self) -> (Vec<String>, Vec<String>) {
-        let folded = self.search.as_deref().map(fold_for_search).unwrap_or_default();
-        folded.split_whitespace().map(str::to_owned).partition(|w| w.chars().count() >= TRIGRAM)
+        // Split before folding: the fold drops spaces.
+        let words = self.search.as_deref().unwrap_or_default().split_whitespace().map(fold);
+        words.filter(|w| !w.is_empty()).partition(|w| w.chars().count() >= TRIGRAM)
     }
 
     /// The conditions that need no index: accounts, dates, direction, amounts, and the short
@@ -237,6 +265,21 @@ impl TxFilter {
         }
         for w in short_words {
             c.push("instr(t.remarks_folded, ?) > 0", [Value::Text(w.clone())]);
+        }
+        let marks = vec!["?"; self.categories.len()].join(", ");
+        match (self.categories.is_empty(), self.uncategorised) {
+            (true, false) => {}
+            (true, true) => c.push("t.category_id IS NULL", []),
+            (false, false) => {
+                c.push(&format!("t.category_id IN ({marks})"), self.categories.iter().map(|c| Value::Integer(c.0)))
+            }
+            (false, true) => c.push(
+                &format!("(t.category_id IN ({marks}) OR t.category_id IS NULL)"),
+                self.categories.iter().map(|c| Value::Integer(c.0)),
+            ),
+        }
+        if let Some(transfers) = self.transfers {
+            c.push("t.transfer = ?", [Value::Integer(i64::from(transfers))]);
         }
     }
 
@@ -280,6 +323,13 @@ impl TxFilter {
 }
 
 impl Store {
+    /// One stored transaction by its id.
+    pub fn transaction(&self, id: i64) -> Result<Option<TxRow>, StoreError> {
+        let mut stmt =
+            self.conn().prepare_cached(&format!("SELECT {TX_COLUMNS} FROM transactions t WHERE t.id = ?1"))?;
+        Ok(stmt.query_row([id], tx_row).optional()?)
+    }
+
     /// Up to `limit` transactions matching `filter`, newest first (by date, then by when Kura
     /// stored them), starting after `after`. Pages are stable while new rows arrive.
     pub fn transactions(&self, filter: &TxFilter, after: Option<Cursor>, limit: usize) -> Result<TxPage, StoreError> {
@@ -367,7 +417,8 @@ mod tests {
         let c = f.conditions();
         assert!(c.sql.contains("MATCH ?"));
         assert_eq!(c.sql.matches("instr(").count(), 2, "{}", c.sql);
-        assert!(c.params.contains(&Value::Text("\"かーど\" AND \"atm\"".into())), "{:?}", c.params);
+        // The long-vowel mark folds to a hyphen, as banks print it (ｶ-ﾄﾞ).
+        assert!(c.params.contains(&Value::Text("\"か-ど\" AND \"atm\"".into())), "{:?}", c.params);
         assert!(c.params.contains(&Value::Text("し".into())));
         assert!(c.params.contains(&Value::Text("\"x".into())));
     }

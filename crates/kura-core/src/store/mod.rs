@@ -2,11 +2,13 @@
 //! WAL, foreign keys on, versioned migrations. History is kept for years and never deleted
 //! because the bank stopped serving it.
 
+mod books;
 mod error;
 pub mod location;
 mod open;
 mod write;
 
+pub use books::{ApplyScope, CategoryMove, CategoryUsage, LineEdit, NewCategory, RulesEffect};
 pub use error::StoreError;
 pub use location::data_dir;
 pub use open::DB_FILE_NAME;
@@ -27,6 +29,27 @@ pub(crate) fn transaction_line(r: &Row<'_>) -> rusqlite::Result<Transaction> {
         balance: r.get("balance_after")?,
         remarks: r.get("remarks")?,
         item_key: r.get("item_key")?,
+    })
+}
+
+/// How a `transactions` row is filed (selected under its columns' own names).
+pub(crate) fn line_books(r: &Row<'_>) -> rusqlite::Result<crate::books::LineBooks> {
+    let decided = |column: &str| -> rusqlite::Result<Option<crate::books::DecidedBy>> {
+        r.get::<_, Option<String>>(column)?
+            .map(|s| {
+                s.parse()
+                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+            })
+            .transpose()
+    };
+    Ok(crate::books::LineBooks {
+        category_id: r.get::<_, Option<i64>>("category_id")?.map(crate::model::CategoryId),
+        category_by: decided("category_by")?,
+        memo: r.get("memo")?,
+        memo_by: decided("memo_by")?,
+        transfer: r.get("transfer")?,
+        transfer_by: decided("transfer_by")?,
+        transfer_pair: r.get("transfer_pair")?,
     })
 }
 

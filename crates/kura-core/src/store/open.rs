@@ -17,6 +17,20 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/001_initial.sql")),
         M::up(include_str!("migrations/002_search_key.sql")),
         M::up(include_str!("migrations/003_transaction_count.sql")),
+        // The books' tables, then (in Rust) the remarks refolded, the starter categories and
+        // rules, which file the history already stored.
+        M::up_with_hook(include_str!("migrations/004_books.sql"), |tx: &rusqlite::Transaction<'_>| {
+            refold_remarks(tx)?;
+            crate::books::starter::seed(tx, chrono::Utc::now())?;
+            super::books::file_history(tx).map_err(|e| match e {
+                crate::books::BooksError::Store(StoreError::Sqlite(e)) => {
+                    rusqlite_migration::HookError::RusqliteError(e)
+                }
+                e => rusqlite_migration::HookError::Hook(e.to_string()),
+            })?;
+            Ok(())
+        }),
+        M::up(include_str!("migrations/005_search_refold.sql")),
     ])
 });
 
@@ -91,8 +105,28 @@ pub(super) fn connect(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// Stores every line's remarks folded the current way (`text::fold`).
+fn refold_remarks(conn: &Connection) -> rusqlite::Result<()> {
+    let mut read = conn.prepare("SELECT id, remarks, remarks_folded FROM transactions")?;
+    let changed: Vec<(i64, String)> = read
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .filter_map(|row| match row {
+            Ok((id, remarks, old)) => {
+                let folded = crate::text::fold(&remarks);
+                (folded != old).then_some(Ok((id, folded)))
+            }
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    let mut write = conn.prepare("UPDATE transactions SET remarks_folded = ?2 WHERE id = ?1")?;
+    for (id, folded) in changed {
+        write.execute(rusqlite::params![id, folded])?;
+    }
+    Ok(())
+}
+
 /// How many migrations this build knows; the schema version of a fully migrated database.
-const MIGRATIONS_COUNT: usize = 3;
+const MIGRATIONS_COUNT: usize = 5;
 
 #[cfg(test)]
 mod tests {

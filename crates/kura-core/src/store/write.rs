@@ -7,12 +7,14 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::books;
 use super::{Store, StoreError};
+use crate::books::{DecidedBy, LineFacts, Matcher, PairCandidate};
 use crate::model::{
     AccountId, BalanceReading, LinkId, LinkStatus, NewLink, ReconcileStatus, RemoteAccount, SyncRunId, SyncRunStatus,
     Transaction,
 };
-use crate::text::fold_for_search;
+use crate::text::fold;
 
 /// A link as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -68,6 +70,8 @@ pub struct SyncCounts {
     pub inserted_sum: i64,
     /// The latest balance recorded before this batch, if any.
     pub previous_balance: Option<i64>,
+    /// Transfers recognised between the new lines and other accounts' lines.
+    pub transfers_found: u64,
 }
 
 /// How a sync run ended.
@@ -365,7 +369,9 @@ impl Store {
     }
 
     /// Stores one account's fetched window in one SQLite transaction: inserts the lines not yet
-    /// known (by item key, else by fingerprint and occurrence), records the balance snapshot,
+    /// known (by item key, else by fingerprint and occurrence), filed by the rules and paired
+    /// with other accounts' lines as transfers (lines already stored, and whatever the person
+    /// set on them, are never touched), records the balance snapshot,
     /// moves `synced_through` forward and adds the inserted lines to the account's transaction
     /// count. On any error nothing of the batch is stored.
     pub fn apply_account_sync(
@@ -388,40 +394,67 @@ impl Store {
             )
             .optional()?;
         let mut counts = SyncCounts { previous_balance, ..SyncCounts::default() };
+        // New lines are filed by the rules as they are stored, in this same transaction.
+        let matcher = Matcher::new(&books::load_rules(&tx)?);
+        let mut candidates = Vec::new();
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO transactions (account_id, item_key, fingerprint, occurrence, transaction_date,
-                     value_date, amount, balance_after, remarks, remarks_folded, first_seen_at, sync_run_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                 ON CONFLICT DO NOTHING",
+                     value_date, amount, balance_after, remarks, remarks_folded, first_seen_at, sync_run_id,
+                     category_id, category_by, rule_id, memo, memo_by, transfer, transfer_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                 ON CONFLICT DO NOTHING RETURNING id",
             )?;
             let mut seen: HashMap<i64, i64> = HashMap::with_capacity(batch.transactions.len());
             let run = batch.run.map(|r| r.0);
             for line in batch.transactions {
                 let fp = fingerprint(line);
                 let occurrence = seen.entry(fp).and_modify(|n| *n += 1).or_insert(1);
-                let n = insert.execute(params![
-                    account.0,
-                    line.item_key,
-                    fp,
-                    *occurrence,
-                    line.transaction_date,
-                    line.value_date,
-                    line.amount,
-                    line.balance,
-                    line.remarks,
-                    fold_for_search(&line.remarks),
-                    batch.fetched_at,
-                    run,
-                ])?;
-                if n == 1 {
-                    counts.inserted += 1;
-                    counts.inserted_sum += line.amount;
-                } else {
-                    counts.already_known += 1;
+                let folded = fold(&line.remarks);
+                let d = matcher.decide(LineFacts { folded: &folded, amount: line.amount, account });
+                let by_rule = |set: bool| set.then_some(DecidedBy::Rule.as_str());
+                let inserted: Option<i64> = insert
+                    .query_row(
+                        params![
+                            account.0,
+                            line.item_key,
+                            fp,
+                            *occurrence,
+                            line.transaction_date,
+                            line.value_date,
+                            line.amount,
+                            line.balance,
+                            line.remarks,
+                            folded,
+                            batch.fetched_at,
+                            run,
+                            d.category.map(|(c, _)| c.0),
+                            by_rule(d.category.is_some()),
+                            d.category.map(|(_, r)| r.0),
+                            d.memo.map(|(m, _)| m),
+                            by_rule(d.memo.is_some()),
+                            d.transfer.is_some(),
+                            by_rule(d.transfer.is_some()),
+                        ],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match inserted {
+                    Some(id) => {
+                        counts.inserted += 1;
+                        counts.inserted_sum += line.amount;
+                        candidates.push(PairCandidate {
+                            id,
+                            account,
+                            date: line.transaction_date,
+                            amount: line.amount,
+                        });
+                    }
+                    None => counts.already_known += 1,
                 }
             }
         }
+        counts.transfers_found = books::detect_transfers(&tx, &candidates)?;
         if let Some(b) = batch.balance {
             tx.execute(
                 "INSERT INTO balance_snapshots (account_id, balance, withdrawable, base_date, base_at, fetched_at,
