@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use kura_core::api::{ApiClient, ClientConfig};
 use kura_core::model::{LinkId, SyncRunStatus};
-use kura_core::store::Store;
+use kura_core::store::{LineEdit, Store};
 use kura_core::sync::{SyncEngine, SyncOptions};
 use kura_core::testing::{self, StaticToken};
 use kura_sandbox::{Faults, SandboxConfig};
@@ -55,8 +55,22 @@ async fn sigkill_mid_sync_leaves_a_sound_database_and_the_resync_converges() {
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
 
-    let store = Store::open(Some(dir.path())).unwrap();
+    let mut store = Store::open(Some(dir.path())).unwrap();
     assert!(store.integrity_check().unwrap().is_empty());
+    // What was committed is filed, whole; the person files one of those lines by hand.
+    testing::assert_books_consistent(&store);
+    let first_line: i64 =
+        Connection::open(&db_path).unwrap().query_row("SELECT min(id) FROM transactions", [], |r| r.get(0)).unwrap();
+    let mine = store
+        .categories()
+        .unwrap()
+        .categories
+        .iter()
+        .find(|c| c.builtin.as_deref() == Some("social.gifts"))
+        .unwrap()
+        .id;
+    let edit = LineEdit { category: Some(Some(mine)), memo: Some(Some("お祝い".into())), transfer: None };
+    store.edit_line(first_line, &edit).unwrap();
     let db = Connection::open(&db_path).unwrap();
     let synced = count(&db, "SELECT COUNT(*) FROM accounts WHERE synced_through IS NOT NULL");
     assert!((1..4).contains(&synced), "killed mid-sync: {synced} of 4 accounts done");
@@ -94,5 +108,16 @@ async fn sigkill_mid_sync_leaves_a_sound_database_and_the_resync_converges() {
         ),
         0
     );
-    assert!(engine.store().lock().unwrap().integrity_check().unwrap().is_empty());
+    let store = engine.store().lock().unwrap();
+    assert!(store.integrity_check().unwrap().is_empty());
+    // The lines of the accounts synced after the crash are filed too, transfers between the
+    // 普通 and the 貯蓄 paired across the two syncs, and the person's line kept as they set it.
+    testing::assert_books_consistent(&store);
+    assert!(count(&db, "SELECT COUNT(*) FROM transactions WHERE transfer_pair IS NOT NULL") >= 2);
+    let kept: (Option<i64>, Option<String>, String) = db
+        .query_row("SELECT category_id, memo, category_by FROM transactions WHERE id = ?1", [first_line], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(kept, (Some(mine.0), Some("お祝い".into()), "person".into()));
 }

@@ -126,3 +126,40 @@ pub async fn sandbox_grant(
         .await
         .expect("the sandbox answers JSON")
 }
+
+/// Checks the books' invariants, panicking with what is wrong: the monthly totals per category
+/// equal the lines they sum, every transfer pair points both ways between two accounts, and the
+/// rules would change nothing (every line they may decide is filed as they decide it).
+pub fn assert_books_consistent(store: &Store) {
+    let conn = store.conn();
+    let drift: Vec<(String, i64, i64, i64, i64)> = conn
+        .prepare(
+            "WITH kept AS (
+                 SELECT month, account_id, category_id, transfer, inflow, outflow, lines_in, lines_out
+                 FROM category_months WHERE lines_in + lines_out > 0),
+             lines AS (
+                 SELECT substr(transaction_date, 1, 7) AS month, account_id, ifnull(category_id, 0) AS category_id,
+                        transfer, sum(max(amount, 0)) AS inflow, sum(min(amount, 0)) AS outflow,
+                        sum(amount > 0) AS lines_in, sum(amount <= 0) AS lines_out
+                 FROM transactions GROUP BY 1, 2, 3, 4)
+             SELECT month, account_id, category_id, inflow, outflow FROM (SELECT * FROM kept EXCEPT SELECT * FROM lines)
+             UNION ALL
+             SELECT month, account_id, category_id, inflow, outflow FROM (SELECT * FROM lines EXCEPT SELECT * FROM kept)",
+        )
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect())
+        .expect("read the totals");
+    assert!(drift.is_empty(), "monthly category totals drifted from the lines: {drift:?}");
+    let broken: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM transactions t LEFT JOIN transactions p ON p.id = t.transfer_pair
+             WHERE t.transfer_pair IS NOT NULL
+               AND (p.id IS NULL OR p.transfer_pair IS NOT t.id OR p.account_id = t.account_id
+                    OR p.amount <> -t.amount OR NOT t.transfer OR NOT p.transfer)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("read the pairs");
+    assert_eq!(broken, 0, "transfer pairs that do not point at each other");
+    let effect = store.preview_rules(crate::store::ApplyScope::All).expect("preview the rules");
+    assert_eq!(effect.lines, 0, "lines not filed as the rules decide: {effect:?}");
+}

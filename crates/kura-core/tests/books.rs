@@ -221,6 +221,7 @@ async fn the_person_s_edits_survive_later_syncs_faults_and_rule_runs() {
         }
     }
     assert!(after.len() > before.len(), "the new days arrived");
+    testing::assert_books_consistent(&b.store.lock().unwrap());
 }
 
 #[tokio::test]
@@ -421,4 +422,33 @@ fn a_schema_3_book_is_upgraded_and_its_history_filed() {
     let month = YearMonth { year: 2026, month: 11 };
     let totals = store.category_months(month, month, &[]).unwrap();
     assert_eq!(totals.iter().map(|t| t.lines_in + t.lines_out).sum::<i64>(), 3);
+}
+
+/// Unlinking with the data kept, then linking again: the accounts come back with their history
+/// and everything the person set on it.
+#[tokio::test]
+async fn the_person_s_edits_survive_unlinking_with_the_data_kept_and_linking_again() {
+    let mut b = book(&["2011"]).await;
+    b.sync().await;
+    let line = b.filed().into_iter().find(|l| l.2 < 0).unwrap().0;
+    let gifts = b.category("social.gifts");
+    let edit = LineEdit { category: Some(Some(gifts)), memo: Some(Some("内祝い".into())), transfer: Some(true) };
+    b.store.lock().unwrap().edit_line(line, &edit).unwrap();
+    let before = b.filed();
+    let (old, tokens) = b.links.remove(0);
+    let relinked = {
+        let mut store = b.store.lock().unwrap();
+        store.delete_link(old).unwrap();
+        store.upsert_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap()
+    };
+    assert_ne!(relinked, old);
+    b.links.push((relinked, tokens));
+    advance_days(&b.sandbox, 2).await;
+    b.sync().await;
+    let after = b.filed();
+    assert_eq!(after[..before.len()], before[..], "every line as it was, the person's one included");
+    assert!(after.len() > before.len());
+    let kept = after.iter().find(|l| l.0 == line).unwrap();
+    assert_eq!((kept.3, kept.5.as_deref(), kept.6), (Some(gifts.0), Some("内祝い"), true));
+    testing::assert_books_consistent(&b.store.lock().unwrap());
 }

@@ -130,6 +130,8 @@ impl Fixture {
         let stored: Vec<Line> = self.stored().into_iter().filter(|l| l.1 >= from).collect();
         assert_eq!(stored, self.served().await, "the store holds exactly the sandbox's window");
         self.assert_no_duplicate_keys();
+        // Every line that arrived through the faults is filed in the books as a clean sync would.
+        testing::assert_books_consistent(&Store::open_file(&self.db).unwrap());
     }
 
     fn assert_no_duplicate_keys(&self) {
