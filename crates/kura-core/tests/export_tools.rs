@@ -1,16 +1,29 @@
 //! Exports checked by tools no one here wrote: hledger, ledger, bean-check (beancount), ofxtools and
 //! LibreOffice read what Kura writes, and their totals must equal Kura's to the yen. The tools are
 //! required: scripts/export-tools.sh installs them (CI runs it), and a missing tool fails the test.
+//!
+//! The household's books go through the same tools over a store synced from the sandbox, its
+//! lines filed by the starter rules and its transfers paired as a sync files them: each
+//! category's total in the journals equals Kura's own month report to the yen.
 
+mod sync_support;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use kura_core::books::journal::account_of;
+use kura_core::books::report::{YearMonth, month_report};
+use kura_core::export::store::{ExportFilter, export_from_store};
 use kura_core::export::{
     BalanceSnapshot, Encoding, ExportAccount, ExportError, ExportInput, ExportOptions, ExportRow, ExportSummary,
-    Format, Lang, SheetLayout, Unmappable, export_to_path,
+    Format, JournalAccounts, Lang, RowBooks, SheetLayout, Unmappable, export_to_path, write_atomically,
 };
 use kura_core::model::{AccountIdentity, Transaction};
+use kura_core::store::Store;
+use kura_core::sync::{SyncEngine, SyncOptions};
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -74,6 +87,7 @@ fn hostile() -> (Vec<ExportAccount>, Vec<ExportRow>) {
             item_key: Some(key.into()),
         },
         uid: key.into(),
+        books: RowBooks::default(),
     };
     let rows = vec![
         row(&futsu, "2026-09-01", 250_000, 350_000, "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ", "20260901000001"),
@@ -96,7 +110,7 @@ const TOZA_CLOSING: i64 = -12_000;
 fn write(options: &ExportOptions, dir: &Path, name: &str) -> Result<(PathBuf, ExportSummary), ExportError> {
     let (accounts, rows) = hostile();
     let path = dir.join(name);
-    let summary = export_to_path(ExportInput { accounts, rows: rows.into_iter().map(Ok) }, options, &path)?;
+    let summary = export_to_path(ExportInput::new(accounts, rows.into_iter().map(Ok)), options, &path)?;
     Ok((path, summary))
 }
 
@@ -122,7 +136,8 @@ fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
-/// hledger's and ledger's balance of `account`, as a plain integer.
+/// hledger's and ledger's balance of `account`, as a plain integer; zero when the tool lists no
+/// balance (both leave out an account whose postings sum to nothing).
 fn journal_balance(tool: &str, file: &Path, account: &str) -> i64 {
     let file = file.to_str().unwrap();
     let out = match tool {
@@ -141,10 +156,9 @@ fn journal_balance(tool: &str, file: &Path, account: &str) -> i64 {
             ],
         ),
     };
-    let last = out
-        .lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or_else(|| panic!("{tool}: no balance for {account}:\n{out}"));
+    let Some(last) = out.lines().rfind(|l| !l.trim().is_empty() && !l.starts_with("\"account\"")) else {
+        return 0;
+    };
     let value = last.rsplit(',').next().unwrap().trim_matches(|c: char| c == '"' || c.is_whitespace());
     value.trim_start_matches('¥').replace(',', "").parse().unwrap_or_else(|e| panic!("{tool}: {last:?}: {e}"))
 }
@@ -326,4 +340,321 @@ fn libreoffice_opens_the_xlsx_with_dates_and_yen_typed() {
     assert_eq!(sheets.len(), 2, "one sheet per account");
     assert_eq!(sheets[0].lines().count(), 1 + 6 + 1, "{}", sheets[0]);
     assert!(sheets[1].contains(",-15000,\"ｶｰﾄﾞ\""), "{}", sheets[1]);
+}
+
+/// The demo at two unions, synced once into a new store in `dir`: the starter rules filed its
+/// lines and Kura paired the transfers between its accounts (普通 → 貯蓄, and 2011 → 2680).
+async fn filed_store(dir: &Path) -> Store {
+    let sandbox = sync_support::start().await;
+    let (store, links) = sync_support::demo_links(&sandbox, dir, &["2011", "2680"]).await;
+    let store = Arc::new(Mutex::new(store));
+    let engine = SyncEngine::new(store.clone(), SyncOptions::default());
+    sync_support::sync_links(&engine, &sandbox, &links).await;
+    drop(engine);
+    Arc::try_unwrap(store).ok().expect("the engine is gone").into_inner().unwrap()
+}
+
+/// Writes the whole store in `options` to `dir/name`.
+fn write_store(store: &Store, options: &ExportOptions, dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    write_atomically(&path, |out| export_from_store(store, &ExportFilter::default(), options, out)).unwrap();
+    path
+}
+
+/// The rows an export of the whole store writes, with their books, as JSON Lines read them back.
+fn store_rows(store: &Store) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    export_from_store(store, &ExportFilter::default(), &ExportOptions::new(Format::Jsonl), &mut out).unwrap();
+    String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// A row's text field of its books, empty when it has none.
+fn books_text(row: &serde_json::Value, field: &str) -> String {
+    row["books"][field].as_str().unwrap_or_default().to_owned()
+}
+
+fn is_transfer(row: &serde_json::Value) -> bool {
+    row["books"]["transfer"].as_bool().unwrap()
+}
+
+/// Whether the row is the second side of a pair whose both lines are exported, which the
+/// formats that write movements leave to the first (the rows come in export order, so the
+/// first side's account came earlier).
+fn second_side(row: &serde_json::Value, accounts_before: &[String]) -> bool {
+    let pair = &row["books"]["pair"];
+    pair["exported"].as_bool() == Some(true)
+        && accounts_before.contains(&pair["accountId"].as_str().unwrap().to_owned())
+}
+
+/// Each row with whether it is a [`second_side`].
+fn with_second_sides(rows: &[serde_json::Value]) -> Vec<(&serde_json::Value, bool)> {
+    let mut accounts: Vec<String> = Vec::new();
+    rows.iter()
+        .map(|row| {
+            let account = row["accountId"].as_str().unwrap().to_owned();
+            if accounts.last() != Some(&account) {
+                accounts.push(account.clone());
+            }
+            (row, second_side(row, &accounts[..accounts.len() - 1]))
+        })
+        .collect()
+}
+
+/// A yen amount as the tools print it (`¥1,200`, `-¥1200`, `¥-1200`, `1200`).
+fn yen(s: &str) -> i64 {
+    let digits: String = s.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect();
+    digits.parse().unwrap_or_else(|e| panic!("{s:?}: {e}"))
+}
+
+/// Each `Expenses`/`Income` account's own balance over `month` in `tool`, zeros left out.
+fn month_balances(tool: &str, file: &Path, month: YearMonth) -> BTreeMap<String, i64> {
+    let file = file.to_str().unwrap();
+    let (from, to) = (month.first_day().to_string(), month.next().first_day().to_string());
+    let out = match tool {
+        "hledger" => {
+            let csv = run(
+                "hledger",
+                &["-f", file, "balance", "-b", &from, "-e", &to, "--flat", "-N", "-O", "csv", "^(Expenses|Income):"],
+            );
+            // Tab-separated like ledger's lines below.
+            csv::Reader::from_reader(csv.as_bytes())
+                .records()
+                .map(|r| r.unwrap().iter().collect::<Vec<_>>().join("\t") + "\n")
+                .collect()
+        }
+        _ => run(
+            "ledger",
+            &[
+                "-f",
+                file,
+                "-b",
+                &from,
+                "-e",
+                &to,
+                "balance",
+                "--flat",
+                "--no-total",
+                "--balance-format",
+                "%(account)\t%(quantity(display_total))\n",
+                "^(Expenses|Income):",
+            ],
+        ),
+    };
+    out.lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter(|(account, _)| account.starts_with("Expenses:") || account.starts_with("Income:"))
+        .map(|(account, amount)| (account.to_owned(), yen(amount)))
+        .filter(|(_, amount)| *amount != 0)
+        .collect()
+}
+
+#[tokio::test]
+async fn journals_post_each_category_to_its_account_with_month_totals_equal_to_kura_s_report() {
+    let dir = tempdir();
+    let store = filed_store(dir.path()).await;
+    let month = YearMonth { year: 2026, month: 10 };
+    let tree = store.categories().unwrap();
+    let totals = store.category_months(month, month, &[]).unwrap();
+    let report = month_report(&tree, month, &totals, &[], month.last_day(), Lang::Ja, "未分類");
+    // What each journal account must hold over the month: a category's spending (income is
+    // negative in a journal), the uncategorised in the default accounts.
+    let defaults = JournalAccounts::default();
+    let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+    for (figures, sign, uncategorised) in
+        [(&report.spending_by_category, 1, &defaults.expense), (&report.income_by_category, -1, &defaults.income)]
+    {
+        for top in figures {
+            let leaves = if top.children.is_empty() { std::slice::from_ref(top) } else { &top.children[..] };
+            for leaf in leaves {
+                let account = match leaf.category_id {
+                    Some(id) => account_of(&tree, id, Lang::Ja, false).unwrap(),
+                    None => uncategorised.clone(),
+                };
+                *expected.entry(account).or_default() += sign * leaf.amount;
+            }
+        }
+    }
+    expected.retain(|_, amount| *amount != 0);
+    assert!(expected.len() >= 8, "the demo's month is filed under many categories: {expected:?}");
+    assert!(expected.keys().any(|a| a.starts_with("Expenses:水道・光熱費:")), "{expected:?}");
+
+    let rows = store_rows(&store);
+    let pairs = rows.iter().filter(|r| r["books"]["pair"]["exported"].as_bool() == Some(true)).count();
+    assert!(pairs >= 4 && pairs % 2 == 0, "the demo's transfers are paired: {pairs}");
+    let unpaired: i64 = rows
+        .iter()
+        .filter(|r| is_transfer(r) && r["books"]["pair"]["exported"].as_bool() != Some(true))
+        .map(|r| r["amount"].as_i64().unwrap())
+        .sum();
+    for (format, tool) in [(Format::Hledger, "hledger"), (Format::Ledger, "ledger")] {
+        let path = write_store(&store, &ExportOptions::new(format), dir.path(), &format!("books-{tool}.journal"));
+        // Reading the file checks every transaction balances and every assertion holds.
+        assert_eq!(month_balances(tool, &path, month), expected, "{tool}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        // A pair is one transaction between the two asset accounts, written once; what has no
+        // exported other side waits in Assets:Transfers.
+        assert_eq!(text.matches("    ; 振替: ").count(), pairs / 2, "{tool}");
+        assert_eq!(journal_balance(tool, &path, &defaults.transfers), -unpaired, "{tool}");
+        assert!(text.contains(" = ¥"), "the snapshots are asserted across the pairs: {tool}");
+    }
+    // One account alone: none of its transfers has its other side in the file.
+    let first = rows[0]["accountId"].as_str().unwrap();
+    let moved: i64 =
+        rows.iter().filter(|r| r["accountId"] == first && is_transfer(r)).map(|r| r["amount"].as_i64().unwrap()).sum();
+    assert_ne!(moved, 0);
+    let path = dir.path().join("one.journal");
+    let filter = ExportFilter { accounts: vec![first.to_owned()], ..ExportFilter::default() };
+    write_atomically(&path, |out| export_from_store(&store, &filter, &ExportOptions::new(Format::Hledger), out))
+        .unwrap();
+    for tool in ["hledger", "ledger"] {
+        assert_eq!(journal_balance(tool, &path, &defaults.transfers), -moved, "{tool}");
+    }
+}
+
+#[tokio::test]
+async fn bean_check_accepts_the_books_with_ascii_category_accounts_whole_or_one_account() {
+    let dir = tempdir();
+    let store = filed_store(dir.path()).await;
+    let whole = write_store(&store, &ExportOptions::new(Format::Beancount), dir.path(), "books.beancount");
+    let out = run(&venv_bin("bean-check"), &[whole.to_str().unwrap()]);
+    assert_eq!(out.trim(), "", "bean-check reported problems");
+    let text = std::fs::read_to_string(&whole).unwrap();
+    assert!(text.contains(" open Expenses:Utilities:Electricity JPY"), "{text}");
+    let pairs = store_rows(&store).iter().filter(|r| r["books"]["pair"]["exported"].as_bool() == Some(true)).count();
+    assert_eq!(text.matches("  kura-pair: ").count(), pairs / 2);
+
+    // One account alone: its transfers' other sides are not in the file.
+    let first = store_rows(&store)[0]["accountId"].as_str().unwrap().to_owned();
+    let path = dir.path().join("one.beancount");
+    let filter = ExportFilter { accounts: vec![first], ..ExportFilter::default() };
+    write_atomically(&path, |out| export_from_store(&store, &filter, &ExportOptions::new(Format::Beancount), out))
+        .unwrap();
+    assert_eq!(run(&venv_bin("bean-check"), &[path.to_str().unwrap()]).trim(), "");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("    Assets:Transfers\n"), "{text}");
+    assert!(!text.contains("kura-pair"), "{text}");
+}
+
+/// A CSV export decoded and parsed (the header first).
+fn read_csv(path: &Path, encoding: Encoding) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let text = match encoding {
+        Encoding::Utf8Bom => {
+            String::from_utf8(bytes.strip_prefix("\u{feff}".as_bytes()).expect("a BOM").to_vec()).unwrap()
+        }
+        Encoding::Cp932 => {
+            let (text, _, malformed) = encoding_rs::SHIFT_JIS.decode(&bytes);
+            assert!(!malformed);
+            text.into_owned()
+        }
+    };
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn csv_money_forward_and_zaim_read_back_with_their_categories_in_both_encodings() {
+    let dir = tempdir();
+    let store = filed_store(dir.path()).await;
+    let rows = store_rows(&store);
+    let flag = |row: &serde_json::Value| if is_transfer(row) { "1" } else { "0" }.to_owned();
+    let filed = |row: &serde_json::Value| [books_text(row, "category"), books_text(row, "subcategory")];
+    assert!(rows.iter().filter(|r| !books_text(r, "category").is_empty()).count() > rows.len() / 2);
+    for encoding in [Encoding::Utf8Bom, Encoding::Cp932] {
+        let options = |format| ExportOptions { encoding, ..ExportOptions::new(format) };
+        let name = |format: Format| format!("{}-{encoding:?}.csv", format.name());
+
+        let csv = read_csv(&write_store(&store, &options(Format::Csv), dir.path(), &name(Format::Csv)), encoding);
+        assert_eq!(csv[0][13..], ["大項目", "中項目", "メモ", "振替"]);
+        assert_eq!(csv.len(), rows.len() + 1);
+        for (record, row) in csv[1..].iter().zip(&rows) {
+            assert_eq!(record[2], row["amount"].to_string());
+            assert_eq!(record[13..15], filed(row));
+            assert_eq!((record[15].as_str(), &record[16]), (books_text(row, "memo").as_str(), &flag(row)));
+        }
+
+        let path = write_store(&store, &options(Format::MoneyForward), dir.path(), &name(Format::MoneyForward));
+        let mf = read_csv(&path, encoding);
+        assert_eq!(
+            mf[0],
+            ["計算対象", "日付", "内容", "金額（円）", "保有金融機関", "大項目", "中項目", "メモ", "振替", "ID"]
+        );
+        assert_eq!(mf.len(), rows.len() + 1, "every line, both sides of a transfer");
+        for (record, row) in mf[1..].iter().zip(&rows) {
+            assert_eq!(record[0], if is_transfer(row) { "0" } else { "1" }, "計算対象");
+            assert_eq!(record[1], row["transactionDate"].as_str().unwrap().replace('-', "/"));
+            assert_eq!(record[3], row["amount"].to_string());
+            assert!(record[4].starts_with("北央信用組合 ") || record[4].contains("信用組合 "), "{record:?}");
+            assert_eq!(record[5..7], filed(row));
+            assert_eq!(record[8], flag(row));
+        }
+
+        let path = write_store(&store, &options(Format::Zaim), dir.path(), &name(Format::Zaim));
+        let zaim = read_csv(&path, encoding);
+        assert_eq!(zaim[0][..6], ["日付", "方法", "カテゴリ", "カテゴリの内訳", "支払元", "入金先"]);
+        let movements: Vec<_> = with_second_sides(&rows).into_iter().filter(|(_, second)| !second).collect();
+        assert!(movements.len() < rows.len(), "a paired transfer is written once");
+        assert_eq!(zaim.len(), movements.len() + 1);
+        for (record, (row, _)) in zaim[1..].iter().zip(&movements) {
+            let amount = row["amount"].as_i64().unwrap();
+            let (method, column) = match () {
+                _ if is_transfer(row) => ("transfer", 12),
+                _ if amount < 0 => ("payment", 11),
+                _ => ("income", 10),
+            };
+            assert_eq!((record[0].as_str(), record[1].as_str()), (row["transactionDate"].as_str().unwrap(), method));
+            assert_eq!(record[column], amount.abs().to_string(), "{record:?}");
+            if method == "transfer" {
+                let paired = row["books"]["pair"]["exported"].as_bool() == Some(true);
+                assert_eq!(
+                    !record[4].is_empty() && !record[5].is_empty(),
+                    paired || !row["books"]["pair"].is_null(),
+                    "{record:?}"
+                );
+            } else {
+                assert_eq!(record[2..4], filed(row));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn libreoffice_reads_the_category_columns_of_the_xlsx_and_ofxtools_the_ofx() {
+    let dir = tempdir();
+    let store = filed_store(dir.path()).await;
+    let rows = store_rows(&store);
+    let options = ExportOptions { sheets: SheetLayout::Combined, ..ExportOptions::new(Format::Xlsx) };
+    let sheets = libreoffice_to_csv(&write_store(&store, &options, dir.path(), "books.xlsx"), None);
+    let sheet: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(sheets[0].as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(sheet[0][12..], ["大項目", "中項目", "メモ", "振替"]);
+    assert_eq!(sheet.len(), rows.len() + 1);
+    for (record, row) in sheet[1..].iter().zip(&rows) {
+        assert_eq!(record[12..14], [books_text(row, "category"), books_text(row, "subcategory")]);
+        assert_eq!(record[15], if is_transfer(row) { "1" } else { "0" });
+    }
+
+    let path = write_store(&store, &ExportOptions::new(Format::Ofx), dir.path(), "books.ofx");
+    let script = format!(
+        "from ofxtools.Parser import OFXTree\nt = OFXTree()\nt.parse({:?})\nofx = t.convert()\n\
+         for s in ofx.statements:\n    \
+             for x in s.transactions or []:\n        print(x.trntype, x.memo or '')\n",
+        path.to_str().unwrap()
+    );
+    let out = run(&venv_bin("python"), &["-c", &script]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), rows.len());
+    for (line, row) in lines.iter().zip(&rows) {
+        assert_eq!(line.starts_with("XFER"), is_transfer(row), "{line}");
+        let category = books_text(row, "category");
+        assert!(line.contains(&category), "{line}: {category}");
+    }
 }

@@ -129,8 +129,10 @@ async fn a_missing_folder_is_refused_in_settings_and_reported_once_when_it_vanis
     let err = set(json!({"folder": ctx.database_file(), "format": "csv"})).await.unwrap_err();
     assert!(err.to_string().contains("not a folder"), "{err}");
     let err = set(json!({"folder": data.path(), "format": "xlsx", "shiftJis": true})).await.unwrap_err();
-    assert!(err.to_string().contains("CSV only"), "{err}");
+    assert!(err.to_string().contains("CSV formats only"), "{err}");
     assert!(ctx.preferences().monthly_export.is_none(), "nothing invalid was kept");
+    // The kakeibo layouts are CSV: Shift_JIS applies.
+    set(json!({"folder": data.path(), "format": "zaim", "shiftJis": true})).await.unwrap();
 
     // A folder that was there when chosen and went away later (an unplugged drive).
     let out = tempfile::tempdir().unwrap();

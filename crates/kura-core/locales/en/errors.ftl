@@ -141,6 +141,9 @@ export-unmappable = In row { $row } ({ $date }, account { $account }), the { $fi
 export-unmappable-do = Choose CSV (UTF-8) instead, or tick "Replace characters Shift_JIS cannot hold" (Shift_JIS で表せない文字を置き換える) to write 〓 in its place.
 export-field = { $field ->
         [remarks] remarks
+        [category] category names
+        [memo] notes (メモ)
+        [account] names of the transfer's accounts
        *[other] account details
     }
 export-bad-replacement = The substitute { $ch } cannot itself be written in Shift_JIS (CP932).
@@ -156,8 +159,11 @@ export-name-rule = { $rule ->
         [bad-characters] it contains a tab, line break, ';' or two spaces in a row
         [beancount-root] it must start with Assets, Liabilities, Equity, Income or Expenses
         [beancount-start] each component must start with a capital letter, a digit or a non-ASCII letter
+        [beancount-ascii] in beancount Kura writes account names in ASCII: each component starts with a capital letter or a digit and holds only letters, digits and '-'
        *[beancount-chars] components may hold only letters, digits and '-'
     }
+export-category-account-name = The category { $category } posts to { $name }, which is not a valid { $tool } account name: { $why }.
+export-category-account-name-do = Give the category an account name { $tool } reads, e.g. `kura categories account { $category } Expenses:Food:Dining-Out`, or choose another format.
 export-out-of-order = Internal error: a row for account { $account } dated { $date } arrived out of order.
 export-out-of-order-do = Report this with the details; rows must arrive grouped by account and sorted by date.
 export-unknown-account = There is no account { $id } in Kura's store.
@@ -222,7 +228,7 @@ monthly-not-a-folder = { $folder } is a file, not a folder.
 monthly-not-a-folder-do = Choose a folder for the monthly export.
 monthly-unwritable = Kura cannot write to the monthly export folder { $folder }: { $reason }.
 monthly-unwritable-do = Choose a folder you can write to.
-monthly-shift-jis-not-csv = Shift_JIS applies to CSV only; the monthly export's format is { $format }.
+monthly-shift-jis-not-csv = Shift_JIS applies to the CSV formats only (CSV, Money Forward ME, Zaim); the monthly export's format is { $format }.
 hint-network = Kura shows the data it has cached; it syncs again once the union can be reached.
 hint-reauth = Open Links and choose Re-authenticate; your cached history is kept.
 hint-keyring = Kura keeps tokens only in the OS credential store (Secret Service, Keychain, Credential Manager); unlock or install it and try again.

@@ -141,6 +141,9 @@ export-unmappable = { $row } 行目（{ $date }、口座 { $account }）: { $fie
 export-unmappable-do = CSV（UTF-8）で書き出すか、「Shift_JIS で表せない文字を置き換える」を選んでその文字を 〓 に置き換えてください。
 export-field = { $field ->
         [remarks] 摘要
+        [category] カテゴリ名
+        [memo] メモ
+        [account] 振替の口座名
        *[other] 口座情報
     }
 export-bad-replacement = 置き換える文字 { $ch } 自体を Shift_JIS（CP932）で書けません。
@@ -156,8 +159,11 @@ export-name-rule = { $rule ->
         [bad-characters] タブ、改行、';'、または連続した2つの空白が含まれています
         [beancount-root] Assets、Liabilities、Equity、Income、Expenses のいずれかで始めてください
         [beancount-start] 各階層は大文字、数字、または ASCII 以外の文字で始めてください
+        [beancount-ascii] beancount では Kura は勘定科目名を ASCII で書きます（各階層は大文字か数字で始め、英字・数字・'-' だけを使います）
        *[beancount-chars] 各階層に使えるのは文字、数字、'-' だけです
     }
+export-category-account-name = カテゴリ { $category } の勘定科目 { $name } は { $tool } の勘定科目名として使えません: { $why }。
+export-category-account-name-do = { $tool } で使える勘定科目名をカテゴリに設定してください（例: `kura categories account { $category } Expenses:Food:Dining-Out`）。または別の形式で書き出してください。
 export-out-of-order = 内部エラー: 口座 { $account } の { $date } の明細が順番どおりに届きませんでした。
 export-out-of-order-do = 詳細を添えて報告してください。明細は口座ごと・日付順に届く必要があります。
 export-unknown-account = 口座 { $id } は Kura のデータベースにありません。
@@ -226,7 +232,7 @@ monthly-not-a-folder = { $folder } はフォルダーではなくファイルで
 monthly-not-a-folder-do = 毎月の自動書き出しにはフォルダーを選んでください。
 monthly-unwritable = 毎月の自動書き出しの保存先フォルダー { $folder } に書き込めません: { $reason }。
 monthly-unwritable-do = 書き込めるフォルダーを選んでください。
-monthly-shift-jis-not-csv = Shift_JIS は CSV にだけ使えます。毎月の自動書き出しの形式は { $format } です。
+monthly-shift-jis-not-csv = Shift_JIS は CSV 形式（CSV、マネーフォワード ME、Zaim）にだけ使えます。毎月の自動書き出しの形式は { $format } です。
 hint-network = 保存済みのデータを表示しています。組合に接続できるようになると、また同期します。
 hint-reauth = 「連携」を開いて「再認証」を選んでください。保存済みの明細は残ります。
 hint-keyring = Kura はトークンを OS の資格情報ストア（Secret Service、キーチェーン、資格情報マネージャー）にだけ保存します。ロックを解除するかインストールして、もう一度お試しください。

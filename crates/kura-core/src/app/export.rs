@@ -32,7 +32,8 @@ pub const UNMAPPABLE_REPLACEMENT: char = '〓';
 #[serde(rename_all = "camelCase")]
 pub struct ExportRequest {
     pub format: ExportFormat,
-    /// CSV only: Shift_JIS (CP932) for older Excel and kakeibo apps instead of UTF-8 with BOM.
+    /// CSV formats only (CSV, Money Forward ME, Zaim): Shift_JIS (CP932) for older Excel and kakeibo
+    /// apps instead of UTF-8 with BOM.
     #[serde(default)]
     pub shift_jis: bool,
     /// With Shift_JIS: write a replacement (〓 unless `replacement` says) for a character
@@ -69,7 +70,8 @@ pub struct ExportRequest {
 }
 
 /// A journal's account names: for Kura's accounts (by Kura's account id) and the counter
-/// accounts of money out, money in and opening balances.
+/// accounts of uncategorised money out and in, opening balances and transfers whose other side is
+/// not in the export.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct JournalNames {
@@ -77,6 +79,7 @@ pub struct JournalNames {
     pub expense: Option<String>,
     pub income: Option<String>,
     pub opening: Option<String>,
+    pub transfers: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -115,6 +118,7 @@ impl ExportRequest {
                 (&names.expense, &mut journal.expense),
                 (&names.income, &mut journal.income),
                 (&names.opening, &mut journal.opening),
+                (&names.transfers, &mut journal.transfers),
             ] {
                 if let Some(name) = name {
                     *to = name.clone();

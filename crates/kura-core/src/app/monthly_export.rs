@@ -34,7 +34,7 @@ pub struct MonthlyExportSettings {
     /// An existing folder Kura can write to (full path).
     pub folder: String,
     pub format: ExportFormat,
-    /// CSV only: Shift_JIS (CP932) instead of UTF-8 with BOM.
+    /// CSV formats only (CSV, Money Forward ME, Zaim): Shift_JIS (CP932) instead of UTF-8 with BOM.
     #[serde(default)]
     pub shift_jis: bool,
 }
@@ -55,7 +55,7 @@ impl MonthlyExportSettings {
             return Err(RequestError::MonthlyRelative { folder: self.folder.clone(), example: example_folder() }.into());
         }
         check_folder(&folder)?;
-        if self.shift_jis && self.format != ExportFormat::Csv {
+        if self.shift_jis && !self.format.is_csv() {
             return Err(RequestError::MonthlyShiftJisNotCsv { format: self.format.name() }.into());
         }
         Ok(())

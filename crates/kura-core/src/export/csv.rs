@@ -1,5 +1,7 @@
 //! CSV for spreadsheets and kakeibo apps: UTF-8 with BOM or CP932, Japanese or English headers, text
-//! cells neutralised against formula injection (OWASP), amounts as plain signed integers.
+//! cells neutralised against formula injection (OWASP), amounts as plain signed integers. The
+//! record writing here ([`CsvOut`], the `push_*` cells) serves the Money Forward ME and Zaim
+//! layouts too.
 
 use std::io::Write;
 
@@ -11,7 +13,7 @@ use super::driver::Sink;
 use super::model::{Encoding, ExportAccount, ExportOptions, ExportRow, Lang, Unmappable};
 use crate::format;
 
-const HEADERS_JA: [&str; 13] = [
+const HEADERS_JA: [&str; 17] = [
     "取引日",
     "起算日",
     "金額",
@@ -25,8 +27,12 @@ const HEADERS_JA: [&str; 13] = [
     "支店名",
     "科目",
     "口座番号",
+    "大項目",
+    "中項目",
+    "メモ",
+    "振替",
 ];
-const HEADERS_EN: [&str; 13] = [
+const HEADERS_EN: [&str; 17] = [
     "Date",
     "Value date",
     "Amount",
@@ -40,31 +46,51 @@ const HEADERS_EN: [&str; 13] = [
     "Branch",
     "Account type",
     "Account number",
+    "Category",
+    "Subcategory",
+    "Memo",
+    "Transfer",
 ];
 
-pub(super) struct CsvSink<W: Write> {
+/// Where CSV records go: the output in UTF-8 (after a byte-order mark), or in CP932 with the
+/// person's choice for characters it cannot hold. In CP932 a record is encoded whole before any
+/// of it is written, so a record that fails is never half-written.
+pub(super) struct CsvOut<W: Write> {
     out: W,
-    /// The record being formatted (UTF-8), reused so a row costs no allocation.
-    record: Vec<u8>,
-    /// The current account's six text columns with their leading commas and the line end: the same
-    /// for every row of the account, so formatted (and transcoded) once per account.
-    account_tail: Vec<u8>,
     cp932: Option<Cp932>,
 }
 
 struct Cp932 {
     encoder: encoding_rs::Encoder,
-    /// The record in CP932.
+    /// The record being written, in CP932.
     buf: Vec<u8>,
     replacement: Option<Vec<u8>>,
-    /// `account_tail` in CP932, or the first character of it that CP932 cannot hold (reported at
-    /// the account's first row, as nothing is written for an account without rows).
-    account_tail: Result<Vec<u8>, char>,
 }
 
-impl<W: Write> CsvSink<W> {
+/// Which row a record writes, for the error about a character CP932 cannot hold.
+pub(super) struct At<'a> {
+    pub number: u64,
+    pub date: NaiveDate,
+    pub account: &'a str,
+}
+
+impl At<'_> {
+    fn unmappable(&self, field: &'static str, ch: char) -> ExportError {
+        ExportError::Unmappable { row: self.number, date: self.date, account: self.account.to_owned(), field, ch }
+    }
+}
+
+/// Text written once and repeated on many records (an account's columns), encoded once: the
+/// bytes, or the first character CP932 cannot hold (reported at the first record that uses it,
+/// as nothing is written for an account without rows).
+pub(super) struct Cached {
+    utf8: Vec<u8>,
+    cp932: Result<Vec<u8>, char>,
+}
+
+impl<W: Write> CsvOut<W> {
     pub(super) fn new(mut out: W, options: &ExportOptions) -> Result<Self, ExportError> {
-        let mut cp932 = match options.encoding {
+        let cp932 = match options.encoding {
             Encoding::Utf8Bom => {
                 out.write_all("\u{feff}".as_bytes())?;
                 None
@@ -81,36 +107,77 @@ impl<W: Write> CsvSink<W> {
                         Some(bytes.into_owned())
                     }
                 };
-                Some(Cp932 {
-                    encoder: SHIFT_JIS.new_encoder(),
-                    buf: Vec::with_capacity(1024),
-                    replacement,
-                    account_tail: Ok(Vec::new()),
-                })
+                Some(Cp932 { encoder: SHIFT_JIS.new_encoder(), buf: Vec::with_capacity(1024), replacement })
             }
         };
-        let headers = match options.lang {
-            Lang::Ja => HEADERS_JA,
-            Lang::En => HEADERS_EN,
-        };
-        let mut record = Vec::with_capacity(1024);
-        for (i, header) in headers.into_iter().enumerate() {
+        Ok(CsvOut { out, cp932 })
+    }
+
+    /// Writes the header record: fixed titles, all encodable.
+    pub(super) fn header(&mut self, titles: &[&str]) -> Result<(), ExportError> {
+        let mut record = Vec::with_capacity(256);
+        for (i, title) in titles.iter().enumerate() {
             if i > 0 {
                 record.push(b',');
             }
-            push_text(&mut record, header);
+            push_text(&mut record, title);
         }
         // CRLF: what Excel writes and what every Windows kakeibo app expects.
         record.extend_from_slice(b"\r\n");
-        match &mut cp932 {
-            None => out.write_all(&record)?,
-            Some(cp932) => {
-                cp932.buf.clear();
-                cp932.encode(&record).expect("the headers are all encodable in CP932");
-                out.write_all(&cp932.buf)?;
-            }
+        let at = At { number: 0, date: NaiveDate::MIN, account: "" };
+        self.put(&record, &at, "other")?;
+        self.end_record()
+    }
+
+    /// Appends a piece of the current record (whole UTF-8 cells); `field` names its cells in an
+    /// error about a character CP932 cannot hold.
+    pub(super) fn put(&mut self, utf8: &[u8], at: &At<'_>, field: &'static str) -> Result<(), ExportError> {
+        match &mut self.cp932 {
+            None => Ok(self.out.write_all(utf8)?),
+            Some(cp932) => cp932.encode(utf8).map_err(|ch| at.unmappable(field, ch)),
         }
-        Ok(CsvSink { out, record, account_tail: Vec::with_capacity(256), cp932 })
+    }
+
+    /// Encodes text that many records repeat.
+    pub(super) fn cache(&mut self, utf8: Vec<u8>) -> Cached {
+        let cp932 = match &mut self.cp932 {
+            None => Ok(Vec::new()),
+            Some(cp932) => {
+                let start = cp932.buf.len();
+                let encoded = cp932.encode(&utf8).map(|()| cp932.buf[start..].to_vec());
+                cp932.buf.truncate(start);
+                encoded
+            }
+        };
+        Cached { utf8, cp932 }
+    }
+
+    /// Appends cached text to the current record.
+    pub(super) fn put_cached(&mut self, cached: &Cached, at: &At<'_>, field: &'static str) -> Result<(), ExportError> {
+        match &mut self.cp932 {
+            None => Ok(self.out.write_all(&cached.utf8)?),
+            Some(cp932) => match &cached.cp932 {
+                Ok(bytes) => {
+                    cp932.buf.extend_from_slice(bytes);
+                    Ok(())
+                }
+                Err(ch) => Err(at.unmappable(field, *ch)),
+            },
+        }
+    }
+
+    /// Ends the current record (whose pieces end with the line break).
+    pub(super) fn end_record(&mut self) -> Result<(), ExportError> {
+        if let Some(cp932) = &mut self.cp932 {
+            self.out.write_all(&cp932.buf)?;
+            cp932.buf.clear();
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(mut self) -> Result<(), ExportError> {
+        self.out.flush()?;
+        Ok(())
     }
 }
 
@@ -145,11 +212,54 @@ impl Cp932 {
     }
 }
 
+/// Appends the books' four columns (大項目, 中項目, メモ, 振替 as 1 or 0) with their leading commas,
+/// each as [`push_text`] writes text; the category names and the memo in two pieces so an error
+/// names the right one.
+pub(super) fn push_books_columns<W: Write>(
+    out: &mut CsvOut<W>,
+    buf: &mut Vec<u8>,
+    row: &ExportRow,
+    at: &At<'_>,
+) -> Result<(), ExportError> {
+    buf.clear();
+    for name in [&row.books.category, &row.books.subcategory] {
+        buf.push(b',');
+        push_text(buf, name.as_deref().unwrap_or_default());
+    }
+    out.put(buf, at, "category")?;
+    buf.clear();
+    buf.push(b',');
+    push_text(buf, row.books.memo.as_deref().unwrap_or_default());
+    out.put(buf, at, "memo")?;
+    out.put(if row.books.transfer { b",1" } else { b",0" }, at, "other")
+}
+
+pub(super) struct CsvSink<W: Write> {
+    out: CsvOut<W>,
+    /// The record being formatted (UTF-8), reused so a row costs no allocation.
+    record: Vec<u8>,
+    /// The current account's six text columns with their leading commas: the same for every row
+    /// of the account, so formatted (and transcoded) once per account.
+    account_tail: Cached,
+}
+
+impl<W: Write> CsvSink<W> {
+    pub(super) fn new(out: W, options: &ExportOptions) -> Result<Self, ExportError> {
+        let mut out = CsvOut::new(out, options)?;
+        out.header(match options.lang {
+            Lang::Ja => &HEADERS_JA,
+            Lang::En => &HEADERS_EN,
+        })?;
+        let account_tail = out.cache(Vec::new());
+        Ok(CsvSink { out, record: Vec::with_capacity(1024), account_tail })
+    }
+}
+
 /// Appends a text cell as the csv crate's `QuoteStyle::Necessary` writes it (quoted when it holds a
 /// comma, a quote or a line break; quotes doubled), neutralised against formula injection per
 /// OWASP: a cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading single quote so a
 /// spreadsheet shows it as text instead of evaluating it. Numeric cells never pass through here.
-fn push_text(buf: &mut Vec<u8>, text: &str) {
+pub(super) fn push_text(buf: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let formula = matches!(bytes.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
     let quoted = bytes.iter().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
@@ -175,7 +285,7 @@ fn push_text(buf: &mut Vec<u8>, text: &str) {
 }
 
 /// Appends the decimal digits of `n`.
-fn push_unsigned(buf: &mut Vec<u8>, mut n: u64) {
+pub(super) fn push_unsigned(buf: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -189,7 +299,7 @@ fn push_unsigned(buf: &mut Vec<u8>, mut n: u64) {
     buf.extend_from_slice(&digits[at..]);
 }
 
-fn push_signed(buf: &mut Vec<u8>, n: i64) {
+pub(super) fn push_signed(buf: &mut Vec<u8>, n: i64) {
     if n < 0 {
         buf.push(b'-');
     }
@@ -198,11 +308,24 @@ fn push_signed(buf: &mut Vec<u8>, n: i64) {
 
 /// Appends `2026/09/02`, as [`format::date`] writes it, without its format-string machinery (a
 /// million rows have two dates each).
-fn push_date(buf: &mut Vec<u8>, date: NaiveDate) {
+pub(super) fn push_date(buf: &mut Vec<u8>, date: NaiveDate) {
+    push_date_with(buf, date, b'/');
+}
+
+/// Appends `2026-09-02` (ISO 8601).
+pub(super) fn push_iso_date(buf: &mut Vec<u8>, date: NaiveDate) {
+    push_date_with(buf, date, b'-');
+}
+
+fn push_date_with(buf: &mut Vec<u8>, date: NaiveDate, separator: u8) {
     let year = date.year();
     if !(0..=9999).contains(&year) {
         // Signed and wider years: rare enough to take the general path.
-        buf.extend_from_slice(format::date(date).as_bytes());
+        let written = match separator {
+            b'/' => format::date(date),
+            _ => date.format("%Y-%m-%d").to_string(),
+        };
+        buf.extend_from_slice(written.as_bytes());
         return;
     }
     let year = year as u32;
@@ -210,15 +333,15 @@ fn push_date(buf: &mut Vec<u8>, date: NaiveDate) {
     let two = |n: u32| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
     buf.extend_from_slice(&two(year / 100));
     buf.extend_from_slice(&two(year % 100));
-    buf.push(b'/');
+    buf.push(separator);
     buf.extend_from_slice(&two(month));
-    buf.push(b'/');
+    buf.push(separator);
     buf.extend_from_slice(&two(day));
 }
 
 impl<W: Write> Sink for CsvSink<W> {
     fn account_start(&mut self, account: &ExportAccount) -> Result<(), ExportError> {
-        self.account_tail.clear();
+        let mut tail = Vec::with_capacity(256);
         for text in [
             &account.id,
             &account.identity.bank_code,
@@ -227,17 +350,10 @@ impl<W: Write> Sink for CsvSink<W> {
             &account.identity.account_type_name,
             &account.identity.account_number,
         ] {
-            self.account_tail.push(b',');
-            push_text(&mut self.account_tail, text);
+            tail.push(b',');
+            push_text(&mut tail, text);
         }
-        self.account_tail.extend_from_slice(b"\r\n");
-        if let Some(cp932) = &mut self.cp932 {
-            cp932.buf.clear();
-            cp932.account_tail = match cp932.encode(&self.account_tail) {
-                Ok(()) => Ok(cp932.buf.clone()),
-                Err(ch) => Err(ch),
-            };
-        }
+        self.account_tail = self.out.cache(tail);
         Ok(())
     }
 
@@ -266,31 +382,16 @@ impl<W: Write> Sink for CsvSink<W> {
         }
         record.push(b',');
         push_text(record, &row.remarks);
-        let Some(cp932) = &mut self.cp932 else {
-            self.out.write_all(record)?;
-            self.out.write_all(&self.account_tail)?;
-            return Ok(());
-        };
-        let unmappable = |ch, field| ExportError::Unmappable {
-            row: number,
-            date: row.transaction_date,
-            account: account.id.clone(),
-            field,
-            ch,
-        };
-        cp932.buf.clear();
-        cp932.encode(record).map_err(|ch| unmappable(ch, "remarks"))?;
-        self.out.write_all(&cp932.buf)?;
-        match &cp932.account_tail {
-            Ok(tail) => self.out.write_all(tail)?,
-            Err(ch) => return Err(unmappable(*ch, "account details")),
-        }
-        Ok(())
+        let at = At { number, date: row.transaction_date, account: &account.id };
+        self.out.put(record, &at, "remarks")?;
+        self.out.put_cached(&self.account_tail, &at, "account details")?;
+        push_books_columns(&mut self.out, &mut self.record, row, &at)?;
+        self.out.put(b"\r\n", &at, "other")?;
+        self.out.end_record()
     }
 
-    fn finish(mut self) -> Result<(), ExportError> {
-        self.out.flush()?;
-        Ok(())
+    fn finish(self) -> Result<(), ExportError> {
+        self.out.finish()
     }
 }
 

@@ -33,12 +33,23 @@ pub enum ExportError {
         tool: &'static str,
         why: &'static str,
     },
+    /// A category's journal account (the person's choice, or the one made from its names) that
+    /// the target tool cannot read.
+    CategoryAccountName {
+        /// The category as `大項目:中項目`.
+        category: String,
+        name: String,
+        tool: &'static str,
+        why: &'static str,
+    },
     OutOfOrder {
         account: String,
         date: NaiveDate,
     },
     UnknownAccount(String),
     Store(#[from] rusqlite::Error),
+    /// The categories could not be read.
+    Books(#[from] crate::store::StoreError),
     Json(#[from] serde_json::Error),
 }
 
@@ -53,6 +64,7 @@ impl ExportError {
                 | ExportError::AmountTooLarge { .. }
                 | ExportError::SheetFull { .. }
                 | ExportError::InvalidAccountName { .. }
+                | ExportError::CategoryAccountName { .. }
                 | ExportError::UnknownAccount(_)
         )
     }
@@ -91,11 +103,20 @@ impl Explain for ExportError {
                 tool = *tool,
                 why = t!(lang, "export-name-rule", rule = *why),
             ),
+            E::CategoryAccountName { category, name, tool, why } => explain!(
+                lang,
+                "export-category-account-name",
+                category = category.as_str(),
+                name = format!("{name:?}"),
+                tool = *tool,
+                why = t!(lang, "export-name-rule", rule = *why),
+            ),
             E::OutOfOrder { account, date } => {
                 explain!(lang, "export-out-of-order", account = account.as_str(), date = date.to_string())
             }
             E::UnknownAccount(id) => explain!(lang, "export-unknown-account", id = format!("{id:?}")),
             E::Store(e) => explain!(lang, "export-store").detail(e.to_string()),
+            E::Books(e) => explain!(lang, "export-store").detail(e.explain(lang).summary()),
             E::Json(e) => explain!(lang, "export-json").detail(e.to_string()),
         }
     }

@@ -1,5 +1,6 @@
 //! Exports of cached history for household bookkeeping: CSV (UTF-8 with BOM or CP932), XLSX, OFX 2.2,
-//! QIF, ledger/hledger and beancount journals, and JSON Lines.
+//! QIF, ledger/hledger and beancount journals, JSON Lines, and the CSV layouts of Money Forward ME and
+//! Zaim.
 //!
 //! Every exporter streams: it reads one [`ExportRow`] at a time from an iterator (the store's
 //! streaming query, see [`store`]) and writes it out, so a million rows never sit in memory. The
@@ -13,18 +14,21 @@ mod error;
 mod file;
 mod journal;
 mod jsonl;
+mod kakeibo;
 mod model;
 pub mod monthly;
 mod ofx;
 mod qif;
 pub mod store;
+#[cfg(test)]
+mod testdata;
 mod xlsx;
 
 pub use error::ExportError;
 pub use file::{export_to_path, write_atomically};
 pub use model::{
-    AccountTotals, BalanceSnapshot, Encoding, ExportAccount, ExportInput, ExportOptions, ExportRow, ExportSummary,
-    Format, JournalAccounts, Lang, SheetLayout, Unmappable,
+    AccountTotals, BalanceSnapshot, Encoding, ExportAccount, ExportBooks, ExportInput, ExportOptions, ExportRow,
+    ExportSummary, Format, JournalAccounts, Lang, RowBooks, SheetLayout, TransferPair, Unmappable,
 };
 
 use std::io::Write;
@@ -43,9 +47,18 @@ where
             let sink = ofx::OfxSink::new(out, &input.accounts)?;
             driver::run(input, sink)
         }
-        Format::Qif => driver::run(input, qif::QifSink::new(out, options)),
+        Format::Qif => {
+            let sink = qif::QifSink::new(out, options, &input.accounts, &input.books);
+            driver::run(input, sink)
+        }
         Format::Ledger | Format::Hledger | Format::Beancount => {
-            driver::run(input, journal::JournalSink::new(out, options)?)
+            let sink = journal::JournalSink::new(out, options, &input.accounts, &input.books)?;
+            driver::run(input, sink)
+        }
+        Format::MoneyForward => driver::run(input, kakeibo::MoneyForwardSink::new(out, options)?),
+        Format::Zaim => {
+            let sink = kakeibo::ZaimSink::new(out, options, &input.accounts, &input.books)?;
+            driver::run(input, sink)
         }
         Format::Jsonl => driver::run(input, jsonl::JsonlSink::new(out)),
     }

@@ -6,7 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{AccountIdentity, Transaction};
+use crate::books::CategoryTree;
+use crate::model::{AccountIdentity, CategoryId, Transaction};
 
 /// One account as an export names it: the identity a bookkeeping tool needs to tell accounts apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +45,52 @@ pub struct ExportRow {
     /// occurrence where the bank sends none): the same transaction always gets the same id, which
     /// makes OFX FITIDs and journal codes stable across exports.
     pub uid: String,
+    /// How the line is filed in the household's books.
+    #[serde(default)]
+    pub books: RowBooks,
+}
+
+/// How a line is filed in the household's books, as exports write it: names in the export's
+/// language, read with the row (the store's one streaming query), never looked up per row.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowBooks {
+    /// The category the line is filed under (a 中項目, or a 大項目 itself); `None`: uncategorised.
+    pub category_id: Option<CategoryId>,
+    /// The 大項目's name.
+    pub category: Option<String>,
+    /// The 中項目's name, when the line is filed under one.
+    pub subcategory: Option<String>,
+    /// The person's (or a rule's) note on the line.
+    pub memo: Option<String>,
+    /// Money moving between the household's own accounts (振替): neither spending nor income.
+    pub transfer: bool,
+    /// The other side of a transfer Kura paired with a line of another account.
+    pub pair: Option<TransferPair>,
+}
+
+/// The other side of a paired transfer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferPair {
+    /// Its account (Kura's account id).
+    pub account_id: String,
+    /// Its stable id within that account (as [`ExportRow::uid`]).
+    pub uid: String,
+    pub date: NaiveDate,
+    /// Always the opposite of this line's amount.
+    pub amount: i64,
+    /// Whether the other line is in this export too (its account chosen, its date and direction
+    /// inside the filter). Then the two lines are one movement, which a format that writes
+    /// movements (the journals, Zaim) writes once, at the side whose account comes first.
+    pub exported: bool,
+}
+
+impl RowBooks {
+    /// The pair when both of its lines are in this export, so the movement is written once.
+    pub fn exported_pair(&self) -> Option<&TransferPair> {
+        self.pair.as_ref().filter(|p| p.exported)
+    }
 }
 
 /// A row reads as its line (`row.amount`, `row.remarks`).
@@ -60,6 +107,24 @@ impl std::ops::Deref for ExportRow {
 pub struct ExportInput<I> {
     pub accounts: Vec<ExportAccount>,
     pub rows: I,
+    /// What the rows' books refer to.
+    pub books: ExportBooks,
+}
+
+impl<I> ExportInput<I> {
+    /// Rows of `accounts` with no categories and no other accounts to name.
+    pub fn new(accounts: Vec<ExportAccount>, rows: I) -> Self {
+        ExportInput { accounts, rows, books: ExportBooks::default() }
+    }
+}
+
+/// What the rows' books refer to, loaded once per export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportBooks {
+    /// The categories (the journals post to each one's account).
+    pub categories: CategoryTree,
+    /// Accounts that are not exported but that transfers name as their other side.
+    pub other_accounts: Vec<ExportAccount>,
 }
 
 /// An export's file format: the one list behind `kura export --format`, the command layer's
@@ -84,10 +149,16 @@ pub enum Format {
     Beancount,
     /// JSON Lines of the raw cached rows.
     Jsonl,
+    /// CSV in the layout of Money Forward ME's download (計算対象, 日付, 内容, 金額（円）, …), for the
+    /// tools and spreadsheets made for it.
+    #[serde(rename = "moneyforward")]
+    MoneyForward,
+    /// CSV in the layout Zaim reads back through its file upload (日付, 方法, カテゴリ, …).
+    Zaim,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 10] = [
         Format::Csv,
         Format::Xlsx,
         Format::Ofx,
@@ -96,6 +167,8 @@ impl Format {
         Format::Hledger,
         Format::Beancount,
         Format::Jsonl,
+        Format::MoneyForward,
+        Format::Zaim,
     ];
 
     /// The name on the command line and in the API (the serde name).
@@ -109,6 +182,8 @@ impl Format {
             Format::Hledger => "hledger",
             Format::Beancount => "beancount",
             Format::Jsonl => "jsonl",
+            Format::MoneyForward => "moneyforward",
+            Format::Zaim => "zaim",
         }
     }
 
@@ -123,13 +198,17 @@ impl Format {
             Format::Hledger => "hledger journal",
             Format::Beancount => "beancount ledger",
             Format::Jsonl => "JSON Lines of the raw cached rows",
+            Format::MoneyForward => {
+                "Money Forward ME-style CSV (計算対象, 日付, 内容, 金額（円）, …); --encoding cp932 for Shift_JIS"
+            }
+            Format::Zaim => "Zaim's CSV upload layout (日付, 方法, カテゴリ, …); --encoding cp932 for Shift_JIS",
         }
     }
 
     /// The usual file extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
-            Format::Csv => "csv",
+            Format::Csv | Format::MoneyForward | Format::Zaim => "csv",
             Format::Xlsx => "xlsx",
             Format::Ofx => "ofx",
             Format::Qif => "qif",
@@ -142,13 +221,18 @@ impl Format {
     /// The media type of the file, for a browser download.
     pub fn mime_type(self) -> &'static str {
         match self {
-            Format::Csv => "text/csv",
+            Format::Csv | Format::MoneyForward | Format::Zaim => "text/csv",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Ofx => "application/x-ofx",
             Format::Qif => "application/qif",
             Format::Ledger | Format::Hledger | Format::Beancount => "text/plain; charset=utf-8",
             Format::Jsonl => "application/jsonl",
         }
+    }
+
+    /// Whether the format is CSV text, written in UTF-8 with BOM or Shift_JIS (CP932) as chosen.
+    pub fn is_csv(self) -> bool {
+        matches!(self, Format::Csv | Format::MoneyForward | Format::Zaim)
     }
 }
 
@@ -193,6 +277,9 @@ pub struct JournalAccounts {
     pub income: String,
     /// Counter account of each account's opening balance.
     pub opening: String,
+    /// Counter account of a transfer between the household's own accounts whose other side is
+    /// not in the export (or unknown): it holds the money between the two sides.
+    pub transfers: String,
     /// Per Kura account id, the journal account name to use instead of the default
     /// `Assets:Shinkumi:B<bank code>:<Type>-<branch>-<number>`.
     pub overrides: BTreeMap<String, String>,
@@ -204,6 +291,7 @@ impl Default for JournalAccounts {
             expense: "Expenses:Unknown".into(),
             income: "Income:Unknown".into(),
             opening: "Equity:Opening-Balances".into(),
+            transfers: "Assets:Transfers".into(),
             overrides: BTreeMap::new(),
         }
     }
@@ -213,9 +301,9 @@ impl Default for JournalAccounts {
 pub struct ExportOptions {
     pub format: Format,
     pub lang: Lang,
-    /// CSV only.
+    /// CSV formats only.
     pub encoding: Encoding,
-    /// CSV in CP932 only.
+    /// CSV formats in CP932 only.
     pub unmappable: Unmappable,
     /// XLSX only.
     pub sheets: SheetLayout,

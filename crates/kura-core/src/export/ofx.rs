@@ -1,6 +1,10 @@
 //! OFX 2.2 (XML) bank statements: one STMTRS per account, for GnuCash, KMyMoney, HomeBank and Money
 //! Manager Ex. FITIDs are Kura's stable row ids, so importing an overlapping export again does not
 //! duplicate transactions.
+//!
+//! OFX has no category element: a line's category (`大項目:中項目`) and memo go into its MEMO, after
+//! the remarks when NAME cut them short, and a transfer between the household's accounts is an
+//! `XFER`.
 
 use std::io::Write;
 
@@ -101,7 +105,11 @@ impl<W: Write> Sink for OfxSink<W> {
             let end = account.snapshots.last().map_or(row.transaction_date, |s| s.date.max(row.transaction_date));
             self.open_transaction_list(row.transaction_date, end)?;
         }
-        let kind = if row.amount >= 0 { "CREDIT" } else { "DEBIT" };
+        let kind = match row.amount {
+            _ if row.books.transfer => "XFER",
+            0.. => "CREDIT",
+            _ => "DEBIT",
+        };
         write!(self.out, "<STMTTRN><TRNTYPE>{kind}</TRNTYPE><DTPOSTED>{}</DTPOSTED>", ofx_date(row.transaction_date))?;
         if let Some(value_date) = row.value_date {
             write!(self.out, "<DTUSER>{}</DTUSER>", ofx_date(value_date))?;
@@ -111,8 +119,19 @@ impl<W: Write> Sink for OfxSink<W> {
         if !name.is_empty() {
             write!(self.out, "<NAME>{name}</NAME>")?;
         }
-        if row.remarks.chars().count() > NAME_MAX {
-            write!(self.out, "<MEMO>{}</MEMO>", text(&row.remarks, MEMO_MAX))?;
+        let category: Vec<&str> =
+            [&row.books.category, &row.books.subcategory].into_iter().flatten().map(String::as_str).collect();
+        let category = category.join(":");
+        let memo: Vec<&str> = [
+            if row.remarks.chars().count() > NAME_MAX { row.remarks.as_str() } else { "" },
+            &category,
+            row.books.memo.as_deref().unwrap_or_default(),
+        ]
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+        if !memo.is_empty() {
+            write!(self.out, "<MEMO>{}</MEMO>", text(&memo.join(" / "), MEMO_MAX))?;
         }
         self.out.write_all(b"</STMTTRN>\n")?;
         self.last_row = Some((row.transaction_date, row.balance));

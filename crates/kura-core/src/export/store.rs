@@ -1,15 +1,22 @@
 //! Exports straight from the local store: one streaming query over the selected accounts' rows,
 //! in the order of the `transactions_account_date` index, so SQLite never sorts and the export
-//! never holds more than one row.
+//! never holds more than one row. The same query reads how each line is filed and, through the
+//! primary key, the other side of a paired transfer; the categories are read once, before it.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
 
-use super::model::{BalanceSnapshot, ExportAccount, ExportInput, ExportOptions, ExportRow, ExportSummary};
+use super::model::{
+    BalanceSnapshot, ExportAccount, ExportBooks, ExportInput, ExportOptions, ExportRow, ExportSummary, Lang, RowBooks,
+    TransferPair,
+};
 use super::{ExportError, export};
+use crate::books::CategoryTree;
 use crate::institutions;
+use crate::model::CategoryId;
 use crate::store::Store;
 
 /// Which money movements to export.
@@ -37,31 +44,45 @@ pub struct ExportFilter {
 }
 
 impl ExportFilter {
-    /// The condition on `transactions` and its parameters, after the account ids in `?1..`.
-    fn where_clause(&self, account_ids: &[i64]) -> (String, Vec<Value>) {
+    /// The condition on `transactions` (named `table` in the query) and its parameters.
+    fn where_clause(&self, table: &str, account_ids: &[i64]) -> (String, Vec<Value>) {
         let mut params: Vec<Value> = account_ids.iter().map(|id| Value::Integer(*id)).collect();
         let placeholders = vec!["?"; account_ids.len()].join(", ");
-        let mut sql = format!("account_id IN ({placeholders})");
+        let mut sql = format!("{table}.account_id IN ({placeholders})");
         if let Some(from) = self.from {
-            sql.push_str(" AND transaction_date >= ?");
+            sql.push_str(&format!(" AND {table}.transaction_date >= ?"));
             params.push(Value::Text(from.to_string()));
         }
         if let Some(to) = self.to {
-            sql.push_str(" AND transaction_date <= ?");
+            sql.push_str(&format!(" AND {table}.transaction_date <= ?"));
             params.push(Value::Text(to.to_string()));
         }
         match self.direction {
             Direction::All => {}
-            Direction::In => sql.push_str(" AND amount > 0"),
-            Direction::Out => sql.push_str(" AND amount < 0"),
+            Direction::In => sql.push_str(&format!(" AND {table}.amount > 0")),
+            Direction::Out => sql.push_str(&format!(" AND {table}.amount < 0")),
         }
         (sql, params)
+    }
+
+    /// Whether a line of a selected account on `date` with `amount` is among the rows exported:
+    /// [`Self::where_clause`] for a line read some other way (the other side of a transfer).
+    fn admits(&self, date: NaiveDate, amount: i64) -> bool {
+        self.from.is_none_or(|from| date >= from)
+            && self.to.is_none_or(|to| date <= to)
+            && match self.direction {
+                Direction::All => true,
+                Direction::In => amount > 0,
+                Direction::Out => amount < 0,
+            }
     }
 }
 
 /// The selected accounts in export order (by local id, which is the index order of their rows),
-/// each with its local id.
-fn select_accounts(store: &Store, filter: &ExportFilter) -> Result<Vec<(i64, ExportAccount)>, ExportError> {
+/// each with its local id; then the others, which transfers may name.
+type Selection = (Vec<(i64, ExportAccount)>, Vec<(i64, ExportAccount)>);
+
+fn select_accounts(store: &Store, filter: &ExportFilter) -> Result<Selection, ExportError> {
     let conn = store.conn();
     let mut stmt = conn.prepare(
         "SELECT id, remote_account_id, bank_code, branch_code, branch_name, account_type_code, account_type_name,
@@ -89,24 +110,22 @@ fn select_accounts(store: &Store, filter: &ExportFilter) -> Result<Vec<(i64, Exp
             return Err(ExportError::UnknownAccount(wanted.clone()));
         }
     }
-    Ok(all
-        .into_iter()
-        .filter(|(id, hidden, a)| {
-            if filter.accounts.is_empty() {
-                !hidden
-            } else {
-                filter.accounts.iter().any(|w| *w == a.id || *w == id.to_string())
-            }
-        })
-        .map(|(id, _, a)| (id, a))
-        .collect())
+    let (selected, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|(id, hidden, a)| {
+        if filter.accounts.is_empty() {
+            !hidden
+        } else {
+            filter.accounts.iter().any(|w| *w == a.id || *w == id.to_string())
+        }
+    });
+    let strip = |v: Vec<(i64, bool, ExportAccount)>| v.into_iter().map(|(id, _, a)| (id, a)).collect();
+    Ok((strip(selected), strip(others)))
 }
 
 /// Fills in each account's period (the filter's dates, else the span of its rows) and its
 /// snapshots within that period.
 fn describe(store: &Store, filter: &ExportFilter, id: i64, account: &mut ExportAccount) -> Result<(), ExportError> {
     let conn = store.conn();
-    let (clause, params) = filter.where_clause(&[id]);
+    let (clause, params) = filter.where_clause("transactions", &[id]);
     let span: (Option<NaiveDate>, Option<NaiveDate>) = conn.query_row(
         &format!("SELECT MIN(transaction_date), MAX(transaction_date) FROM transactions WHERE {clause}"),
         rusqlite::params_from_iter(params),
@@ -138,6 +157,26 @@ fn describe(store: &Store, filter: &ExportFilter, id: i64, account: &mut ExportA
     Ok(())
 }
 
+/// Each category's 大項目 and 中項目 names in `lang`, from the tree read once.
+fn category_names(tree: &CategoryTree, lang: Lang) -> HashMap<CategoryId, (String, Option<String>)> {
+    tree.categories
+        .iter()
+        .map(|c| {
+            let names = match c.parent_id.and_then(|p| tree.get(p)) {
+                Some(top) => (top.name_in(lang).to_owned(), Some(c.name_in(lang).to_owned())),
+                None => (c.name_in(lang).to_owned(), None),
+            };
+            (c.id, names)
+        })
+        .collect()
+}
+
+/// Kura's stable id of a stored line within its account: the bank's item key, or else the
+/// fingerprint and occurrence the store dedupes by, which identify the line as stably.
+fn line_uid(item_key: Option<String>, fingerprint: i64, occurrence: i64) -> String {
+    item_key.unwrap_or_else(|| format!("fp{:016x}-{occurrence}", fingerprint as u64))
+}
+
 /// Exports the rows `filter` selects from `store` in `options.format` into `out`.
 pub fn export_from_store<W: Write + Send>(
     store: &Store,
@@ -145,30 +184,64 @@ pub fn export_from_store<W: Write + Send>(
     options: &ExportOptions,
     out: W,
 ) -> Result<ExportSummary, ExportError> {
-    let mut selected = select_accounts(store, filter)?;
+    let (mut selected, others) = select_accounts(store, filter)?;
     for (id, account) in &mut selected {
         describe(store, filter, *id, account)?;
     }
     let ids: Vec<i64> = selected.iter().map(|(id, _)| *id).collect();
     let remote_ids: Vec<(i64, String)> = selected.iter().map(|(id, a)| (*id, a.id.clone())).collect();
+    // Every account a transfer's other side may be in, by local id.
+    let all_remote: HashMap<i64, String> = selected.iter().chain(&others).map(|(id, a)| (*id, a.id.clone())).collect();
+    let categories = store.categories()?;
+    let names = category_names(&categories, options.lang);
     // Rows come grouped by account, so the previous row's account is nearly always the one (no
     // hashing per row).
     let mut current = 0;
-    let (clause, params) = filter.where_clause(&ids);
+    let (clause, params) = filter.where_clause("t", &ids);
     // Ordered like the (account_id, transaction_date, id) index, so SQLite streams without sorting;
-    // `selected` is in the same account order.
+    // `selected` is in the same account order. The other side of a transfer comes by primary key,
+    // and only when the two lines name each other and both are still marked as transfers.
     let mut stmt = store.conn().prepare(&format!(
-        "SELECT account_id, transaction_date, value_date, amount, balance_after, remarks, item_key, fingerprint,
-                occurrence
-         FROM transactions WHERE {clause} ORDER BY account_id, transaction_date, id"
+        "SELECT t.account_id AS account_id, t.transaction_date AS transaction_date, t.value_date AS value_date,
+                t.amount AS amount, t.balance_after AS balance_after, t.remarks AS remarks, t.item_key AS item_key,
+                t.fingerprint AS fingerprint, t.occurrence AS occurrence, t.category_id AS category_id,
+                t.memo AS memo, t.transfer AS transfer,
+                p.account_id AS pair_account, p.transaction_date AS pair_date, p.amount AS pair_amount,
+                p.item_key AS pair_item_key, p.fingerprint AS pair_fingerprint, p.occurrence AS pair_occurrence
+         FROM transactions t
+         LEFT JOIN transactions p ON p.id = t.transfer_pair AND t.transfer AND p.transfer AND p.transfer_pair = t.id
+         WHERE {clause} ORDER BY t.account_id, t.transaction_date, t.id"
     ))?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
         let line = crate::store::transaction_line(r)?;
-        let uid = match &line.item_key {
-            Some(key) => key.clone(),
-            // The fingerprint and occurrence are what the store dedupes by where the bank sends no
-            // item key, so they identify the row as stably.
-            None => format!("fp{:016x}-{}", r.get::<_, i64>("fingerprint")? as u64, r.get::<_, i64>("occurrence")?),
+        let uid = line_uid(line.item_key.clone(), r.get("fingerprint")?, r.get("occurrence")?);
+        let category_id = r.get::<_, Option<i64>>("category_id")?.map(CategoryId);
+        // A category deleted meanwhile leaves its lines uncategorised (ON DELETE SET NULL).
+        let (category, subcategory) = category_id.and_then(|c| names.get(&c).cloned()).unzip();
+        let pair_account: Option<i64> = r.get("pair_account")?;
+        let pair_amount: Option<i64> = r.get("pair_amount")?;
+        let pair = match (pair_account, pair_amount) {
+            // Only an exact opposite is one movement; anything else posts as a transfer whose
+            // other side is unknown, so no journal ever fails to balance.
+            (Some(local), Some(amount)) if amount == -line.amount => {
+                let date: NaiveDate = r.get("pair_date")?;
+                Some(TransferPair {
+                    account_id: all_remote.get(&local).cloned().unwrap_or_default(),
+                    uid: line_uid(r.get("pair_item_key")?, r.get("pair_fingerprint")?, r.get("pair_occurrence")?),
+                    date,
+                    amount,
+                    exported: ids.contains(&local) && filter.admits(date, amount),
+                })
+            }
+            _ => None,
+        };
+        let books = RowBooks {
+            category_id: category_id.filter(|c| names.contains_key(c)),
+            category,
+            subcategory: subcategory.flatten(),
+            memo: r.get("memo")?,
+            transfer: r.get("transfer")?,
+            pair,
         };
         Ok(ExportRow {
             account_id: {
@@ -180,8 +253,10 @@ pub fn export_from_store<W: Write + Send>(
             },
             line,
             uid,
+            books,
         })
     })?;
     let accounts = selected.into_iter().map(|(_, a)| a).collect();
-    export(ExportInput { accounts, rows: rows.map(|r| r.map_err(ExportError::from)) }, options, out)
+    let books = ExportBooks { categories, other_accounts: others.into_iter().map(|(_, a)| a).collect() };
+    export(ExportInput { accounts, rows: rows.map(|r| r.map_err(ExportError::from)), books }, options, out)
 }

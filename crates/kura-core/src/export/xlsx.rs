@@ -19,6 +19,9 @@ const HEADERS_JA: [&str; 7] = ["取引日", "起算日", "金額", "入金額", 
 const HEADERS_EN: [&str; 7] = ["Date", "Value date", "Amount", "Credit", "Debit", "Balance", "Remarks"];
 const ACCOUNT_HEADERS_JA: [&str; 5] = ["口座ID", "金融機関名", "支店名", "科目", "口座番号"];
 const ACCOUNT_HEADERS_EN: [&str; 5] = ["Account ID", "Bank", "Branch", "Account type", "Account number"];
+/// How the line is filed, after the other columns (as in the CSV): 振替 is 1 or 0.
+const BOOKS_HEADERS_JA: [&str; 4] = ["大項目", "中項目", "メモ", "振替"];
+const BOOKS_HEADERS_EN: [&str; 4] = ["Category", "Subcategory", "Memo", "Transfer"];
 
 pub(super) struct XlsxSink<W: Write + Send> {
     out: W,
@@ -61,14 +64,14 @@ impl<W: Write + Send> XlsxSink<W> {
 
     fn add_sheet(&mut self, name: &str) -> Result<(), ExportError> {
         let combined = self.layout == SheetLayout::Combined;
-        let (headers, account_headers) = match self.lang {
-            Lang::Ja => (HEADERS_JA, ACCOUNT_HEADERS_JA),
-            Lang::En => (HEADERS_EN, ACCOUNT_HEADERS_EN),
+        let (headers, account_headers, books_headers) = match self.lang {
+            Lang::Ja => (HEADERS_JA, ACCOUNT_HEADERS_JA, BOOKS_HEADERS_JA),
+            Lang::En => (HEADERS_EN, ACCOUNT_HEADERS_EN, BOOKS_HEADERS_EN),
         };
         let header = self.header.clone();
         let sheet = self.workbook.add_worksheet_with_constant_memory();
         sheet.set_name(name)?;
-        let titles = headers.iter().chain(if combined { &account_headers[..] } else { &[] });
+        let titles = headers.iter().chain(if combined { &account_headers[..] } else { &[] }).chain(&books_headers);
         for (col, title) in titles.enumerate() {
             sheet.write_string_with_format(0, col as u16, *title, &header)?;
         }
@@ -132,6 +135,15 @@ impl<W: Write + Send> Sink for XlsxSink<W> {
             sheet.write_string(r, 10, &account.identity.account_type_name)?;
             sheet.write_string(r, 11, &account.identity.account_number)?;
         }
+        let books = if combined { 12 } else { 7 };
+        for (col, text) in
+            [(books, &row.books.category), (books + 1, &row.books.subcategory), (books + 2, &row.books.memo)]
+        {
+            if let Some(text) = text {
+                sheet.write_string(r, col, text)?;
+            }
+        }
+        sheet.write_number(r, books + 3, f64::from(u8::from(row.books.transfer)))?;
         Ok(())
     }
 

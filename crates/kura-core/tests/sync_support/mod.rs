@@ -3,11 +3,15 @@
 //! fault switches through the admin API.
 #![allow(dead_code, reason = "each test binary uses a different subset of these helpers")]
 
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use kura_core::api::{ApiClient, ClientConfig, RetryPolicy, TokenError, TokenFuture, TokenSource};
+use kura_core::model::LinkId;
+use kura_core::store::Store;
+use kura_core::sync::SyncEngine;
 use kura_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
@@ -120,5 +124,26 @@ impl TokenSource for SandboxTokens {
             *self.pair.lock().unwrap() = (access.clone(), body["refresh_token"].as_str().unwrap().to_owned());
             Ok(access)
         })
+    }
+}
+
+/// `demo` linked at each of `unions` in a new store in `dir`, nothing synced yet: the store, and
+/// each link with its tokens.
+pub async fn demo_links(sandbox: &Sandbox, dir: &Path, unions: &[&str]) -> (Store, Vec<(LinkId, SandboxTokens)>) {
+    let mut store = Store::open(Some(dir)).unwrap();
+    let mut links = Vec::new();
+    for code in unions {
+        let link = store.upsert_link(&kura_core::testing::new_link(code, "sandbox"), chrono::Utc::now()).unwrap();
+        links.push((link, tokens(sandbox, "demo", code).await));
+    }
+    (store, links)
+}
+
+/// Syncs each link once; a sync that fails fails the test.
+pub async fn sync_links(engine: &SyncEngine, sandbox: &Sandbox, links: &[(LinkId, SandboxTokens)]) {
+    let client = client(sandbox);
+    for (link, tokens) in links {
+        let report = engine.sync_link(*link, &client, tokens).await;
+        assert!(report.error.is_none(), "{report:?}");
     }
 }
