@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use kura_core::model::{AccountId, Transaction};
 use kura_core::query::TxFilter;
@@ -20,36 +20,7 @@ use tempfile::TempDir;
 
 const ROWS: usize = 1_000_000;
 
-/// Ten years of a busy account: about 274 lines a day, realistic half-width remarks, some unique
-/// (transfers name people), some repeated (card, ATM, utilities). One line in 50 is a withdrawal
-/// at a ゆうちょ ATM: 2% of the rows, evenly spread.
-fn lines(n: usize) -> Vec<Transaction> {
-    let start = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap();
-    let mut balance = 5_000_000i64;
-    (0..n)
-        .map(|i| {
-            let date = start + chrono::Days::new((i * 3650 / n) as u64);
-            let (amount, remarks) = match i % 10 {
-                0 => (250_000, "ｷﾕｳﾖ ｶ)ｸﾗｼｮｳｼﾞ".to_owned()),
-                1 | 2 => (-((i % 7 + 1) as i64) * 1_000, "ｶｰﾄﾞ ｼﾖｳ ｺﾝﾋﾞﾆ".to_owned()),
-                3 if i % 50 == 3 => (-10_000, "ATM ｼﾊﾗｲ ﾕｳﾁﾖ".to_owned()),
-                3 => (-10_000, "ATM ｼﾊﾗｲ".to_owned()),
-                4 => (-8_000 - (i % 500) as i64, "ﾃﾞﾝｷﾘﾖｳｷﾝ".to_owned()),
-                5 => (-3_000, "ｽｲﾄﾞｳﾘﾖｳｷﾝ".to_owned()),
-                _ => (-((i % 50) as i64) * 100 - 100, format!("ﾌﾘｺﾐ ﾔﾏﾀﾞ ﾀﾛｳ{}", i % 20_000)),
-            };
-            balance += amount;
-            Transaction {
-                transaction_date: date,
-                value_date: Some(date),
-                amount,
-                balance: Some(balance),
-                remarks,
-                item_key: None,
-            }
-        })
-        .collect()
-}
+use kura_core::testing::busy_history as lines;
 
 fn new_store(dir: &Path) -> (Store, AccountId) {
     let mut store = Store::open(Some(dir)).unwrap();
