@@ -1,5 +1,6 @@
 //! `kura --help` in the person's language: every subcommand's and option's text comes from the
-//! catalog (`help-<subcommand>[-<option>]`, `help-kura[-<option>]` for the command itself).
+//! catalog (`help-<subcommand>[-<option>]`, `help-<subcommand>-<its subcommand>[-<option>]`,
+//! `help-kura[-<option>]` for the command itself).
 
 use clap::{Command, CommandFactory};
 use kura_core::i18n::{Args, Language, has, text};
@@ -11,7 +12,17 @@ pub fn localized(lang: Language) -> Command {
     let mut command = texts(Cli::command(), "help-kura", lang);
     let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_owned()).collect();
     for name in names {
-        command = command.mut_subcommand(&name, |sub| texts(sub, &format!("help-{name}"), lang));
+        command = command.mut_subcommand(&name, |sub| with_subcommands(sub, &format!("help-{name}"), lang));
+    }
+    command
+}
+
+/// A subcommand's texts and those of its own subcommands (`kura rules add`).
+fn with_subcommands(command: Command, prefix: &str, lang: Language) -> Command {
+    let mut command = texts(command, prefix, lang);
+    let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_owned()).collect();
+    for name in names {
+        command = command.mut_subcommand(&name, |sub| with_subcommands(sub, &format!("{prefix}-{name}"), lang));
     }
     command
 }
@@ -42,6 +53,11 @@ mod tests {
             // Global options are explained once, on `kura` itself.
             if prefix == "help-kura" || !arg.is_global_set() {
                 out.insert(format!("{prefix}-{}", arg.get_id()));
+            }
+        }
+        if prefix != "help-kura" {
+            for sub in command.get_subcommands() {
+                ids(sub, &format!("{prefix}-{}", sub.get_name()), out);
             }
         }
     }

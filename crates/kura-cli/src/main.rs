@@ -2,6 +2,7 @@
 //! and run the sandbox Open API. A front end like the desktop window: it parses arguments, calls
 //! kura-core's application layer and formats the answers, in the person's language.
 
+mod books;
 mod cmd;
 mod error;
 mod help;
@@ -42,6 +43,9 @@ enum Command {
     Sync(cmd::sync::Args),
     Accounts(cmd::accounts::Args),
     Tx(cmd::tx::Args),
+    Categories(cmd::categories::Args),
+    Rules(cmd::rules::Args),
+    Report(cmd::report::Args),
     Export(cmd::export::Args),
     Sandbox(cmd::sandbox::Args),
     Serve(cmd::serve::Args),
@@ -81,6 +85,9 @@ async fn run(cli: Cli, term: &Term) -> Result<(), CliError> {
         Command::Sync(args) => cmd::sync::run(args, &open()?, term).await,
         Command::Accounts(args) => cmd::accounts::run(args, &open()?, term).await,
         Command::Tx(args) => cmd::tx::run(args, &open()?, term).await,
+        Command::Categories(args) => cmd::categories::run(args, &open()?, term).await,
+        Command::Rules(args) => cmd::rules::run(args, &open()?, term).await,
+        Command::Report(args) => cmd::report::run(args, &open()?, term).await,
         Command::Export(args) => cmd::export::run(args, &open()?, term).await,
         Command::Sandbox(args) => cmd::sandbox::run(args, term).await,
         // Like the desktop app, it finishes a move of the data folder asked for in Settings.

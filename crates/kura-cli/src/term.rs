@@ -2,9 +2,13 @@
 //! else the locale), errors as what happened and what to do, and tables that line up with
 //! Japanese (double-width) text.
 
+use std::io::{BufRead, IsTerminal, Write};
+
 use kura_core::i18n::{Explanation, Language};
 use kura_core::t;
 use unicode_width::UnicodeWidthStr;
+
+use crate::error::CliError;
 
 /// The terminal's language, and whether it asked for details (`--verbose`).
 #[derive(Debug, Clone, Copy)]
@@ -25,39 +29,71 @@ impl Term {
             eprintln!("{}", t!(self.lang, "cli-details", detail = detail.as_str()));
         }
     }
+
+    /// Whether the person agrees to a change `kura` asks about: yes when `yes` (`--yes`) was
+    /// given, else asked on the terminal (no by default). Without a terminal to ask on, the
+    /// change is refused with `unasked`, which says how to ask for it (as `kura unlink` does).
+    pub fn confirm(&self, yes: bool, question: &str, unasked: String) -> Result<bool, CliError> {
+        if yes {
+            return Ok(true);
+        }
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::said(unasked));
+        }
+        let unanswered = || CliError::said(t!(self.lang, "cli-confirm-no-answer"));
+        loop {
+            print!("{}", t!(self.lang, "cli-confirm", question));
+            std::io::stdout().flush().map_err(|_| unanswered())?;
+            let mut answer = String::new();
+            if std::io::stdin().lock().read_line(&mut answer).map_err(|_| unanswered())? == 0 {
+                return Err(unanswered());
+            }
+            match answer.trim().to_lowercase().as_str() {
+                "y" | "yes" | "はい" => return Ok(true),
+                "n" | "no" | "いいえ" | "" => return Ok(false),
+                _ => println!("{}", t!(self.lang, "cli-confirm-answer")),
+            }
+        }
+    }
 }
 
 /// A plain text table whose columns line up in a terminal with Japanese (double-width) text.
 /// Columns listed in `right` are right-aligned (amounts).
 pub fn table(headers: &[String], rows: &[Vec<String>], right: &[usize]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    let mut all = vec![headers.to_vec()];
+    all.extend_from_slice(rows);
+    columns(&all, right)
+}
+
+/// Rows whose columns line up (a [`table`] without headers); a row may have fewer cells.
+pub fn columns(rows: &[Vec<String>], right: &[usize]) -> String {
+    let mut widths: Vec<usize> = Vec::new();
     for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
+        for (i, cell) in row.iter().enumerate() {
+            if widths.len() <= i {
+                widths.push(0);
+            }
+            widths[i] = widths[i].max(cell.width());
         }
     }
-    let line = |cells: Vec<&str>| {
-        let mut out = String::new();
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
             let pad = " ".repeat(w - cell.width());
             if i > 0 {
-                out.push_str("  ");
+                line.push_str("  ");
             }
             if right.contains(&i) {
-                out.push_str(&pad);
-                out.push_str(cell);
+                line.push_str(&pad);
+                line.push_str(cell);
             } else {
-                out.push_str(cell);
-                out.push_str(&pad);
+                line.push_str(cell);
+                line.push_str(&pad);
             }
         }
-        out.truncate(out.trim_end().len());
+        out.push_str(line.trim_end());
         out.push('\n');
-        out
-    };
-    let mut out = line(headers.iter().map(String::as_str).collect());
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
     }
     out
 }

@@ -36,13 +36,8 @@ struct Book {
 async fn book(unions: &[&str]) -> Book {
     let sandbox = start().await;
     let dir = TempDir::new().unwrap();
-    let mut store = Store::open(Some(dir.path())).unwrap();
+    let (store, links) = demo_links(&sandbox, dir.path(), unions).await;
     let db = store.path().to_owned();
-    let mut links = Vec::new();
-    for code in unions {
-        let link = store.upsert_link(&testing::new_link(code, "sandbox"), chrono::Utc::now()).unwrap();
-        links.push((link, tokens(&sandbox, "demo", code).await));
-    }
     let store = Arc::new(Mutex::new(store));
     let engine = SyncEngine::new(store.clone(), SyncOptions::default());
     Book { sandbox, engine, store, links, db, _dir: dir }
@@ -50,11 +45,7 @@ async fn book(unions: &[&str]) -> Book {
 
 impl Book {
     async fn sync(&self) {
-        let client = client(&self.sandbox);
-        for (link, tokens) in &self.links {
-            let report = self.engine.sync_link(*link, &client, tokens).await;
-            assert!(report.error.is_none(), "{report:?}");
-        }
+        sync_links(&self.engine, &self.sandbox, &self.links).await;
     }
 
     fn db(&self) -> Connection {
@@ -256,6 +247,8 @@ async fn applying_rules_to_stored_lines_changes_exactly_what_the_preview_said() 
     assert_eq!(preview.lines, affected);
     assert_eq!(preview.moves.iter().map(|m| m.lines).sum::<i64>(), affected);
     assert!(preview.moves.iter().all(|m| m.to == Some(cafe)));
+    assert!(!preview.samples.is_empty(), "{preview:?}");
+    assert!(preview.samples.iter().all(|l| l.to == Some(cafe) && l.memo.as_deref() == Some("カフェ代")));
     let unchanged = b.filed();
     assert_eq!(store.preview_rules(ApplyScope::Rule(rule)).unwrap(), preview, "a preview changes nothing");
     let done = store.apply_rules(ApplyScope::Rule(rule)).unwrap();

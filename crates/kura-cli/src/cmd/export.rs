@@ -87,6 +87,8 @@ pub struct Args {
     income_account: Option<String>,
     #[arg(long, value_name = "NAME")]
     opening_account: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    transfers_account: Option<String>,
     #[arg(long, short = 'o', value_name = "FILE", required_unless_present = "monthly_to")]
     output: Option<PathBuf>,
     #[arg(long, requires = "output")]
@@ -110,6 +112,7 @@ impl Args {
         journal.expense = self.expense_account.clone();
         journal.income = self.income_account.clone();
         journal.opening = self.opening_account.clone();
+        journal.transfers = self.transfers_account.clone();
         Ok(ExportRequest {
             shift_jis: matches!(self.encoding, EncodingArg::Cp932),
             replacement: self.replace_unmappable,

@@ -5,12 +5,13 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::{NaiveDate, Utc};
-use kura_core::store::Store;
+use kura_core::store::{LineEdit, Store};
 use kura_core::testing;
 
 use crate::support::Server;
 
-/// The platform's data folder under `home` (XDG_DATA_HOME=home/xdg) with one account of 40 lines.
+/// The platform's data folder under `home` (XDG_DATA_HOME=home/xdg) with one account of 40 lines,
+/// the first of them filed by the person (外食, a memo, a transfer).
 fn seed_default_folder(home: &Path) -> std::path::PathBuf {
     let data = home.join("xdg/kura");
     let mut store = Store::open(Some(&data)).unwrap();
@@ -20,6 +21,10 @@ fn seed_default_folder(home: &Path) -> std::path::PathBuf {
     let lines: Vec<_> =
         (0..40).map(|i| testing::line(day + chrono::Days::new(i), -500, None, "ｶｰﾄﾞ", Some(&format!("k{i}")))).collect();
     testing::store_lines(&mut store, account, &lines, now);
+    let dining =
+        store.categories().unwrap().categories.iter().find(|c| c.builtin.as_deref() == Some("food.dining")).unwrap().id;
+    let edit = LineEdit { category: Some(Some(dining)), memo: Some(Some("忘年会".into())), transfer: Some(true) };
+    store.edit_line(1, &edit).unwrap();
     data
 }
 
@@ -75,6 +80,11 @@ fn settings_move_the_data_folder_at_the_next_start() {
     assert_eq!(overview["accounts"].as_array().unwrap().len(), 1, "{overview}");
     assert!(!old.exists(), "the old folder is removed");
     assert!(new.join("keyring-namespace").exists(), "the links' keyring namespace moved with the data");
+    // What the person filed moved with the lines.
+    let (_, page) = server.api("transactions", r#"{"filter": {}, "limit": 100}"#);
+    let edited: Vec<_> = page["rows"].as_array().unwrap().iter().filter(|r| r["memo"] == "忘年会").collect();
+    assert_eq!(edited.len(), 1, "{page}");
+    assert_eq!((edited[0]["categoryBy"].as_str(), edited[0]["transfer"].as_bool()), (Some("person"), Some(true)));
     drop(server);
 
     // The command line finds the data where it went.

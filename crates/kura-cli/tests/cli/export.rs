@@ -121,6 +121,11 @@ fn every_format_writes_what_the_core_exports_and_says_so() {
                     "{text}"
                 );
             }
+            Format::MoneyForward => {
+                assert!(written.starts_with("\u{feff}計算対象,日付,内容,金額（円）,".as_bytes()), "{text}");
+                assert_eq!(text.lines().count(), 6, "{text}");
+            }
+            Format::Zaim => assert!(written.starts_with("\u{feff}日付,方法,カテゴリ,".as_bytes()), "{text}"),
             Format::Xlsx => assert!(written.starts_with(b"PK\x03\x04") && text.contains("xl/worksheets/"), "xlsx"),
             Format::Ofx => {
                 assert!(text.contains("<OFX>") && text.contains("<TRNAMT>-1234"), "{text}");

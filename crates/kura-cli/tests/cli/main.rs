@@ -2,6 +2,7 @@
 //! run): each module drives the real binary against its own temporary folders.
 
 mod accounts_tx;
+mod books;
 mod data_folder;
 mod export;
 mod support;

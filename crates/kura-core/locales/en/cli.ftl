@@ -96,6 +96,142 @@ cli-tx-none = No transactions match.
 cli-tx-more = More: kura tx ... --after { $cursor }
 cli-tx-bad-date = { $value } is not a date; write it as 2026-11-24 or 2026/11/24
 
+# Shared by the books' commands
+cli-list-separator = {", "}
+cli-confirm = { $question } [y/N]:{" "}
+cli-confirm-answer = Answer y (yes) or n (no).
+cli-confirm-no-answer = No answer; nothing was changed.
+cli-nothing-changed = Nothing was changed.
+cli-bad-yen = { $value } is not an amount of yen; write it as 12000, 12,000 or ¥12,000
+cli-lines = { $lines ->
+        [one] 1 line
+       *[other] { $lines } lines
+    }
+cli-category-did-you-mean = Did you mean { $names }?
+cli-col-category = Category
+cli-col-memo = Memo
+cli-col-other-name = Japanese name
+cli-col-budget = Budget
+cli-col-journal-account = Journal account
+cli-col-position = #
+cli-col-state = State
+cli-col-builtin = Kura's
+cli-col-condition = When
+cli-col-action = Then
+cli-col-rules = Rules
+cli-col-lines = Lines
+cli-col-month = Month
+cli-col-spending = Spending
+cli-col-income = Income
+cli-col-net = Net
+
+# kura categories
+cli-categories-spending = Spending
+cli-categories-income = Income
+cli-categories-added = Added { $path } (ID { $id }).
+cli-categories-renamed = Renamed { $old } to { $new }.
+cli-categories-moved = Moved { $path } to place { $position }.
+cli-categories-account-set = { $path } now posts to { $account } in journal exports.
+cli-categories-account-default = { $path } posts to the account made from its names again.
+cli-categories-budget-set = Budget of { $path }: { $amount } a month.
+cli-categories-budget-removed = Removed the budget of { $path }.
+cli-categories-delete-heading = Deleting { $path }:
+cli-categories-delete-unused = nothing is filed under it.
+cli-categories-delete-lines = { $lines ->
+        [one] 1 line becomes uncategorised
+       *[other] { $lines } lines become uncategorised
+    }
+cli-categories-delete-rules = { $rules ->
+        [one] 1 rule files into it: it stops doing so (and is deleted if it does nothing else)
+       *[other] { $rules } rules file into it: they stop doing so (and are deleted if they do nothing else)
+    }
+cli-categories-delete-children = its { $count } subcategories go too: { $names }
+cli-categories-delete-budget = its budget is removed
+cli-categories-delete-ask = Delete { $path }?
+cli-categories-delete-say = To delete { $path }, say where its lines go: `kura categories delete { $category } --move-to <category>`, or `--yes` to leave them uncategorised.
+cli-categories-deleted = Deleted { $path }.
+cli-categories-deleted-moved = Deleted { $path }; { $lines } line(s) and { $rules } rule(s) now go to { $target }.
+
+# kura rules
+cli-rule-contains = remarks contain “{ $pattern }”
+cli-rule-is = remarks are “{ $pattern }”
+cli-rule-starts-with = remarks start with “{ $pattern }”
+cli-rule-regex = remarks match /{ $pattern }/
+cli-rule-in = money in
+cli-rule-out = money out
+cli-rule-range = { $min } to { $max }
+cli-rule-min = { $min } or more
+cli-rule-max = up to { $max }
+cli-rule-account = account { $id }
+cli-rule-every-line = every line
+cli-rule-and = {", "}
+cli-rule-memo = memo “{ $memo }”
+cli-rule-transfer = transfer
+cli-rules-none = No rules. Add one with `kura rules add --contains <text> --category <category>`.
+cli-rules-on = on
+cli-rules-off = off
+cli-rules-builtin-note = * Kura's starter rules: switch them off with `kura rules disable <ID>`, change them with `kura rules edit <ID>`. The first rule that matches a line files it.
+cli-rules-added = Added rule { $id } at place { $position }: { $rule }
+cli-rules-edited = Changed rule { $id }: { $rule }
+cli-rules-moved = Rule { $id } now runs at place { $position }.
+cli-rules-deleted = Deleted rule { $id } ({ $rule }). The lines it filed keep their category until `kura rules apply`.
+cli-rules-enabled = Switched rule { $id } on.
+cli-rules-disabled = Switched rule { $id } off. The lines it filed keep their category until `kura rules apply`.
+cli-rules-reach = It would change { $lines } stored line(s): see them with `kura rules apply --rule { $id } --dry-run`, apply it with `kura rules apply --rule { $id }`.
+cli-rules-reach-none = It changes none of the stored lines; new lines are filed by it as they arrive.
+cli-rules-apply-nothing = The stored lines are all filed as the rules say; nothing to change.
+cli-rules-apply-preview = Applying the rules changes { $lines } line(s) (never what you set yourself):
+cli-rules-samples = For example:
+cli-rules-dry-run = Dry run: nothing was changed. `kura rules apply` makes exactly these changes.
+cli-rules-apply-ask = Change these { $lines } line(s)?
+cli-rules-apply-say = To apply the rules without being asked, add --yes (see first with --dry-run).
+cli-rules-applied = Changed { $lines } line(s).
+cli-rules-export-exists = { $path } exists already; pass --force to replace it, or choose another file.
+cli-rules-exported = Wrote { $count } rule(s) to { $path }.
+cli-rules-import-unreadable = Cannot read the rules file { $path }; check the path.
+cli-rules-imported = Imported { $count } rule(s); there are { $total } now.
+cli-rules-apply-hint = They file new lines from now on; `kura rules apply --dry-run` shows what they would change in the stored ones.
+
+# kura tx (the books)
+cli-tx-transfer = [transfer]
+cli-tx-filed = Line { $id } ({ $line }) is now filed under { $category }.
+cli-tx-unfiled = Line { $id } ({ $line }) is now uncategorised; the rules leave it so.
+cli-tx-memo-set = Line { $id } ({ $line }): memo “{ $memo }”.
+cli-tx-memo-cleared = Line { $id } ({ $line }): memo removed.
+cli-tx-transfer-on = Line { $id } ({ $line }) is marked as a transfer: left out of spending and income.
+cli-tx-transfer-off = Line { $id } ({ $line }) is no longer a transfer: it counts as spending or income again.
+cli-tx-reset = Line { $id } ({ $line }) is filed by the rules again: { $filed }.
+cli-tx-reset-uncategorised = Line { $id } ({ $line }) is filed by the rules again: no rule matches it, so it is uncategorised.
+cli-tx-suggest = To file lines like it the same way from now on ({ $lines } other stored line(s) would change), make a rule:
+
+# kura report
+cli-report-title = Household books, { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[other] December
+    } { $year }
+cli-report-year-title = { $year }, month by month
+cli-report-totals = Spending { $spending }   Income { $income }   Net { $net }
+cli-report-spending = Spending
+cli-report-income = Income
+cli-report-total = Total
+cli-report-no-lines = No lines this month.
+cli-report-uncategorised = { $lines } uncategorised line(s) to file: `{ $command }`
+cli-report-transfers = Left out as transfers: { $lines } line(s), { $moved_in } in and { $moved_out } out (`{ $command }`).
+cli-report-budget = { $monthly } ({ $pace })
+cli-report-pace = { $left } left, { $per_day } a day
+cli-report-left = { $left } left
+cli-report-over = { $over } over
+
 # kura export
 cli-export-dates-reversed = --from { $from } is after --to { $to }
 cli-export-journal-account = --journal-account takes ID=NAME, e.g. 2011-001-1-1234567=Assets:Bank:Futsu; got { $got }

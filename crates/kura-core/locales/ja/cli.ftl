@@ -93,6 +93,120 @@ cli-tx-none = 条件に合う明細はありません。
 cli-tx-more = 続き: kura tx ... --after { $cursor }
 cli-tx-bad-date = { $value } は日付ではありません。2026-11-24 または 2026/11/24 の形で書いてください
 
+# 家計簿のコマンドで共通
+cli-list-separator = 、
+cli-confirm = { $question } [y/N]:{" "}
+cli-confirm-answer = y（はい）か n（いいえ）で答えてください。
+cli-confirm-no-answer = 答えがなかったので、何も変更していません。
+cli-nothing-changed = 何も変更していません。
+cli-bad-yen = { $value } は金額ではありません。12000、12,000、¥12,000 のように書いてください
+cli-lines = { $lines }件
+cli-category-did-you-mean = もしかして { $names } のことですか？
+cli-col-category = カテゴリ
+cli-col-memo = メモ
+cli-col-other-name = 英語名
+cli-col-budget = 予算
+cli-col-journal-account = 仕訳の勘定科目
+cli-col-position = 順
+cli-col-state = 状態
+cli-col-builtin = 標準
+cli-col-condition = 条件
+cli-col-action = 分類
+cli-col-rules = ルール
+cli-col-lines = 件数
+cli-col-month = 月
+cli-col-spending = 支出
+cli-col-income = 収入
+cli-col-net = 収支
+
+# kura categories
+cli-categories-spending = 支出
+cli-categories-income = 収入
+cli-categories-added = { $path } を追加しました（ID { $id }）。
+cli-categories-renamed = { $old } の名前を { $new } に変えました。
+cli-categories-moved = { $path } を { $position } 番目に移しました。
+cli-categories-account-set = 仕訳の書き出しで { $path } は { $account } に記帳されます。
+cli-categories-account-default = { $path } は名前から作る勘定科目に記帳されるよう戻しました。
+cli-categories-budget-set = { $path } の予算: 月 { $amount }。
+cli-categories-budget-removed = { $path } の予算を外しました。
+cli-categories-delete-heading = { $path } を削除すると:
+cli-categories-delete-unused = このカテゴリに分類されたものはありません。
+cli-categories-delete-lines = { $lines }件の明細が未分類になります
+cli-categories-delete-rules = このカテゴリに分類するルール { $rules }件は分類しなくなります（ほかに何もしないルールは削除されます）
+cli-categories-delete-children = 中項目 { $count }件も削除されます: { $names }
+cli-categories-delete-budget = 予算も外れます
+cli-categories-delete-ask = { $path } を削除しますか？
+cli-categories-delete-say = { $path } を削除するには明細の行き先を指定してください: `kura categories delete { $category } --move-to <カテゴリ>`。未分類にしてよければ `--yes` を付けてください。
+cli-categories-deleted = { $path } を削除しました。
+cli-categories-deleted-moved = { $path } を削除しました。明細 { $lines }件とルール { $rules }件は { $target } に移りました。
+
+# kura rules
+cli-rule-contains = 摘要に「{ $pattern }」を含む
+cli-rule-is = 摘要が「{ $pattern }」
+cli-rule-starts-with = 摘要が「{ $pattern }」で始まる
+cli-rule-regex = 摘要が /{ $pattern }/ に一致
+cli-rule-in = 入金
+cli-rule-out = 出金
+cli-rule-range = { $min }〜{ $max }
+cli-rule-min = { $min } 以上
+cli-rule-max = { $max } 以下
+cli-rule-account = 口座 { $id }
+cli-rule-every-line = すべての明細
+cli-rule-and = ・
+cli-rule-memo = メモ「{ $memo }」
+cli-rule-transfer = 振替
+cli-rules-none = ルールはありません。`kura rules add --contains <文字> --category <カテゴリ>` で追加できます。
+cli-rules-on = 有効
+cli-rules-off = 無効
+cli-rules-builtin-note = * は Kura の標準ルールです。`kura rules disable <ID>` で止め、`kura rules edit <ID>` で変えられます。明細は最初に当てはまったルールで分類されます。
+cli-rules-added = ルール { $id } を { $position } 番目に追加しました: { $rule }
+cli-rules-edited = ルール { $id } を変更しました: { $rule }
+cli-rules-moved = ルール { $id } は { $position } 番目に動くようになりました。
+cli-rules-deleted = ルール { $id }（{ $rule }）を削除しました。これまでに分類した明細は `kura rules apply` までそのままです。
+cli-rules-enabled = ルール { $id } を有効にしました。
+cli-rules-disabled = ルール { $id } を無効にしました。これまでに分類した明細は `kura rules apply` までそのままです。
+cli-rules-reach = 保存済みの明細 { $lines }件が変わります。`kura rules apply --rule { $id } --dry-run` で確かめ、`kura rules apply --rule { $id }` で適用できます。
+cli-rules-reach-none = 保存済みの明細は変わりません。新しい明細は届いたときにこのルールで分類されます。
+cli-rules-apply-nothing = 保存済みの明細はすべてルールどおりに分類されています。変更はありません。
+cli-rules-apply-preview = ルールを適用すると { $lines }件の明細が変わります（自分で設定したものは変わりません）:
+cli-rules-samples = 例:
+cli-rules-dry-run = ドライランのため、何も変更していません。`kura rules apply` でこのとおりに変更します。
+cli-rules-apply-ask = この { $lines }件の明細を変更しますか？
+cli-rules-apply-say = 確認なしで適用するには --yes を付けてください（先に --dry-run で確かめられます）。
+cli-rules-applied = { $lines }件の明細を変更しました。
+cli-rules-export-exists = { $path } はすでにあります。置き換えるには --force を付けるか、別のファイルを指定してください。
+cli-rules-exported = ルール { $count }件を { $path } に書き出しました。
+cli-rules-import-unreadable = ルールファイル { $path } を読めません。パスを確かめてください。
+cli-rules-imported = ルールを { $count }件読み込みました（全部で { $total }件）。
+cli-rules-apply-hint = これからの明細はこのルールで分類されます。保存済みの明細がどう変わるかは `kura rules apply --dry-run` で確かめられます。
+
+# kura tx（家計簿）
+cli-tx-transfer = [振替]
+cli-tx-filed = 明細 { $id }（{ $line }）を { $category } に分類しました。
+cli-tx-unfiled = 明細 { $id }（{ $line }）を未分類にしました。ルールでは変わりません。
+cli-tx-memo-set = 明細 { $id }（{ $line }）: メモ「{ $memo }」
+cli-tx-memo-cleared = 明細 { $id }（{ $line }）のメモを消しました。
+cli-tx-transfer-on = 明細 { $id }（{ $line }）を振替にしました。支出・収入には数えません。
+cli-tx-transfer-off = 明細 { $id }（{ $line }）を振替から外しました。支出か収入に数えます。
+cli-tx-reset = 明細 { $id }（{ $line }）の分類をルールに戻しました: { $filed }
+cli-tx-reset-uncategorised = 明細 { $id }（{ $line }）の分類をルールに戻しました。当てはまるルールがないので未分類です。
+cli-tx-suggest = 同じような明細をこれからも同じように分類するには、ルールを作ってください（保存済みの明細 { $lines }件も変わります）:
+
+# kura report
+cli-report-title = { $year }年{ $month }月の家計簿
+cli-report-year-title = { $year }年の月ごとの収支
+cli-report-totals = 支出 { $spending }   収入 { $income }   収支 { $net }
+cli-report-spending = 支出
+cli-report-income = 収入
+cli-report-total = 合計
+cli-report-no-lines = この月の明細はありません。
+cli-report-uncategorised = 未分類の明細が { $lines }件あります: `{ $command }`
+cli-report-transfers = 振替として集計から除いた明細: { $lines }件（入金 { $moved_in }・出金 { $moved_out }）`{ $command }`
+cli-report-budget = { $monthly }（{ $pace }）
+cli-report-pace = 残り { $left }・1日あたり { $per_day }
+cli-report-left = 残り { $left }
+cli-report-over = { $over } 超過
+
 # kura export
 cli-export-dates-reversed = --from { $from } が --to { $to } より後になっています
 cli-export-journal-account = --journal-account は ID=名前 の形で指定してください（例: 2011-001-1-1234567=Assets:Bank:Futsu）。指定: { $got }

@@ -51,6 +51,7 @@ pub(super) fn supporting_declarations(cfg: &Config) -> Vec<String> {
         rules::RuleSpec::decl(cfg),
         rules::MatchKind::decl(cfg),
         rules::CategoryMove::decl(cfg),
+        rules::RefiledLine::decl(cfg),
         lines::LineChange::decl(cfg),
         lines::SuggestedRule::decl(cfg),
         books::CategoryFigure::decl(cfg),

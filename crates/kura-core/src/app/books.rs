@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{AppContext, CommandError, RequestError};
-use crate::books::report::{self, MonthReport, MonthSummary, YearMonth};
+use crate::books::report::{self, YearMonth};
 use crate::format::jst_date;
 use crate::model::AccountId;
 use crate::t;
 
-pub use crate::books::report::{BudgetPace, CategoryAmount, CategoryFigure};
+pub use crate::books::report::{BudgetPace, CategoryAmount, CategoryFigure, MonthReport, MonthSummary};
 
 /// The current JST month.
 pub fn this_month() -> YearMonth {

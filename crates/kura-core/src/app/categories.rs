@@ -5,13 +5,16 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{AppContext, CommandError};
-use crate::books::{Category, CategoryTree, Kind};
+use crate::books::{BooksError, Category, Kind};
 use crate::model::CategoryId;
-use crate::store::{CategoryUsage, NewCategory};
+use crate::store::NewCategory;
 
 /// A category as the UI lists it.
 pub use crate::books::Category as CategoryItem;
+/// The categories in display order, for a front end that names them by path.
+pub use crate::books::CategoryTree;
 pub use crate::books::Kind as CategoryKind;
+pub use crate::store::CategoryUsage;
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -50,10 +53,16 @@ pub fn tree(ctx: &AppContext) -> Result<CategoryTree, CommandError> {
     Ok(ctx.store().categories()?)
 }
 
-/// The category a person names: `食費`, `外食` or `食費:外食`, in either language.
+/// The category a person names: `食費`, `外食` or `食費:外食`, in either language, or its ID (as
+/// `kura categories` lists it; a name made of digits still means the name).
 pub fn find(ctx: &AppContext, name: &str) -> Result<Category, CommandError> {
     let tree = tree(ctx)?;
-    let id = tree.find(name)?;
+    let id = match (tree.find(name), name.trim().parse::<i64>()) {
+        (Err(BooksError::UnknownCategoryName(_)), Ok(id)) => {
+            tree.get(CategoryId(id)).ok_or(BooksError::UnknownCategory(CategoryId(id)))?.id
+        }
+        (found, _) => found?,
+    };
     Ok(tree.get(id).cloned().expect("found in the same tree"))
 }
 

@@ -68,7 +68,13 @@ impl AppContext {
     /// `KURA_DATA_DIR`), else where the app keeps it, following a finished move (a move still
     /// waiting is the app's to do at its next start).
     pub fn for_terminal(explicit: Option<PathBuf>) -> Result<AppContext, CommandError> {
-        Self::open(store::data_dir(explicit.as_deref())?)
+        let ctx = Self::open(store::data_dir(explicit.as_deref())?)?;
+        // What the app says in words (category names in a report, a rules file's paths) follows
+        // the terminal, like the command's own texts: the OS locale's where Settings chose none.
+        // Only in memory; the saved Settings stay as they are.
+        let lang = ctx.terminal_language();
+        ctx.inner.preferences.write().unwrap_or_else(|p| p.into_inner()).language = lang;
+        Ok(ctx)
     }
 
     /// The language a terminal command speaks: the one chosen in Settings where the person

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{AppContext, CommandError, RequestError};
-use crate::books::BooksError;
+use crate::books::{BooksError, CategoryTree};
 use crate::model::{AccountId, CategoryId};
 use crate::query::{Cursor, TxFilter};
 use crate::store::StoreError;
@@ -32,6 +32,9 @@ pub struct HistoryFilter {
     pub search: Option<String>,
     /// Only lines filed under these categories (a 大項目 with its 中項目s)…
     pub categories: Vec<i64>,
+    /// With `categories`: only the lines filed under those very categories, not under their
+    /// 中項目s (what a 大項目 holds itself).
+    pub exact_categories: bool,
     /// …or uncategorised (alone, or besides `categories`).
     pub uncategorised: bool,
     /// Only transfers (`true`) or only the rest (`false`).
@@ -61,21 +64,29 @@ impl HistoryFilter {
             categories: if self.categories.is_empty() {
                 Vec::new()
             } else {
-                let tree = ctx.store().categories()?;
-                let mut ids = Vec::new();
-                for &c in &self.categories {
-                    let c = CategoryId(c);
-                    if tree.get(c).is_none() {
-                        return Err(BooksError::UnknownCategory(c).into());
-                    }
-                    ids.extend(tree.with_children(c));
-                }
-                ids
+                filed_under(&ctx.store().categories()?, &self.categories, self.exact_categories)?
             },
             uncategorised: self.uncategorised,
             transfers: self.transfers,
         })
     }
+}
+
+/// The categories whose lines `categories` asks for: each with its 中項目s, or exactly those.
+fn filed_under(tree: &CategoryTree, categories: &[i64], exact: bool) -> Result<Vec<CategoryId>, BooksError> {
+    let mut ids = Vec::new();
+    for &c in categories {
+        let c = CategoryId(c);
+        if tree.get(c).is_none() {
+            return Err(BooksError::UnknownCategory(c));
+        }
+        if exact {
+            ids.push(c);
+        } else {
+            ids.extend(tree.with_children(c));
+        }
+    }
+    Ok(ids)
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -187,4 +198,34 @@ pub async fn balance_series(
         .map(|p| BalancePointItem { date: p.date, balance: p.balance })
         .collect();
     Ok(BalanceSeriesResponse { points })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::books::{Category, Kind};
+
+    fn category(id: i64, parent: Option<i64>) -> Category {
+        Category {
+            id: CategoryId(id),
+            parent_id: parent.map(CategoryId),
+            kind: Kind::Expense,
+            builtin: None,
+            name: format!("c{id}"),
+            name_en: None,
+            position: id,
+            journal_account: None,
+        }
+    }
+
+    #[test]
+    fn a_top_category_brings_its_subcategories_unless_asked_for_exactly() {
+        let tree = CategoryTree {
+            categories: vec![category(1, None), category(2, Some(1)), category(3, Some(1)), category(4, None)],
+        };
+        assert_eq!(filed_under(&tree, &[1], false).unwrap(), [1, 2, 3].map(CategoryId));
+        assert_eq!(filed_under(&tree, &[1], true).unwrap(), [CategoryId(1)]);
+        assert_eq!(filed_under(&tree, &[2, 4], false).unwrap(), [2, 4].map(CategoryId));
+        assert!(matches!(filed_under(&tree, &[9], false), Err(BooksError::UnknownCategory(CategoryId(9)))));
+    }
 }

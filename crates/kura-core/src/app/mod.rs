@@ -108,6 +108,7 @@ commands! {
     "rulesPreview" => rules::preview: rules::RulesApplyRequest => crate::store::RulesEffect,
     "rulesApply" => rules::apply: rules::RulesApplyRequest => crate::store::RulesEffect,
     "rulesExport" => rules::export: rules::RulesExportRequest => rules::RulesExportResponse,
+    "rulesSave" => rules::save: rules::RulesSaveRequest => rules::RulesSaveResponse,
     "rulesImport" => rules::import: rules::RulesImportRequest => rules::RulesImportResponse,
     "lineUpdate" => lines::update: lines::LineUpdateRequest => lines::LineUpdateResponse,
     "booksMonth" => books::month: books::BooksMonthRequest => crate::books::report::MonthReport,

@@ -2,16 +2,20 @@
 //! reorder, delete, apply to the stored lines (with a preview of what would change), and move
 //! between books as a file.
 
+use std::io::Write;
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{AppContext, CommandError};
 use crate::books::RulesFile;
+use crate::export::write_atomically;
 use crate::model::RuleId;
-use crate::store::{ApplyScope, RulesEffect};
+use crate::store::ApplyScope;
 
 pub use crate::books::{MatchKind, Rule as RuleItem, RuleSpec};
-pub use crate::store::CategoryMove;
+pub use crate::store::{CategoryMove, RefiledLine, RulesEffect};
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +34,11 @@ fn listing(ctx: &AppContext) -> Result<RulesResponse, CommandError> {
 
 pub async fn list(ctx: &AppContext, _req: RulesListRequest) -> Result<RulesResponse, CommandError> {
     listing(ctx)
+}
+
+/// One rule, for a front end that changes part of it (`kura rules edit`).
+pub fn get(ctx: &AppContext, id: i64) -> Result<RuleItem, CommandError> {
+    Ok(ctx.store().rule(RuleId(id))?)
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -145,6 +154,29 @@ pub struct RulesExportResponse {
 pub async fn export(ctx: &AppContext, _req: RulesExportRequest) -> Result<RulesExportResponse, CommandError> {
     let file = ctx.store().export_rules(ctx.language())?;
     Ok(RulesExportResponse { toml: file.to_toml() })
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RulesSaveRequest {
+    /// The file to write (the path the OS save dialog returned); one already there is replaced.
+    pub destination: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RulesSaveResponse {
+    pub path: String,
+    pub rules: u32,
+}
+
+/// The rules file written where the person chose (the desktop app's save dialog; a browser
+/// downloads `rulesExport`'s text instead). The file appears only once it is complete.
+pub async fn save(ctx: &AppContext, req: RulesSaveRequest) -> Result<RulesSaveResponse, CommandError> {
+    let file = ctx.store().export_rules(ctx.language())?;
+    let path = PathBuf::from(&req.destination);
+    write_atomically(&path, |out| Ok(out.write_all(file.to_toml().as_bytes())?))?;
+    Ok(RulesSaveResponse { path: path.display().to_string(), rules: file.rules.len() as u32 })
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

@@ -124,8 +124,11 @@ pub struct MonthReport {
     pub income_by_category: Vec<CategoryFigure>,
     /// Uncategorised lines (in and out), to work through.
     pub uncategorised_lines: i64,
-    /// Lines marked as transfers, which the totals leave out.
+    /// Lines marked as transfers, which the totals leave out…
     pub transfer_lines: i64,
+    /// …and the money they moved in and out (out ≥ 0), shown beside the totals.
+    pub transfers_in: i64,
+    pub transfers_out: i64,
     /// Budgets of 大項目s without spending this month.
     pub idle_budgets: Vec<CategoryFigure>,
 }
@@ -171,10 +174,12 @@ pub fn month_report(
     uncategorised_name: &str,
 ) -> MonthReport {
     let mut by_category: HashMap<(Kind, Option<CategoryId>), (i64, i64)> = HashMap::new();
-    let (mut uncategorised_lines, mut transfer_lines) = (0, 0);
+    let (mut uncategorised_lines, mut transfer_lines, mut transfers_in, mut transfers_out) = (0, 0, 0, 0);
     for t in totals.iter().filter(|t| t.month == month) {
         if t.transfer {
             transfer_lines += t.lines_in + t.lines_out;
+            transfers_in += t.inflow;
+            transfers_out -= t.outflow;
             continue;
         }
         for (kind, category, amount, lines) in sides(tree, t) {
@@ -250,6 +255,8 @@ pub fn month_report(
         income_by_category,
         uncategorised_lines,
         transfer_lines,
+        transfers_in,
+        transfers_out,
         idle_budgets,
     }
 }
@@ -367,6 +374,7 @@ mod tests {
         assert_eq!(r.income, 300_000 + 20_000);
         assert_eq!(r.net, r.income - r.spending);
         assert_eq!(r.transfer_lines, 3);
+        assert_eq!((r.transfers_in, r.transfers_out), (50_000, 120_000));
         assert_eq!(r.uncategorised_lines, 3);
         let food = &r.spending_by_category[0];
         assert_eq!((food.name.as_str(), food.amount, food.lines), ("食費", 43_000, 15));

@@ -47,7 +47,30 @@ pub struct RulesEffect {
     pub lines: i64,
     /// Category moves, largest first: from (`None`: uncategorised) → to.
     pub moves: Vec<CategoryMove>,
+    /// A few of those lines (the last stored first), to show what the rules would do to them.
+    pub samples: Vec<RefiledLine>,
 }
+
+/// A line the rules change: as it is, and what they set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RefiledLine {
+    pub id: i64,
+    pub transaction_date: NaiveDate,
+    pub amount: i64,
+    pub remarks: String,
+    /// Its category before and after (`None`: uncategorised).
+    #[ts(type = "number | null")]
+    pub from: Option<CategoryId>,
+    #[ts(type = "number | null")]
+    pub to: Option<CategoryId>,
+    /// Its memo and transfer mark after.
+    pub memo: Option<String>,
+    pub transfer: bool,
+}
+
+/// How many changed lines [`RulesEffect::samples`] shows.
+const SAMPLES: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -168,6 +191,7 @@ struct LineState {
 }
 
 /// What the rules would set on a line, where they may.
+#[derive(Clone)]
 struct Refiled {
     category: Option<(Option<CategoryId>, Option<RuleId>)>,
     memo: Option<Option<String>>,
@@ -221,6 +245,7 @@ fn run_rules(conn: &Connection, scope: ApplyScope, write: bool) -> Result<RulesE
     // Changes are collected while reading and written after: an update under an open read of
     // the same table could be read again.
     let mut pending = Vec::new();
+    let mut samples = std::collections::VecDeque::with_capacity(SAMPLES);
     while let Some(r) = rows.next()? {
         let line = LineState {
             id: r.get(0)?,
@@ -245,10 +270,34 @@ fn run_rules(conn: &Connection, scope: ApplyScope, write: bool) -> Result<RulesE
             *moves.entry((line.category, to)).or_default() += 1;
         }
         if write {
-            pending.push((line.id, change));
+            pending.push((line.id, change.clone()));
         }
+        // The last lines read, which are the last stored: the ones a person is likeliest to know.
+        if samples.len() == SAMPLES {
+            samples.pop_front();
+        }
+        samples.push_back((line, change));
     }
     drop(rows);
+    // Only the samples' dates and remarks are read: the scan above needs neither.
+    let mut shown = conn.prepare_cached("SELECT transaction_date, remarks FROM transactions WHERE id = ?1")?;
+    effect.samples = samples
+        .into_iter()
+        .rev()
+        .map(|(line, change)| {
+            let (transaction_date, remarks) = shown.query_row([line.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(RefiledLine {
+                id: line.id,
+                transaction_date,
+                amount: line.amount,
+                remarks,
+                from: line.category,
+                to: change.category.map_or(line.category, |(c, _)| c),
+                memo: change.memo.unwrap_or(line.memo),
+                transfer: change.transfer.unwrap_or(line.transfer),
+            })
+        })
+        .collect::<Result<_, BooksError>>()?;
     for (id, change) in pending {
         if let Some((category, rule)) = change.category {
             let by = category.map(|_| DecidedBy::Rule.as_str());

@@ -8,7 +8,7 @@ pub mod location;
 mod open;
 mod write;
 
-pub use books::{ApplyScope, CategoryMove, CategoryUsage, LineEdit, NewCategory, RulesEffect};
+pub use books::{ApplyScope, CategoryMove, CategoryUsage, LineEdit, NewCategory, RefiledLine, RulesEffect};
 pub use error::StoreError;
 pub use location::data_dir;
 pub use open::DB_FILE_NAME;
