@@ -2,7 +2,8 @@
 # The web UI's tests: type check, Vitest (formatting, i18n, transport, virtualisation), the
 # production build (embedded into `kura`), and the Playwright end-to-end runs through `kura serve`
 # against the sandbox (the main journey; a confidential client's secret in the link dialog; moving
-# the data folder from Settings), with
+# the data folder from Settings; the 家計簿: totals, drill-down, a line recategorised and the
+# offered rule applied, a refused rule, a budget's pace, English), with
 # the real OAuth flow and a real keyring. Screenshots land in
 # target/ui-screenshots/ (kept as CI artifacts). The bindings' freshness is checked by
 # `cargo test -p kura-core` (app::bindings).
@@ -33,3 +34,6 @@ SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
 echo "== ui e2e: Settings move the data folder (kura serve without a data folder given)" >&2
 SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
   scripts/with-keyring.sh node ui/e2e/data-folder.mjs
+echo "== ui e2e: 家計簿 (totals, drill-down, recategorise + offered rule, rule errors, budgets, English)" >&2
+SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
+  scripts/with-keyring.sh node ui/e2e/books.mjs

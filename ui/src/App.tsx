@@ -4,6 +4,7 @@ import { ErrorPanel, toFailure } from "./components";
 import { LocaleContext, makeLocale } from "./context";
 import { call, inDesktopApp } from "./lib/transport";
 import { Account } from "./screens/Account";
+import { Books } from "./screens/Books";
 import { Dashboard } from "./screens/Dashboard";
 import { FirstRun } from "./screens/FirstRun";
 import { Links } from "./screens/Links";
@@ -12,6 +13,7 @@ import { Settings } from "./screens/Settings";
 export type Route =
   | { name: "home" }
   | { name: "account"; id: number }
+  | { name: "books" }
   | { name: "links" }
   | { name: "settings" }
   | { name: "add" };
@@ -92,6 +94,7 @@ export function App() {
           <span className="brand-name">Kura</span>
           <nav aria-label={t("nav.main")}>
             {nav({ name: "home" }, "nav.dashboard")}
+            {nav({ name: "books" }, "nav.books")}
             {nav({ name: "links" }, "nav.links")}
             {nav({ name: "settings" }, "nav.settings")}
           </nav>
@@ -99,6 +102,7 @@ export function App() {
         <main className="page" ref={main} tabIndex={-1}>
           {route.name === "home" && <Dashboard navigate={setRoute} />}
           {route.name === "account" && <Account key={route.id} accountId={route.id} navigate={setRoute} />}
+          {route.name === "books" && <Books />}
           {route.name === "links" && <Links navigate={setRoute} />}
           {route.name === "settings" && <Settings onSaved={onPrefs} />}
           {route.name === "add" && <FirstRun onLinked={() => setRoute({ name: "home" })} />}

@@ -21,6 +21,7 @@ function Explained({ explanation: e, title }: { explanation: Explanation; title?
     <>
       <strong>{title ?? t(e.title, e.vars)}</strong>
       {title && <p>{t(e.title, e.vars)}</p>}
+      {e.shown && <pre className="shown">{e.shown}</pre>}
       <p className="hint">{t(e.action, e.vars)}</p>
       {e.detail && (
         <details className="detail">

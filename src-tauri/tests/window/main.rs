@@ -5,6 +5,7 @@
 //! Needs what `scripts/desktop-deps.sh` installs, and a D-Bus session with an unlocked keyring:
 //!   scripts/with-keyring.sh cargo test -p kura-desktop --test window
 
+mod books;
 mod data_folder;
 mod desktop;
 mod fixtures;

@@ -213,7 +213,8 @@ queued: boolean, };
 
 export type ExportRequest = { format: ExportFormat, 
 /**
- * CSV only: Shift_JIS (CP932) for older Excel and kakeibo apps instead of UTF-8 with BOM.
+ * CSV formats only (CSV, Money Forward ME, Zaim): Shift_JIS (CP932) for older Excel and kakeibo
+ * apps instead of UTF-8 with BOM.
  */
 shiftJis: boolean, 
 /**
@@ -359,11 +360,23 @@ lines: number,
 /**
  * Category moves, largest first: from (`None`: uncategorised) → to.
  */
-moves: Array<CategoryMove>, };
+moves: Array<CategoryMove>, 
+/**
+ * A few of those lines (the last stored first), to show what the rules would do to them.
+ */
+samples: Array<RefiledLine>, };
 
 export type RulesExportRequest = Record<symbol, never>;
 
 export type RulesExportResponse = { toml: string, };
+
+export type RulesSaveRequest = { 
+/**
+ * The file to write (the path the OS save dialog returned); one already there is replaced.
+ */
+destination: string, };
+
+export type RulesSaveResponse = { path: string, rules: number, };
 
 export type RulesImportRequest = { toml: string, 
 /**
@@ -410,9 +423,13 @@ spendingByCategory: Array<CategoryFigure>, incomeByCategory: Array<CategoryFigur
  */
 uncategorisedLines: number, 
 /**
- * Lines marked as transfers, which the totals leave out.
+ * Lines marked as transfers, which the totals leave out…
  */
 transferLines: number, 
+/**
+ * …and the money they moved in and out (out ≥ 0), shown beside the totals.
+ */
+transfersIn: number, transfersOut: number, 
 /**
  * Budgets of 大項目s without spending this month.
  */
@@ -462,7 +479,7 @@ export type MonthlyExportSettings = {
  */
 folder: string, format: ExportFormat, 
 /**
- * CSV only: Shift_JIS (CP932) instead of UTF-8 with BOM.
+ * CSV formats only (CSV, Money Forward ME, Zaim): Shift_JIS (CP932) instead of UTF-8 with BOM.
  */
 shiftJis: boolean, };
 
@@ -525,6 +542,11 @@ search: string | null,
  * Only lines filed under these categories (a 大項目 with its 中項目s)…
  */
 categories: Array<number>, 
+/**
+ * With `categories`: only the lines filed under those very categories, not under their
+ * 中項目s (what a 大項目 holds itself).
+ */
+exactCategories: boolean, 
 /**
  * …or uncategorised (alone, or besides `categories`).
  */
@@ -644,9 +666,9 @@ message: string, };
 
 export type SyncErrorKind = "network" | "timeout" | "reauthRequired" | "unauthorized" | "tokenUnavailable" | "clientCredentials" | "rateLimited" | "maintenance" | "http" | "incompatibleVersion" | "malformed" | "tooLarge" | "paging" | "insecureUrl" | "invalidUrl" | "tls" | "store" | "inactiveLink" | "config" | "other";
 
-export type ExportFormat = "csv" | "xlsx" | "ofx" | "qif" | "ledger" | "hledger" | "beancount" | "jsonl";
+export type ExportFormat = "csv" | "xlsx" | "ofx" | "qif" | "ledger" | "hledger" | "beancount" | "jsonl" | "moneyforward" | "zaim";
 
-export type JournalNames = { accounts: { [key in string]: string }, expense: string | null, income: string | null, opening: string | null, };
+export type JournalNames = { accounts: { [key in string]: string }, expense: string | null, income: string | null, opening: string | null, transfers: string | null, };
 
 export type LineBooks = { categoryId: number | null, categoryBy: DecidedBy | null, memo: string | null, memoBy: DecidedBy | null, 
 /**
@@ -762,6 +784,16 @@ export type MatchKind = "contains" | "is" | "startsWith" | "regex";
 
 export type CategoryMove = { from: number | null, to: number | null, lines: number, };
 
+export type RefiledLine = { id: number, transactionDate: string, amount: number, remarks: string, 
+/**
+ * Its category before and after (`None`: uncategorised).
+ */
+from: number | null, to: number | null, 
+/**
+ * Its memo and transfer mark after.
+ */
+memo: string | null, transfer: boolean, };
+
 export type LineChange = { "change": "category", categoryId: number | null, } | { "change": "memo", memo: string | null, } | { "change": "transfer", transfer: boolean, } | { "change": "reset" };
 
 export type SuggestedRule = { spec: RuleSpec, 
@@ -839,6 +871,7 @@ export interface Commands {
   rulesPreview: { request: RulesApplyRequest; response: RulesEffect };
   rulesApply: { request: RulesApplyRequest; response: RulesEffect };
   rulesExport: { request: RulesExportRequest; response: RulesExportResponse };
+  rulesSave: { request: RulesSaveRequest; response: RulesSaveResponse };
   rulesImport: { request: RulesImportRequest; response: RulesImportResponse };
   lineUpdate: { request: LineUpdateRequest; response: LineUpdateResponse };
   booksMonth: { request: BooksMonthRequest; response: MonthReport };
@@ -881,6 +914,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "rulesPreview",
   "rulesApply",
   "rulesExport",
+  "rulesSave",
   "rulesImport",
   "lineUpdate",
   "booksMonth",

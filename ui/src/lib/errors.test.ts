@@ -9,7 +9,7 @@ const hasJapanese = (s: string) => /[\u3040-\u30ff\u4e00-\u9fff]/.test(s);
 
 describe("command failures", () => {
   it.each(FAILURE_KINDS)("%s has a headline and advice in both languages", (kind) => {
-    const e = explainFailure({ kind, message: "core message", hint: null });
+    const e = explainFailure({ kind, message: "core message", hint: null, subject: "食費" });
     for (const lang of LANGS) {
       const title = translate(lang, e.title, e.vars);
       const action = translate(lang, e.action, e.vars);
@@ -30,6 +30,29 @@ describe("command failures", () => {
     const e = explainFailure({ kind: "fromANewerCore" as FailureKind, message: "new thing", hint: null });
     expect([e.title, e.action]).toEqual(["error.generic", "error.generic.do"]);
     expect(e.detail).toBe("new thing");
+  });
+});
+
+describe("the books' refusals", () => {
+  it("shows a regular expression's error as it is, under the headline", () => {
+    const e = explainFailure({ kind: "invalidPattern", message: "m", hint: null, subject: "regex parse error:\n    (\n    ^\nerror: unclosed group" });
+    expect(e.shown).toContain("unclosed group");
+    expect(translate("ja", e.title, e.vars)).toBe("正規表現として読めません");
+  });
+  it("names the category or the names a rules file lacks in the headline", () => {
+    const taken = explainFailure({ kind: "categoryNameTaken", message: "m", hint: null, subject: "外食" });
+    expect(taken.shown).toBeNull();
+    expect(translate("ja", taken.title, taken.vars)).toBe("「外食」という名前は既にあります");
+    expect(translate("en", taken.title, taken.vars)).toBe('There is already a category named "外食"');
+    const unknown = explainFailure({ kind: "rulesFileUnknown", message: "m", hint: null, subject: "ペット, 旅行" });
+    expect(translate("ja", unknown.title, unknown.vars)).toContain("ペット, 旅行");
+  });
+  it("copes with a failure that names nothing", () => {
+    const e = explainFailure({ kind: "categoryName", message: "m", hint: null, subject: null });
+    expect(e.shown).toBeNull();
+    expect(translate("en", e.title, e.vars)).toBe("This name cannot be used");
+    const old = explainFailure({ kind: "invalidPattern", message: "m", hint: null });
+    expect(old.shown).toBeNull();
   });
 });
 

@@ -14,6 +14,11 @@ export interface Explanation {
   vars: Record<string, string | number>;
   /** The core's message (and hint), for a report. */
   detail: string;
+  /**
+   * The other side's own words that the person needs to see to fix it (a regular expression
+   * library's, a file parser's): shown as they are under the headline, not folded away.
+   */
+  shown: string | null;
 }
 
 type Keys = readonly [MessageKey, MessageKey];
@@ -38,7 +43,21 @@ const FAILURE_KEYS: Record<FailureKind, Keys> = {
   remote: ["error.remote", "error.remote.do"],
   otherPerson: ["error.otherPerson", "error.otherPerson.do"],
   export: ["error.export", "error.export.do"],
+  invalidPattern: ["error.invalidPattern", "error.invalidPattern.do"],
+  ruleTooBroad: ["error.ruleTooBroad", "error.ruleTooBroad.do"],
+  ruleDoesNothing: ["error.ruleDoesNothing", "error.ruleDoesNothing.do"],
+  categoryName: ["error.categoryName", "error.categoryName.do"],
+  categoryNameTaken: ["error.categoryNameTaken", "error.categoryNameTaken.do"],
+  categoryLevels: ["error.categoryLevels", "error.categoryLevels.do"],
+  rulesFile: ["error.rulesFile", "error.rulesFile.do"],
+  rulesFileUnknown: ["error.rulesFileUnknown", "error.rulesFileUnknown.do"],
 };
+
+/**
+ * Kinds whose `subject` is words to show as they are (the texts of the others name their
+ * subject as `{subject}`: a category's name, the names a rules file lacks).
+ */
+const SUBJECT_SHOWN: ReadonlySet<FailureKind> = new Set(["invalidPattern", "rulesFile"]);
 
 const SYNC_KEYS: Record<SyncErrorKind, Keys> = {
   network: ["syncError.network", "syncError.network.do"],
@@ -75,14 +94,16 @@ function lookup<K extends string>(table: Record<K, Keys>, kind: string, fallback
 export function explainFailure(failure: Failure): Explanation {
   const [title, action] = lookup(FAILURE_KEYS, failure.kind, ["error.generic", "error.generic.do"]);
   const detail = failure.hint ? `${failure.message}\n${failure.hint}` : failure.message;
-  return { title, action, vars: {}, detail };
+  const subject = failure.subject ?? "";
+  const shown = SUBJECT_SHOWN.has(failure.kind) && subject !== "" ? subject : null;
+  return { title, action, vars: { subject }, detail, shown };
 }
 
 /** A failed sync (a sync-log entry or a link's last error). */
 export function explainSyncProblem(problem: SyncProblem): Explanation {
   const [title, action] = lookup(SYNC_KEYS, problem.kind, SYNC_KEYS.other);
   const status = problem.httpStatus === null ? "" : `HTTP ${problem.httpStatus}: `;
-  return { title, action, vars: { status: problem.httpStatus ?? "?" }, detail: `${status}${problem.message}` };
+  return { title, action, vars: { status: problem.httpStatus ?? "?" }, detail: `${status}${problem.message}`, shown: null };
 }
 
 /** The union could not be reached at all (what the offline banner says). */

@@ -25,7 +25,7 @@ describe("monthly export settings", () => {
     expect(monthlyStatusLine(status({ state: "exists", path: "/x/kura-2026-10.csv" }), t).text).toContain("保存済み");
     expect(monthlyStatusLine(status({ state: "waitingForSync", accounts: 2 }), t).text).toContain("2 口座");
     const failed = monthlyStatusLine(
-      status({ state: "failed", error: { kind: "invalid", message: "the monthly export folder /x does not exist", hint: null } }),
+      status({ state: "failed", error: { kind: "invalid", message: "the monthly export folder /x does not exist", hint: null, subject: null } }),
       t,
     );
     expect(failed.failed).toBe(true);

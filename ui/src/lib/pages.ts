@@ -208,3 +208,19 @@ export function lineAt<T>(l: Layout, held: Map<number, HistoryLine<T>[]>, line: 
   const k = pageAt(l, line);
   return held.get(k)?.[line - l.starts[k]] ?? null;
 }
+
+/**
+ * `pages` with `row` in place of the held row of the same id (a line the person just edited),
+ * or `pages` itself when that row is not held. The line keeps its place even when it no longer
+ * meets the filter: it goes when the table starts again.
+ */
+export function replaceRow<T extends PagedRow>(pages: Pages<T>, row: T): Pages<T> {
+  for (const [k, rows] of pages.loaded) {
+    const i = rows.findIndex((r) => r.id === row.id);
+    if (i < 0) continue;
+    const next = rows.slice();
+    next[i] = row;
+    return { metas: pages.metas, loaded: new Map(pages.loaded).set(k, next) };
+  }
+  return pages;
+}

@@ -6,7 +6,11 @@ import type { CommandFailure, CommandName, Commands, ErrorKind } from "../bindin
 /** The core's error kinds, plus the one only the browser sees: `kura serve` itself is gone. */
 export type FailureKind = ErrorKind | "kuraUnreachable";
 
-export type Failure = Omit<CommandFailure, "kind"> & { kind: FailureKind };
+/**
+ * A failure as the UI handles it. `subject` (the name or words the failure is about) comes from
+ * the core; failures the UI itself makes (the transport's) have none.
+ */
+export type Failure = Omit<CommandFailure, "kind" | "subject"> & { kind: FailureKind; subject?: string | null };
 
 /** A command's failure, carrying the typed `{kind, message, hint}` from the core. */
 export class CommandError extends Error {

@@ -1,32 +1,19 @@
-// One account: its history (virtualised, paged from the store as you scroll) with search and
-// filters, and its charts.
+// One account: its history (virtualised, paged from the store as you scroll, each line's
+// category, memo and transfer mark editable) with search and filters, and its charts.
 
-import { useEffect, useId, useMemo, useRef, useState } from "react";
-import type { AccountCard, Flow, GapItem, HistoryFilter, TransactionItem } from "../bindings/commands";
+import { useEffect, useId, useMemo, useState } from "react";
+import type { AccountCard, Flow, HistoryFilter } from "../bindings/commands";
 import type { Route } from "../App";
-import { ErrorPanel, GapDeadline, toFailure } from "../components";
+import { GapDeadline } from "../components";
 import { useLocale } from "../context";
-import { formatCalendarDate, formatDateTimeJst, formatYen, parseDateInput } from "../lib/format";
+import { emptyFilter } from "../lib/books";
+import { formatDateTimeJst, formatYen, parseDateInput } from "../lib/format";
 import { gapsInRange } from "../lib/gaps";
-import { evict, heldLines, layout, lineAt, nextFetch, noPages, receive } from "../lib/pages";
 import { call } from "../lib/transport";
-import { range, visibleWindow } from "../lib/virtual";
+import { useCategories } from "./CategoryPicker";
 import { Charts } from "./Charts";
 import { ExportDialog } from "./ExportDialog";
-
-const ROW_HEIGHT = 36;
-/**
- * Pages of 500 rows; a page scrolled back to is asked for with room for 100 rows synced into it
- * since the table opened (see lib/pages.ts).
- */
-const LIMITS = { page: 500, slack: 100 };
-/** Lines above and below the view that are fetched before they scroll into it. */
-const PREFETCH_ROWS = 200;
-/**
- * Pages held in memory (3,000 rows). The view and its prefetch margins span at most 2 pages; the
- * rest spares a re-fetch when scrolling back a little. Memory stays flat however far one scrolls.
- */
-const HELD_PAGES = 6;
+import { HistoryTable } from "./HistoryTable";
 
 interface Filters {
   search: string;
@@ -44,6 +31,7 @@ function toFilter(accountId: number, f: Filters): HistoryFilter {
   // A date still being typed (or mistyped) does not filter; the field says why.
   const date = (s: string) => parseDateInput(s) ?? null;
   return {
+    ...emptyFilter(),
     accounts: [accountId],
     from: date(f.from),
     to: date(f.to),
@@ -63,6 +51,7 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
   const [exporting, setExporting] = useState(false);
   // Bumped when the history changed under the table, which then starts again.
   const [generation, setGeneration] = useState(0);
+  const { categories } = useCategories();
 
   useEffect(() => {
     call("overview", {}).then((o) => setCard(o.accounts.find((a) => a.id === accountId) ?? null));
@@ -154,6 +143,8 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
               filter={filter}
               gaps={gaps}
               onChanged={() => setGeneration((g) => g + 1)}
+              categories={categories}
+              label={t("account.history")}
             />
           </>
         )}
@@ -165,7 +156,7 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
 const TABS = ["history", "charts"] as const;
 
 /** Arrow keys move between tabs (the WAI-ARIA tabs pattern); Tab moves on to the panel. */
-function switchTabWithArrows(e: React.KeyboardEvent<HTMLElement>) {
+export function switchTabWithArrows(e: React.KeyboardEvent<HTMLElement>) {
   if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
   const tabs = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
   const at = tabs.indexOf(document.activeElement as HTMLButtonElement);
@@ -200,136 +191,5 @@ function DateField({ label, value, onChange }: { label: string; value: string; o
         </small>
       )}
     </label>
-  );
-}
-
-function HistoryTable({ filter, gaps, onChanged }: { filter: HistoryFilter; gaps: GapItem[]; onChanged: () => void }) {
-  const { t } = useLocale();
-  const [pages, setPages] = useState(noPages<TransactionItem>);
-  const [error, setError] = useState<unknown>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(480);
-  const loading = useRef(false);
-  const viewport = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    const el = viewport.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  const lay = useMemo(() => layout(pages.metas, gaps), [pages.metas, gaps]);
-  const held = useMemo(() => heldLines(pages, gaps), [pages, gaps]);
-  const win = visibleWindow(scrollTop, height, ROW_HEIGHT, lay.total);
-  // Read when a page arrives: the pages by then (only fetches change them, one at a time) and the
-  // view by then, around which pages are kept.
-  const current = useRef({ pages, win });
-  current.current = { pages, win };
-  const want = nextFetch(pages, lay, win.start, win.end, win.start - PREFETCH_ROWS, win.end + PREFETCH_ROWS, LIMITS);
-
-  useEffect(() => {
-    if (!want || loading.current || error) return;
-    loading.current = true;
-    call("transactions", { filter, cursor: want.cursor, limit: want.limit }).then(
-      (page) => {
-        // Before the state changes: the render it brings asks for the next page.
-        loading.current = false;
-        const next = receive(current.current.pages, want, page.rows, page.nextCursor);
-        // The store's history changed under the table (a sync): it starts again from the top.
-        if (next === null) return onChanged();
-        const { win } = current.current;
-        setPages(evict(next, layout(next.metas, gaps), win.start, win.end, HELD_PAGES));
-      },
-      (e: unknown) => {
-        loading.current = false;
-        setError(e);
-      },
-    );
-    // Each fetch changes `pages`, which asks for the next one.
-  }, [want?.page, pages, error]);
-
-  if (error) return <ErrorPanel failure={toFailure(error)} />;
-  return (
-    <div className="history">
-      <p className="small" aria-live="polite" data-testid="row-count">
-        {lay.complete ? t("account.rows", { count: lay.rows }) : t("account.rowsMore", { count: lay.rows })}
-      </p>
-      <div role="table" aria-label={t("account.history")} aria-rowcount={lay.total + 1}>
-        <div role="rowgroup">
-          <div className="table-head" role="row" aria-rowindex={1}>
-            <span role="columnheader">{t("account.col.date")}</span>
-            <span role="columnheader">{t("account.col.remarks")}</span>
-            <span role="columnheader" className="num">
-              {t("account.col.in")}
-            </span>
-            <span role="columnheader" className="num">
-              {t("account.col.out")}
-            </span>
-            <span role="columnheader" className="num">
-              {t("account.col.balance")}
-            </span>
-          </div>
-        </div>
-        <div
-          className="viewport"
-          ref={viewport}
-          tabIndex={0}
-          role="rowgroup"
-          aria-label={t("account.history")}
-          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-          onKeyDown={(e) => {
-            const el = e.currentTarget;
-            if (e.key === "PageDown") el.scrollTop += el.clientHeight;
-            else if (e.key === "PageUp") el.scrollTop -= el.clientHeight;
-            else if (e.key === "ArrowDown") el.scrollTop += ROW_HEIGHT;
-            else if (e.key === "ArrowUp") el.scrollTop -= ROW_HEIGHT;
-            else if (e.key === "Home") el.scrollTop = 0;
-            else if (e.key === "End") el.scrollTop = el.scrollHeight;
-            else return;
-            e.preventDefault();
-          }}
-        >
-          <div style={{ height: win.totalHeight, position: "relative" }}>
-            <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
-              {range(win.start, win.end).map((index) => {
-                const line = lineAt(lay, held, index);
-                return line === null ? (
-                  <div className="tx-row" role="row" aria-rowindex={index + 2} aria-busy="true" key={`loading-${index}`} data-testid="loading-row">
-                    <span role="cell" className="small">
-                      {t("common.loading")}
-                    </span>
-                  </div>
-                ) : line.kind === "gap" ? (
-                  <div className="tx-row gap-row" role="row" aria-rowindex={index + 2} key={`gap-${line.gap.dateFrom}`} data-testid="gap-row">
-                    <span role="cell">
-                      {t("gap.row", { from: formatCalendarDate(line.gap.dateFrom), to: formatCalendarDate(line.gap.dateTo) })}
-                    </span>
-                  </div>
-                ) : (
-                  <div className="tx-row" role="row" aria-rowindex={index + 2} key={line.row.id} data-testid="tx-row">
-                    <span role="cell">{formatCalendarDate(line.row.transactionDate)}</span>
-                    <span role="cell" className="remarks">
-                      {line.row.remarks}
-                    </span>
-                    <span role="cell" className="num in">
-                      {line.row.amount > 0 ? formatYen(line.row.amount) : ""}
-                    </span>
-                    <span role="cell" className="num out">
-                      {line.row.amount < 0 ? formatYen(-line.row.amount) : ""}
-                    </span>
-                    <span role="cell" className="num">
-                      {line.row.balance === null ? "" : formatYen(line.row.balance)}
-                    </span>
-                  </div>
-                );
-              })}
-            </div>
-          </div>
-          {lay.complete && lay.rows === 0 && <p className="empty">{t("account.empty")}</p>}
-        </div>
-      </div>
-    </div>
   );
 }

@@ -7,11 +7,12 @@ import { ErrorPanel, toFailure } from "../components";
 import { useLocale } from "../context";
 import { formatCalendarDate, formatYen } from "../lib/format";
 import { call } from "../lib/transport";
+import { emptyFilter } from "../lib/books";
 import { niceScale, splitAtGaps } from "../lib/chart";
 
-const W = 720;
-const H = 240;
-const PAD = { left: 84, right: 12, top: 12, bottom: 28 };
+export const W = 720;
+export const H = 240;
+export const PAD = { left: 84, right: 12, top: 12, bottom: 28 };
 
 export function Charts({ accountId, gaps }: { accountId: number; gaps: GapItem[] }) {
   const { t } = useLocale();
@@ -24,7 +25,7 @@ export function Charts({ accountId, gaps }: { accountId: number; gaps: GapItem[]
       .then((r) => setPoints(r.points))
       .catch(setError);
     call("monthlyTotals", {
-      filter: { accounts: [accountId], from: null, to: null, flow: null, minAmount: null, maxAmount: null, search: null },
+      filter: { ...emptyFilter(), accounts: [accountId] },
     })
       .then((r) => setMonths(r.months.slice(-12)))
       .catch(setError);
@@ -120,7 +121,7 @@ function MonthlyChart({ months }: { months: MonthTotalItem[] }) {
 }
 
 /** The horizontal grid lines of a chart, each labelled with its amount in yen. */
-function YenGrid({ ticks, y }: { ticks: number[]; y: (v: number) => number }) {
+export function YenGrid({ ticks, y }: { ticks: number[]; y: (v: number) => number }) {
   return (
     <>
       {ticks.map((v) => (
