@@ -221,6 +221,24 @@ async function main() {
     assert.deepEqual(unchanged, target);
     await editor.getByRole("button", { name: "キャンセル" }).click();
 
+    // Applying the rules to the stored lines: a rule added ahead of the starter ones (not applied
+    // yet) files ATM withdrawals under 趣味・娯楽; the preview says how many lines change and shows
+    // some, exactly what applying then does.
+    const hobby = (await api("categoriesList", {})).categories.find((c) => c.name === "趣味・娯楽");
+    const atmRule = { matchKind: "contains", pattern: "ATM", direction: "out", minAmount: null, maxAmount: null, accountId: null, categoryId: hobby.id, memo: null, transfer: false, enabled: true };
+    await api("ruleCreate", { spec: atmRule, position: 0 });
+    const expected = await api("rulesPreview", { ruleId: null });
+    assert.ok(expected.lines > 0, JSON.stringify(expected));
+    await page.getByTestId("rules-apply").click();
+    const preview = page.getByTestId("apply-preview");
+    assert.equal((await preview.getByTestId("apply-count").innerText()).replaceAll(",", ""), `${expected.lines} 件の明細が変わります。`);
+    const samples = await preview.getByTestId("apply-samples").locator("li").allInnerTexts();
+    assert.ok(samples.length > 0 && samples.every((l) => l.includes("ATM") && l.includes("趣味・娯楽")), samples.join("\n"));
+    await shot(page, "apply-preview");
+    await preview.getByTestId("apply-confirm").click();
+    await page.getByTestId("rules-notice").waitFor();
+    assert.equal((await api("rulesPreview", { ruleId: null })).lines, 0, "applied exactly what the preview showed");
+
     // A budget for 食費; this month's pace in words.
     await page.getByRole("tab", { name: "カテゴリー・予算" }).click();
     const foodCategory = page.locator(`[data-testid="category"][data-category-id="${food.id}"]`);

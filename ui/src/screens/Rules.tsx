@@ -410,6 +410,24 @@ function ApplyPreview({
               {effect.moves.length > 10 && <li className="small">{t("rules.previewMore", { count: effect.moves.length - 10 })}</li>}
             </ul>
           )}
+          {effect.samples.length > 0 && (
+            <>
+              <p className="small">{t("rules.previewSamples")}</p>
+              <ul className="samples refiled" data-testid="apply-samples">
+                {effect.samples.map((l) => (
+                  <li key={l.id}>
+                    <span>{formatCalendarDate(l.transactionDate)}</span>
+                    <span className="remarks">{l.remarks}</span>
+                    <span className={l.amount < 0 ? "num out" : "num in"}>{formatYen(l.amount)}</span>
+                    <span className="move">
+                      {name(l.from)} → {name(l.to)}
+                      {l.transfer && ` · ${t("line.transferMark")}`}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
           <p className="small">{t("rules.previewKeeps")}</p>
         </>
       )}

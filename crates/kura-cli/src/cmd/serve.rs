@@ -319,11 +319,31 @@ impl Drop for RemovedAfterUse {
 }
 
 fn failure_response(e: &CommandError) -> Response {
+    // No catch-all: a kind the core adds must be placed here, so a person's bad input never reads
+    // as the server's fault.
     let status = match e.kind() {
         ErrorKind::UnknownCommand | ErrorKind::NotFound => StatusCode::NOT_FOUND,
         ErrorKind::BadRequest | ErrorKind::Invalid => StatusCode::BAD_REQUEST,
+        ErrorKind::InvalidPattern
+        | ErrorKind::RuleTooBroad
+        | ErrorKind::RuleDoesNothing
+        | ErrorKind::CategoryName
+        | ErrorKind::CategoryLevels
+        | ErrorKind::RulesFile
+        | ErrorKind::RulesFileUnknown => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::CategoryNameTaken => StatusCode::CONFLICT,
         ErrorKind::Network | ErrorKind::Remote => StatusCode::BAD_GATEWAY,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorKind::ReauthRequired
+        | ErrorKind::AccessDenied
+        | ErrorKind::TimedOut
+        | ErrorKind::Browser
+        | ErrorKind::Loopback
+        | ErrorKind::Keyring
+        | ErrorKind::ClientSecret
+        | ErrorKind::Config
+        | ErrorKind::Storage
+        | ErrorKind::OtherPerson
+        | ErrorKind::Export => StatusCode::INTERNAL_SERVER_ERROR,
     };
     no_store((status, axum::Json(e.to_failure())).into_response())
 }

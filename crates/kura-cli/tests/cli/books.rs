@@ -356,3 +356,26 @@ fn the_books_speak_english_where_the_terminal_does() {
     let said = String::from_utf8(out.stderr).unwrap();
     assert!(said.contains("Fod") && said.contains("Did you mean"), "{said}");
 }
+
+#[test]
+fn kura_serve_answers_a_person_s_bad_input_as_such_and_points_into_what_they_wrote() {
+    let dir = seeded();
+    let before = books_state(dir.path());
+    let server = crate::support::Server::start(dir.path());
+    let rule = |pattern: &str, match_kind: &str| {
+        let spec = serde_json::json!({ "matchKind": match_kind, "pattern": pattern, "categoryId": category_id(dir.path(), "外食") });
+        server.api("ruleCreate", &serde_json::json!({ "spec": spec }).to_string())
+    };
+    let (status, failure) = rule("ﾏｸﾄﾞﾅﾙﾄﾞ(", "regex");
+    assert_eq!((status, failure["kind"].as_str()), (422, Some("invalidPattern")), "{failure}");
+    let detail = failure["subject"].as_str().unwrap();
+    assert!(detail.contains("ﾏｸﾄﾞﾅﾙﾄﾞ(") && detail.contains("unclosed group"), "{failure}");
+    let (status, failure) = rule("", "contains");
+    assert_eq!(status, 422, "{failure}");
+    let (status, failure) = server.api("categoryCreate", r#"{"name": "食費"}"#);
+    assert_eq!((status, failure["kind"].as_str()), (409, Some("categoryNameTaken")), "{failure}");
+    let (status, failure) = server.api("categoryCreate", r#"{"name": "  "}"#);
+    assert_eq!((status, failure["kind"].as_str()), (422, Some("categoryName")), "{failure}");
+    drop(server);
+    assert_eq!(books_state(dir.path()), before, "a refused request changed nothing");
+}

@@ -167,11 +167,12 @@ impl RuleSpec {
 
 /// Compiles a rule's regular expression for folded remarks.
 pub(super) fn compile_regex(pattern: &str) -> Result<Regex, BooksError> {
-    RegexBuilder::new(&fold_pattern(pattern))
-        .case_insensitive(true)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| BooksError::InvalidRegex { pattern: pattern.to_owned(), detail: e.to_string() })
+    let build = |p: &str| RegexBuilder::new(p).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build();
+    build(&fold_pattern(pattern)).map_err(|folded| {
+        // The detail quotes the pattern and points into it: show what the person wrote, not its fold.
+        let detail = build(pattern).err().unwrap_or(folded).to_string();
+        BooksError::InvalidRegex { pattern: pattern.to_owned(), detail }
+    })
 }
 
 #[cfg(test)]
@@ -198,7 +199,7 @@ mod tests {
         let err = spec(MatchKind::Regex, "ｶｰﾄﾞ(").compile().unwrap_err();
         let BooksError::InvalidRegex { pattern, detail } = err else { panic!("{err:?}") };
         assert_eq!(pattern, "ｶｰﾄﾞ(");
-        assert!(detail.contains("unclosed group"), "{detail}");
+        assert!(detail.contains("unclosed group") && detail.contains("ｶｰﾄﾞ("), "{detail}");
     }
 
     #[test]
