@@ -3,6 +3,7 @@
 //! record writing here ([`CsvOut`], the `push_*` cells) serves the Money Forward ME and Zaim
 //! layouts too.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{Datelike, NaiveDate};
@@ -10,8 +11,9 @@ use encoding_rs::SHIFT_JIS;
 
 use super::ExportError;
 use super::driver::Sink;
-use super::model::{Encoding, ExportAccount, ExportOptions, ExportRow, Lang, Unmappable};
+use super::model::{Encoding, ExportAccount, ExportOptions, ExportRow, Lang, RowBooks, Unmappable};
 use crate::format;
+use crate::model::CategoryId;
 
 const HEADERS_JA: [&str; 17] = [
     "取引日",
@@ -212,21 +214,42 @@ impl Cp932 {
     }
 }
 
+/// The category cells (",大項目,中項目") of each category met, formatted and encoded once: the
+/// names repeat on most rows, and transcoding kanji to CP932 per row cost more than the rest of
+/// the record.
+#[derive(Default)]
+pub(super) struct CategoryCells(HashMap<Option<CategoryId>, Cached>);
+
+impl CategoryCells {
+    /// Appends the cells of the category `books` names to the current record.
+    pub(super) fn put<W: Write>(
+        &mut self,
+        out: &mut CsvOut<W>,
+        books: &RowBooks,
+        at: &At<'_>,
+    ) -> Result<(), ExportError> {
+        let cells = self.0.entry(books.category_id).or_insert_with(|| {
+            let mut cells = Vec::new();
+            for name in [&books.category, &books.subcategory] {
+                cells.push(b',');
+                push_text(&mut cells, name.as_deref().unwrap_or_default());
+            }
+            out.cache(cells)
+        });
+        out.put_cached(cells, at, "category")
+    }
+}
+
 /// Appends the books' four columns (大項目, 中項目, メモ, 振替 as 1 or 0) with their leading commas,
-/// each as [`push_text`] writes text; the category names and the memo in two pieces so an error
-/// names the right one.
+/// each as [`push_text`] writes text.
 pub(super) fn push_books_columns<W: Write>(
     out: &mut CsvOut<W>,
     buf: &mut Vec<u8>,
+    categories: &mut CategoryCells,
     row: &ExportRow,
     at: &At<'_>,
 ) -> Result<(), ExportError> {
-    buf.clear();
-    for name in [&row.books.category, &row.books.subcategory] {
-        buf.push(b',');
-        push_text(buf, name.as_deref().unwrap_or_default());
-    }
-    out.put(buf, at, "category")?;
+    categories.put(out, &row.books, at)?;
     buf.clear();
     buf.push(b',');
     push_text(buf, row.books.memo.as_deref().unwrap_or_default());
@@ -241,6 +264,7 @@ pub(super) struct CsvSink<W: Write> {
     /// The current account's six text columns with their leading commas: the same for every row
     /// of the account, so formatted (and transcoded) once per account.
     account_tail: Cached,
+    categories: CategoryCells,
 }
 
 impl<W: Write> CsvSink<W> {
@@ -251,7 +275,7 @@ impl<W: Write> CsvSink<W> {
             Lang::En => &HEADERS_EN,
         })?;
         let account_tail = out.cache(Vec::new());
-        Ok(CsvSink { out, record: Vec::with_capacity(1024), account_tail })
+        Ok(CsvSink { out, record: Vec::with_capacity(1024), account_tail, categories: CategoryCells::default() })
     }
 }
 
@@ -385,7 +409,7 @@ impl<W: Write> Sink for CsvSink<W> {
         let at = At { number, date: row.transaction_date, account: &account.id };
         self.out.put(record, &at, "remarks")?;
         self.out.put_cached(&self.account_tail, &at, "account details")?;
-        push_books_columns(&mut self.out, &mut self.record, row, &at)?;
+        push_books_columns(&mut self.out, &mut self.record, &mut self.categories, row, &at)?;
         self.out.put(b"\r\n", &at, "other")?;
         self.out.end_record()
     }

@@ -16,7 +16,7 @@ use std::io::Write;
 
 use super::ExportError;
 use super::csv::{
-    At, Cached, CsvOut, push_books_columns, push_date, push_iso_date, push_signed, push_text, push_unsigned,
+    At, Cached, CategoryCells, CsvOut, push_books_columns, push_date, push_iso_date, push_signed, push_text, push_unsigned,
 };
 use super::driver::Sink;
 use super::model::{ExportAccount, ExportBooks, ExportOptions, ExportRow};
@@ -57,6 +57,7 @@ pub(super) struct MoneyForwardSink<W: Write> {
     record: Vec<u8>,
     /// The current account's 保有金融機関 cell with its leading comma, encoded once per account.
     institution: Cached,
+    categories: CategoryCells,
 }
 
 impl<W: Write> MoneyForwardSink<W> {
@@ -64,7 +65,7 @@ impl<W: Write> MoneyForwardSink<W> {
         let mut out = CsvOut::new(out, options)?;
         out.header(&MONEY_FORWARD_HEADERS)?;
         let institution = out.cache(Vec::new());
-        Ok(MoneyForwardSink { out, record: Vec::with_capacity(512), institution })
+        Ok(MoneyForwardSink { out, record: Vec::with_capacity(512), institution, categories: CategoryCells::default() })
     }
 }
 
@@ -89,7 +90,7 @@ impl<W: Write> Sink for MoneyForwardSink<W> {
         let at = At { number, date: row.transaction_date, account: &account.id };
         self.out.put(record, &at, "remarks")?;
         self.out.put_cached(&self.institution, &at, "account details")?;
-        push_books_columns(&mut self.out, &mut self.record, row, &at)?;
+        push_books_columns(&mut self.out, &mut self.record, &mut self.categories, row, &at)?;
         // The ID is unique in the file, as the service's is: a line's uid is unique in its account.
         let record = &mut self.record;
         record.clear();
@@ -113,6 +114,7 @@ pub(super) struct ZaimSink<W: Write> {
     /// The name of every account a row may name (the exported ones and the other sides of
     /// transfers), by Kura's account id.
     labels: HashMap<String, String>,
+    categories: CategoryCells,
 }
 
 impl<W: Write> ZaimSink<W> {
@@ -126,7 +128,7 @@ impl<W: Write> ZaimSink<W> {
         out.header(&ZAIM_HEADERS)?;
         let order = accounts.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
         let labels = accounts.iter().chain(&books.other_accounts).map(|a| (a.id.clone(), account_label(a))).collect();
-        Ok(ZaimSink { out, record: Vec::with_capacity(512), order, labels })
+        Ok(ZaimSink { out, record: Vec::with_capacity(512), order, labels, categories: CategoryCells::default() })
     }
 }
 
@@ -157,16 +159,11 @@ impl<W: Write> Sink for ZaimSink<W> {
         self.out.put(record, &at, "other")?;
         record.clear();
         // A transfer has no category in Zaim.
-        if !books.transfer {
-            for name in [&books.category, &books.subcategory] {
-                record.push(b',');
-                push_text(record, name.as_deref().unwrap_or_default());
-            }
+        if books.transfer {
+            self.out.put(b",,", &at, "category")?;
         } else {
-            record.extend_from_slice(b",,");
+            self.categories.put(&mut self.out, books, &at)?;
         }
-        self.out.put(record, &at, "category")?;
-        record.clear();
         for name in [from, to] {
             record.push(b',');
             push_text(record, name.unwrap_or_default());

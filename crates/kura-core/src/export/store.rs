@@ -201,33 +201,35 @@ pub fn export_from_store<W: Write + Send>(
     // Ordered like the (account_id, transaction_date, id) index, so SQLite streams without sorting;
     // `selected` is in the same account order. The other side of a transfer comes by primary key,
     // and only when the two lines name each other and both are still marked as transfers.
+    // By position (see `transaction_line`): the account, the line (1-6), its identity and books
+    // (7-11), the other side of its transfer (12-17).
     let mut stmt = store.conn().prepare(&format!(
-        "SELECT t.account_id AS account_id, t.transaction_date AS transaction_date, t.value_date AS value_date,
-                t.amount AS amount, t.balance_after AS balance_after, t.remarks AS remarks, t.item_key AS item_key,
-                t.fingerprint AS fingerprint, t.occurrence AS occurrence, t.category_id AS category_id,
-                t.memo AS memo, t.transfer AS transfer,
-                p.account_id AS pair_account, p.transaction_date AS pair_date, p.amount AS pair_amount,
-                p.item_key AS pair_item_key, p.fingerprint AS pair_fingerprint, p.occurrence AS pair_occurrence
-         FROM transactions t
-         LEFT JOIN transactions p ON p.id = t.transfer_pair AND t.transfer AND p.transfer AND p.transfer_pair = t.id
-         WHERE {clause} ORDER BY t.account_id, t.transaction_date, t.id"
+        concat!(
+            "SELECT t.account_id, ",
+            crate::store::line_columns!(),
+            ", t.fingerprint, t.occurrence, t.category_id, t.memo, t.transfer,
+                p.account_id, p.transaction_date, p.amount, p.item_key, p.fingerprint, p.occurrence
+             FROM transactions t
+             LEFT JOIN transactions p ON p.id = t.transfer_pair AND t.transfer AND p.transfer AND p.transfer_pair = t.id
+             WHERE {clause} ORDER BY t.account_id, t.transaction_date, t.id"
+        ),
+        clause = clause
     ))?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-        let line = crate::store::transaction_line(r)?;
-        let uid = line_uid(line.item_key.clone(), r.get("fingerprint")?, r.get("occurrence")?);
-        let category_id = r.get::<_, Option<i64>>("category_id")?.map(CategoryId);
+        let line = crate::store::transaction_line(r, 1)?;
+        let uid = line_uid(line.item_key.clone(), r.get(7)?, r.get(8)?);
         // A category deleted meanwhile leaves its lines uncategorised (ON DELETE SET NULL).
-        let (category, subcategory) = category_id.and_then(|c| names.get(&c).cloned()).unzip();
-        let pair_account: Option<i64> = r.get("pair_account")?;
-        let pair_amount: Option<i64> = r.get("pair_amount")?;
+        let filed = r.get::<_, Option<i64>>(9)?.map(CategoryId).and_then(|c| names.get(&c).map(|n| (c, n.clone())));
+        let pair_account: Option<i64> = r.get(12)?;
+        let pair_amount: Option<i64> = r.get(14)?;
         let pair = match (pair_account, pair_amount) {
             // Only an exact opposite is one movement; anything else posts as a transfer whose
             // other side is unknown, so no journal ever fails to balance.
             (Some(local), Some(amount)) if amount == -line.amount => {
-                let date: NaiveDate = r.get("pair_date")?;
+                let date: NaiveDate = r.get(13)?;
                 Some(TransferPair {
                     account_id: all_remote.get(&local).cloned().unwrap_or_default(),
-                    uid: line_uid(r.get("pair_item_key")?, r.get("pair_fingerprint")?, r.get("pair_occurrence")?),
+                    uid: line_uid(r.get(15)?, r.get(16)?, r.get(17)?),
                     date,
                     amount,
                     exported: ids.contains(&local) && filter.admits(date, amount),
@@ -235,12 +237,14 @@ pub fn export_from_store<W: Write + Send>(
             }
             _ => None,
         };
+        let (category_id, names) = filed.unzip();
+        let (category, subcategory) = names.unzip();
         let books = RowBooks {
-            category_id: category_id.filter(|c| names.contains_key(c)),
+            category_id,
             category,
             subcategory: subcategory.flatten(),
-            memo: r.get("memo")?,
-            transfer: r.get("transfer")?,
+            memo: r.get(10)?,
+            transfer: r.get(11)?,
             pair,
         };
         Ok(ExportRow {

@@ -142,9 +142,12 @@ const TRIGRAM: usize = 3;
 /// newest-first order below, and the low 40 bits are the id.
 const ID_SPAN: i64 = 1 << 40;
 
-const TX_COLUMNS: &str = "t.id, t.account_id, t.transaction_date, t.value_date, t.amount, t.balance_after, \
-     t.remarks, t.item_key, t.first_seen_at, t.category_id, t.category_by, t.memo, t.memo_by, t.transfer, \
-     t.transfer_by, t.transfer_pair";
+/// The line's columns third (read by position), the others by name.
+const TX_COLUMNS: &str = concat!(
+    "t.id, t.account_id, ",
+    crate::store::line_columns!(),
+    ", t.first_seen_at, t.category_id, t.category_by, t.memo, t.memo_by, t.transfer, t.transfer_by, t.transfer_pair"
+);
 const NEWEST_FIRST: &str = "ORDER BY t.transaction_date DESC, t.id DESC";
 
 /// The search key of the row `(date, id)`; the first key of `date` when `id` is 0. Saturates
@@ -159,7 +162,7 @@ fn tx_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxRow> {
     Ok(TxRow {
         id: r.get("id")?,
         account_id: AccountId(r.get("account_id")?),
-        line: crate::store::transaction_line(r)?,
+        line: crate::store::transaction_line(r, 2)?,
         books: crate::store::line_books(r)?,
         first_seen_at: r.get("first_seen_at")?,
     })

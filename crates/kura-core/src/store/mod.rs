@@ -20,17 +20,28 @@ use rusqlite::{Connection, Row};
 
 use crate::model::{AccountIdentity, Transaction};
 
-/// The line of a `transactions` row (selected under its columns' own names).
-pub(crate) fn transaction_line(r: &Row<'_>) -> rusqlite::Result<Transaction> {
+/// The line of a `transactions` row, from [`line_columns!`] selected from column `first` on. By
+/// position: a lookup by name scans every column's name, per value, which a million-row export
+/// feels.
+pub(crate) fn transaction_line(r: &Row<'_>, first: usize) -> rusqlite::Result<Transaction> {
     Ok(Transaction {
-        transaction_date: r.get("transaction_date")?,
-        value_date: r.get("value_date")?,
-        amount: r.get("amount")?,
-        balance: r.get("balance_after")?,
-        remarks: r.get("remarks")?,
-        item_key: r.get("item_key")?,
+        transaction_date: r.get(first)?,
+        value_date: r.get(first + 1)?,
+        amount: r.get(first + 2)?,
+        balance: r.get(first + 3)?,
+        remarks: r.get(first + 4)?,
+        item_key: r.get(first + 5)?,
     })
 }
+
+/// The columns [`transaction_line`] reads, in its order, of `transactions` selected as `t` (a
+/// macro, so a query can `concat!` it into its column list).
+macro_rules! line_columns {
+    () => {
+        "t.transaction_date, t.value_date, t.amount, t.balance_after, t.remarks, t.item_key"
+    };
+}
+pub(crate) use line_columns;
 
 /// How a `transactions` row is filed (selected under its columns' own names).
 pub(crate) fn line_books(r: &Row<'_>) -> rusqlite::Result<crate::books::LineBooks> {
