@@ -5,7 +5,8 @@
 // - memory of the app's processes (peak RSS, PSS and USS) after the dashboard, after opening the
 //   account and after scrolling its history;
 // - frame times while the history is scrolled programmatically through SCROLL_ROWS rows;
-// - search latency in the UI (ｶｰﾄﾞ), and the command layer's own latency over HTTP.
+// - search latency in the UI (ｶｰﾄﾞ), and the command layer's own latency over HTTP;
+// - opening 家計簿: the click to its month's totals painted (the books over every cached line).
 // It prints the figures and writes them as JSON to KURA_BENCH_OUT when set. No assertions on time:
 // this is a benchmark, not a test.
 //
@@ -96,6 +97,28 @@ async function scrollInPage([rows, step, rowHeight]) {
   // The history's table states how many lines it holds (aria-rowcount).
   const loaded = Number(document.querySelector("[aria-rowcount]")?.getAttribute("aria-rowcount") ?? 0);
   return { deltas, waiting, ms: last - t0, loaded };
+}
+
+/**
+ * Opens 家計簿 from the menu (`books`, its name in the page's language); ms until the month's
+ * totals have been painted (the screen's kura:books-total mark). With `home` (the dashboard's menu
+ * name), from the dashboard, once it has settled; else from the screen shown.
+ */
+async function openBooksInPage([books, home]) {
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const menu = (label) => [...document.querySelectorAll("nav button")].find((b) => b.textContent.trim() === label);
+  if (home) {
+    menu(home).click();
+    for (let i = 0; i < 30; i++) await frame();
+  }
+  performance.clearMarks("kura:books-total");
+  const t0 = performance.now();
+  menu(books).click();
+  for (;;) {
+    const mark = performance.getEntriesByName("kura:books-total", "mark")[0];
+    if (mark) return mark.startTime - t0;
+    await frame();
+  }
 }
 
 /** Types `word` into the search box; ms until the new table's first rows have been painted. */
@@ -316,6 +339,8 @@ async function benchChromium() {
           overview: await timeApi(port, token, "overview", {}),
           latest500: await timeApi(port, token, "transactions", { filter: { accounts: [], from: null, to: null, flow: null, minAmount: null, maxAmount: null, search: null }, cursor: null, limit: 500 }),
           search500: await timeApi(port, token, "transactions", { filter: { accounts: [], from: null, to: null, flow: null, minAmount: null, maxAmount: null, search: SEARCH }, cursor: null, limit: 500 }),
+          booksMonth: await timeApi(port, token, "booksMonth", { month: null, accounts: [] }),
+          booksYear: await timeApi(port, token, "booksYear", { last: null, months: 12, accounts: [] }),
         };
         for (const [k, v] of Object.entries(result.api)) console.log(`  API ${k}: median ${v.median.toFixed(1)} ms, max ${v.max.toFixed(1)} ms (20 calls over HTTP)`);
         result.openAccount = await page.evaluate(openAccountInPage);
@@ -326,6 +351,11 @@ async function benchChromium() {
         result.memory.scrolled = { serve: memorySummary(servePids), jsHeapMiB: await heap() };
         result.search = await page.evaluate(searchInPage, [SEARCH]);
         console.log(`  search ${SEARCH} → first results painted: ${ms(result.search.ms)} (incl. the 200 ms typing debounce); first row ${result.search.first}`);
+        result.openBooks = {
+          fromAccount: await page.evaluate(openBooksInPage, ["家計簿"]),
+          fromDashboard: await page.evaluate(openBooksInPage, ["家計簿", "ホーム"]),
+        };
+        console.log(`  open 家計簿 → the month's totals painted: from the account ${ms(result.openBooks.fromAccount)}, from the dashboard ${ms(result.openBooks.fromDashboard)}`);
         for (const [k, v] of Object.entries(result.memory)) {
           printMemory(`kura serve after ${k}`, v.serve);
           console.log(`  JS heap after ${k}: ${mib(v.jsHeapMiB)}`);
@@ -462,6 +492,11 @@ async function benchDesktop() {
         result.search = await wd.run(searchInPage, [SEARCH]);
         console.log(`  search ${SEARCH} → first results painted: ${ms(result.search.ms)} (incl. the 200 ms typing debounce); first row ${result.search.first}`);
         result.memory.searched = await appMemory(appPids(), notApp);
+        result.openBooks = {
+          fromAccount: await wd.run(openBooksInPage, ["家計簿"]),
+          fromDashboard: await wd.run(openBooksInPage, ["家計簿", "ホーム"]),
+        };
+        console.log(`  open 家計簿 → the month's totals painted: from the account ${ms(result.openBooks.fromAccount)}, from the dashboard ${ms(result.openBooks.fromDashboard)}`);
         for (const [k, v] of Object.entries(result.memory)) printMemory(`after ${k}`, v);
         result.largestMappings = {};
         for (const p of memory(appPids()).filter((p) => !notApp.includes(p.name))) {

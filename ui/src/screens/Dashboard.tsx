@@ -7,7 +7,7 @@ import { ErrorPanel, GapDeadline, SyncProblemNote, toFailure } from "../componen
 import { isUnreachable } from "../lib/errors";
 import { useLocale } from "../context";
 import { formatCalendarDate, formatDateTimeJst, formatYen } from "../lib/format";
-import { markPainted } from "../lib/perf";
+import { usePaintMark } from "../lib/perf";
 import { call } from "../lib/transport";
 
 /** The scheduler syncs in the background; the overview is a cheap local query, so re-read it. */
@@ -44,9 +44,7 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
     };
   }, []);
 
-  useEffect(() => {
-    if (data) markPainted("kura:dashboard-total"); // for ui/e2e/bench.mjs
-  }, [data]);
+  usePaintMark("kura:dashboard-total", data !== null); // for ui/e2e/bench.mjs
 
   const syncNow = () => {
     setSyncError(null);
