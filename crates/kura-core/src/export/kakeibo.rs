@@ -16,7 +16,8 @@ use std::io::Write;
 
 use super::ExportError;
 use super::csv::{
-    At, Cached, CategoryCells, CsvOut, push_books_columns, push_date, push_iso_date, push_signed, push_text, push_unsigned,
+    At, Cached, CategoryCells, CsvOut, push_books_columns, push_date, push_iso_date, push_signed, push_text,
+    push_unsigned,
 };
 use super::driver::Sink;
 use super::model::{ExportAccount, ExportBooks, ExportOptions, ExportRow};
