@@ -42,20 +42,6 @@ function jstMonth(n) {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
 }
 
-const NO_FILTER = {
-  accounts: [],
-  from: null,
-  to: null,
-  flow: null,
-  minAmount: null,
-  maxAmount: null,
-  search: null,
-  categories: [],
-  exactCategories: false,
-  uncategorised: false,
-  transfers: null,
-};
-
 let mainPage = null;
 
 async function main() {
@@ -148,7 +134,7 @@ async function main() {
     // The uncategorised lines of the month, one click away. Pick remarks that recur (this month
     // and others), to recategorise one by hand and let the offered rule file the rest.
     const uncategorised = (
-      await api("transactions", { filter: { ...NO_FILTER, uncategorised: true, flow: "out", transfers: false }, cursor: null, limit: 1000 })
+      await api("transactions", { filter: { uncategorised: true, flow: "out", transfers: false }, cursor: null, limit: 1000 })
     ).rows;
     const byRemarks = new Map();
     for (const line of uncategorised) byRemarks.set(line.remarks, [...(byRemarks.get(line.remarks) ?? []), line]);
@@ -181,7 +167,7 @@ async function main() {
     await dialog.getByRole("button", { name: "閉じる" }).click();
 
     // Every line with those remarks is now 外食: the one set by hand, the others by the rule.
-    const after = await api("transactions", { filter: { ...NO_FILTER, search: remarks }, cursor: null, limit: 1000 });
+    const after = await api("transactions", { filter: { search: remarks }, cursor: null, limit: 1000 });
     const same = after.rows.filter((l) => l.remarks === remarks);
     assert.equal(same.length, lines.length);
     assert.ok(same.every((l) => l.categoryId === dining.id), JSON.stringify(same.map((l) => [l.categoryId, l.categoryBy])));

@@ -397,6 +397,32 @@ fn duplicate_name(name: &str) -> impl Fn(rusqlite::Error) -> BooksError + '_ {
 }
 
 /// Numbers `ids` 0, 1, 2… in the given order.
+/// Stores a person's rule (one made or imported) at `position`; its id.
+fn insert_rule(conn: &Connection, position: i64, spec: &RuleSpec, now: DateTime<Utc>) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO rules (position, enabled, match_kind, pattern, direction, min_amount, max_amount, account_id,
+             category_id, memo, transfer, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING id",
+    )?
+    .query_row(
+        params![
+            position,
+            spec.enabled,
+            spec.match_kind.as_str(),
+            spec.pattern,
+            spec.direction.map(Direction::as_str),
+            spec.min_amount,
+            spec.max_amount,
+            spec.account_id.map(|a| a.0),
+            spec.category_id.map(|c| c.0),
+            spec.memo,
+            spec.transfer,
+            now
+        ],
+        |r| r.get(0),
+    )
+}
+
 fn renumber(conn: &Connection, table: &str, ids: &[i64]) -> rusqlite::Result<()> {
     let mut stmt =
         conn.prepare_cached(&format!("UPDATE {table} SET position = ?2 WHERE id = ?1 AND position IS NOT ?2"))?;
@@ -617,26 +643,7 @@ impl Store {
             let mine = spec.specificity();
             rules.iter().position(|r| r.spec.specificity() < mine).unwrap_or(rules.len())
         });
-        let id: i64 = tx.query_row(
-            "INSERT INTO rules (position, enabled, match_kind, pattern, direction, min_amount, max_amount, account_id,
-                 category_id, memo, transfer, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING id",
-            params![
-                at as i64,
-                spec.enabled,
-                spec.match_kind.as_str(),
-                spec.pattern,
-                spec.direction.map(Direction::as_str),
-                spec.min_amount,
-                spec.max_amount,
-                spec.account_id.map(|a| a.0),
-                spec.category_id.map(|c| c.0),
-                spec.memo,
-                spec.transfer,
-                now
-            ],
-            |r| r.get(0),
-        )?;
+        let id = insert_rule(&tx, at as i64, &spec, now)?;
         let mut order: Vec<i64> = rules.iter().map(|r| r.id.0).collect();
         order.insert(at.min(order.len()), id);
         renumber(&tx, "rules", &order)?;
@@ -801,28 +808,9 @@ impl Store {
             tx.execute("DELETE FROM rules", [])?;
         }
         let start: i64 = tx.query_row("SELECT ifnull(max(position) + 1, 0) FROM rules", [], |r| r.get(0))?;
-        let mut insert = tx.prepare(
-            "INSERT INTO rules (position, enabled, match_kind, pattern, direction, min_amount, max_amount, account_id,
-                 category_id, memo, transfer, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        )?;
         for (i, spec) in specs.iter().enumerate() {
-            insert.execute(params![
-                start + i as i64,
-                spec.enabled,
-                spec.match_kind.as_str(),
-                spec.pattern,
-                spec.direction.map(Direction::as_str),
-                spec.min_amount,
-                spec.max_amount,
-                spec.account_id.map(|a| a.0),
-                spec.category_id.map(|c| c.0),
-                spec.memo,
-                spec.transfer,
-                now
-            ])?;
+            insert_rule(&tx, start + i as i64, spec, now)?;
         }
-        drop(insert);
         tx.commit()?;
         Ok(specs.len())
     }
