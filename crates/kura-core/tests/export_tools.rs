@@ -406,7 +406,8 @@ fn yen(s: &str) -> i64 {
     digits.parse().unwrap_or_else(|e| panic!("{s:?}: {e}"))
 }
 
-/// Each `Expenses`/`Income` account's own balance over `month` in `tool`, zeros left out.
+/// Each `Expenses`/`Income` account's own balance over `month` in `tool` (hledger, ledger or
+/// beancount's own loader), zeros left out.
 fn month_balances(tool: &str, file: &Path, month: YearMonth) -> BTreeMap<String, i64> {
     let file = file.to_str().unwrap();
     let (from, to) = (month.first_day().to_string(), month.next().first_day().to_string());
@@ -421,6 +422,21 @@ fn month_balances(tool: &str, file: &Path, month: YearMonth) -> BTreeMap<String,
                 .records()
                 .map(|r| r.unwrap().iter().collect::<Vec<_>>().join("\t") + "\n")
                 .collect()
+        }
+        "beancount" => {
+            let script = format!(
+                "from collections import defaultdict\nimport datetime\nfrom beancount import loader\n\
+                 from beancount.core import data\n\
+                 entries, errors, _ = loader.load_file({file:?})\nassert not errors, errors\n\
+                 sums = defaultdict(int)\n\
+                 for e in entries:\n    \
+                     if isinstance(e, data.Transaction) and datetime.date.fromisoformat({from:?}) <= e.date \
+                 < datetime.date.fromisoformat({to:?}):\n        \
+                         for p in e.postings:\n            \
+                             sums[p.account] += int(p.units.number)\n\
+                 for account, amount in sums.items():\n    print(account + '\\t' + str(amount))\n"
+            );
+            run(&venv_bin("python"), &["-c", &script])
         }
         _ => run(
             "ledger",
@@ -457,24 +473,28 @@ async fn journals_post_each_category_to_its_account_with_month_totals_equal_to_k
     let totals = store.category_months(month, month, &[]).unwrap();
     let report = month_report(&tree, month, &totals, &[], month.last_day(), Lang::Ja, "未分類");
     // What each journal account must hold over the month: a category's spending (income is
-    // negative in a journal), the uncategorised in the default accounts.
+    // negative in a journal), the uncategorised in the default accounts; beancount's names ASCII.
     let defaults = JournalAccounts::default();
-    let mut expected: BTreeMap<String, i64> = BTreeMap::new();
-    for (figures, sign, uncategorised) in
-        [(&report.spending_by_category, 1, &defaults.expense), (&report.income_by_category, -1, &defaults.income)]
-    {
-        for top in figures {
-            let leaves = if top.children.is_empty() { std::slice::from_ref(top) } else { &top.children[..] };
-            for leaf in leaves {
-                let account = match leaf.category_id {
-                    Some(id) => account_of(&tree, id, Lang::Ja, false).unwrap(),
-                    None => uncategorised.clone(),
-                };
-                *expected.entry(account).or_default() += sign * leaf.amount;
+    let expected_in = |ascii: bool| {
+        let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+        for (figures, sign, uncategorised) in
+            [(&report.spending_by_category, 1, &defaults.expense), (&report.income_by_category, -1, &defaults.income)]
+        {
+            for top in figures {
+                let leaves = if top.children.is_empty() { std::slice::from_ref(top) } else { &top.children[..] };
+                for leaf in leaves {
+                    let account = match leaf.category_id {
+                        Some(id) => account_of(&tree, id, Lang::Ja, ascii).unwrap(),
+                        None => uncategorised.clone(),
+                    };
+                    *expected.entry(account).or_default() += sign * leaf.amount;
+                }
             }
         }
-    }
-    expected.retain(|_, amount| *amount != 0);
+        expected.retain(|_, amount| *amount != 0);
+        expected
+    };
+    let expected = expected_in(false);
     assert!(expected.len() >= 8, "the demo's month is filed under many categories: {expected:?}");
     assert!(expected.keys().any(|a| a.starts_with("Expenses:水道・光熱費:")), "{expected:?}");
 
@@ -497,6 +517,8 @@ async fn journals_post_each_category_to_its_account_with_month_totals_equal_to_k
         assert_eq!(journal_balance(tool, &path, &defaults.transfers), -unpaired, "{tool}");
         assert!(text.contains(" = ¥"), "the snapshots are asserted across the pairs: {tool}");
     }
+    let path = write_store(&store, &ExportOptions::new(Format::Beancount), dir.path(), "books.beancount");
+    assert_eq!(month_balances("beancount", &path, month), expected_in(true), "beancount");
     // One account alone: none of its transfers has its other side in the file.
     let first = rows[0]["accountId"].as_str().unwrap();
     let moved: i64 =
