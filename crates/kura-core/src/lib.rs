@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod books;
+pub mod days;
 pub mod export;
 pub mod format;
 pub mod i18n;

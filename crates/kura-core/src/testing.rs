@@ -127,10 +127,29 @@ pub async fn sandbox_grant(
         .expect("the sandbox answers JSON")
 }
 
+/// Checks that the trigram index holds exactly one entry per stored line, under the line's key
+/// (a sync adds a batch's entries in one statement, not by trigger, so a path that forgot them
+/// would show here).
+pub fn assert_search_index_complete(store: &Store) {
+    let mismatched: i64 = store
+        .conn()
+        .query_row(
+            "WITH keys AS (SELECT unixepoch(transaction_date) / 86400 * 1099511627776 + id AS id FROM transactions)
+             SELECT (SELECT count(*) FROM (SELECT id FROM keys EXCEPT SELECT id FROM transactions_fts_docsize))
+                  + (SELECT count(*) FROM (SELECT id FROM transactions_fts_docsize EXCEPT SELECT id FROM keys))",
+            [],
+            |r| r.get(0),
+        )
+        .expect("read the search index");
+    assert_eq!(mismatched, 0, "lines missing from the search index, or entries without a line");
+}
+
 /// Checks the books' invariants, panicking with what is wrong: the monthly totals per category
 /// equal the lines they sum, every transfer pair points both ways between two accounts, and the
-/// rules would change nothing (every line they may decide is filed as they decide it).
+/// rules would change nothing (every line they may decide is filed as they decide it); and the
+/// search index, which a sync's batch maintains beside them, is complete.
 pub fn assert_books_consistent(store: &Store) {
+    assert_search_index_complete(store);
     let conn = store.conn();
     let drift: Vec<(String, i64, i64, i64, i64)> = conn
         .prepare(

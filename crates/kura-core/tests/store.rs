@@ -57,12 +57,12 @@ fn migrates_from_empty_reopens_and_is_owner_only() {
     let dir = TempDir::new().unwrap();
     let data = dir.path().join("nested").join("data");
     let store = Store::open(Some(&data)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 6);
     assert!(store.integrity_check().unwrap().is_empty());
     let path = store.path().to_owned();
     drop(store);
     let store = Store::open(Some(&data)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 6);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -81,7 +81,7 @@ fn refuses_a_database_from_a_newer_kura_and_a_file_that_is_not_one() {
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
     let err = Store::open_file(&path).err().unwrap();
-    assert!(matches!(err, StoreError::NewerSchema { found: 99, supported: 5, .. }), "{err:?}");
+    assert!(matches!(err, StoreError::NewerSchema { found: 99, supported: 6, .. }), "{err:?}");
     assert!(err.to_string().contains("upgrade Kura"), "{err}");
 
     let junk = dir.path().join("junk.sqlite3");
@@ -401,7 +401,7 @@ fn a_schema_1_database_is_migrated_and_stays_searchable() {
         .unwrap();
     }
     let mut store = Store::open_file(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 6);
     assert!(store.integrity_check().unwrap().is_empty());
     assert_eq!(counts(&store), [(AccountId(1), 3)], "the migration counts the rows already stored");
     let search = TxFilter { search: Some("ｶｰﾄﾞ".into()), ..TxFilter::default() };

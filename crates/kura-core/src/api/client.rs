@@ -2,6 +2,7 @@
 //! version check, the size cap, one token refresh on 401, and paging with loop guards.
 
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use tokio::sync::Semaphore;
 use super::error::ApiError;
 use super::types::{self, AccountList, FieldError, TransactionPage, ValueError};
 use super::{API_MAJOR_VERSION, TokenSource};
+use crate::days::ByDay;
 use crate::model::{BalanceReading, Transaction};
 
 /// How failed requests are retried: exponential backoff with full jitter.
@@ -216,7 +218,7 @@ impl ApiClient {
             next_key: None,
             done: false,
             seen_keys: HashSet::new(),
-            seen_item_keys: HashSet::new(),
+            seen_item_keys: ByDay::new(true),
             previous: None,
             last_line: None,
             repeats: 0,
@@ -420,8 +422,10 @@ pub struct TransactionPager<'a> {
     next_key: Option<String>,
     done: bool,
     seen_keys: HashSet<String>,
-    seen_item_keys: HashSet<String>,
-    previous: Option<(Vec<Transaction>, Option<String>)>,
+    /// Item keys seen, per day: every day's, unless [`TransactionPager::one_day_at_a_time`].
+    seen_item_keys: ByDay<HashSet<String>>,
+    /// A digest of the previous page (its lines and next key), to tell a repeat without keeping it.
+    previous: Option<u64>,
     last_line: Option<Transaction>,
     repeats: u32,
     pages: u32,
@@ -430,6 +434,14 @@ pub struct TransactionPager<'a> {
 }
 
 impl TransactionPager<'_> {
+    /// Holds only the current day's item keys, for a bank that serves its lines grouped by day
+    /// (as banks do), so memory does not grow with the history. A line of a day left earlier
+    /// then passes unchecked: the store's unique key still keeps one of each.
+    pub fn one_day_at_a_time(mut self) -> Self {
+        self.seen_item_keys = ByDay::new(false);
+        self
+    }
+
     /// The next page, or `None` after the last one. Lines the server already sent in this
     /// fetch are left out (see [`TransactionPager::dropped`]).
     pub async fn next_page(&mut self) -> Result<Option<TransactionPage>, ApiError> {
@@ -451,10 +463,12 @@ impl TransactionPager<'_> {
                 return Err(self.paging(format!("more than {} transactions", config.max_items)));
             }
             // A stale cache or retrying gateway can serve the previous page again: ask again.
-            let repeat = self
-                .previous
-                .as_ref()
-                .is_some_and(|(lines, key)| *lines == page.transactions && *key == page.next_item_key);
+            let digest = {
+                let mut h = std::hash::DefaultHasher::new();
+                (&page.transactions, &page.next_item_key).hash(&mut h);
+                h.finish()
+            };
+            let repeat = self.previous == Some(digest);
             if repeat {
                 self.repeats += 1;
                 self.dropped += page.transactions.len() as u64;
@@ -475,8 +489,8 @@ impl TransactionPager<'_> {
                 }
                 Some(key) => self.next_key = Some(key.clone()),
             }
+            self.previous = Some(digest);
             let lines = std::mem::take(&mut page.transactions);
-            self.previous = Some((lines.clone(), page.next_item_key.clone()));
             page.transactions = self.drop_resent(lines);
             return Ok(Some(page));
         }
@@ -491,7 +505,10 @@ impl TransactionPager<'_> {
         let mut kept: Vec<Transaction> = Vec::with_capacity(lines.len());
         for (i, line) in lines.into_iter().enumerate() {
             let resent = match &line.item_key {
-                Some(key) => !self.seen_item_keys.insert(key.clone()),
+                Some(key) => match self.seen_item_keys.day(line.transaction_date) {
+                    Ok(seen) => !seen.insert(key.clone()),
+                    Err(_) => false,
+                },
                 None => {
                     i == 0
                         && line.balance.is_some()

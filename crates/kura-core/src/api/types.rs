@@ -171,7 +171,11 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, ValueError> {
     if !shaped {
         return Err(ValueError::DateShape(s.to_owned()));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ValueError::NoSuchDate(s.to_owned()))
+    let number = |range: std::ops::Range<usize>| s[range].parse::<u32>().expect("digits, by the shape check");
+    i32::try_from(number(0..4))
+        .ok()
+        .and_then(|year| NaiveDate::from_ymd_opt(year, number(5..7), number(8..10)))
+        .ok_or_else(|| ValueError::NoSuchDate(s.to_owned()))
 }
 
 /// Combines a JST date with a time `HH:MM:SS+09:00` into a UTC instant.

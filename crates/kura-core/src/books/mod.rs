@@ -16,7 +16,7 @@ pub use error::BooksError;
 pub use matcher::{Decision, LineFacts, Matcher};
 pub use rule::{MatchKind, Rule, RuleSpec};
 pub use rules_file::{RuleEntry, RulesFile};
-pub use transfers::{PairCandidate, TRANSFER_WINDOW_DAYS, pair_transfers};
+pub use transfers::{PairCandidate, Pairer, TRANSFER_WINDOW_DAYS, pair_transfers};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

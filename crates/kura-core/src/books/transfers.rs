@@ -1,7 +1,7 @@
 //! Recognising transfers (振替) between the household's own accounts: the same amount leaving
 //! one account and arriving in another within a few days.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -25,34 +25,58 @@ pub struct PairCandidate {
 /// closest date wins, then the oldest row, so the result does not depend on the input's order.
 /// Every line is paired at most once. Returns `(new line, other line)` pairs.
 pub fn pair_transfers(new: &[PairCandidate], others: &[PairCandidate]) -> Vec<(i64, i64)> {
-    let mut by_amount: HashMap<i64, Vec<&PairCandidate>> = HashMap::new();
-    for c in others.iter().chain(new) {
-        if c.amount != 0 {
-            by_amount.entry(c.amount).or_default().push(c);
-        }
-    }
-    let mut ordered: Vec<&PairCandidate> = new.iter().filter(|c| c.amount != 0).collect();
+    let mut pairer = Pairer::new(others.iter().chain(new).copied());
+    let mut ordered: Vec<&PairCandidate> = new.iter().collect();
     ordered.sort_by_key(|c| (c.date, c.id));
-    let mut taken = std::collections::HashSet::new();
-    let mut pairs = Vec::new();
-    for line in ordered {
-        if taken.contains(&line.id) {
-            continue;
+    ordered.into_iter().filter_map(|line| pairer.offer(line)).collect()
+}
+
+/// [`pair_transfers`] one new line at a time, offered in (date, id) order, so that a batch of
+/// any size is paired while only the lines it may pair with are held.
+pub struct Pairer {
+    by_amount: HashMap<i64, Vec<PairCandidate>>,
+    taken: HashSet<i64>,
+}
+
+impl Pairer {
+    /// The lines the offered ones may pair with.
+    pub fn new(partners: impl IntoIterator<Item = PairCandidate>) -> Pairer {
+        let mut by_amount: HashMap<i64, Vec<PairCandidate>> = HashMap::new();
+        for c in partners {
+            if c.amount != 0 {
+                by_amount.entry(c.amount).or_default().push(c);
+            }
         }
-        let Some(opposite) = by_amount.get(&-line.amount) else { continue };
-        let best = opposite
+        Pairer { by_amount, taken: HashSet::new() }
+    }
+
+    /// Whether no offered line can pair.
+    pub fn is_empty(&self) -> bool {
+        self.by_amount.is_empty()
+    }
+
+    /// Whether a line of `amount` could pair with one of the partners.
+    pub fn may_pair(&self, amount: i64) -> bool {
+        amount != 0 && self.by_amount.contains_key(&-amount)
+    }
+
+    /// Pairs `line` with its best partner not yet taken: `(line, partner)`.
+    pub fn offer(&mut self, line: &PairCandidate) -> Option<(i64, i64)> {
+        if line.amount == 0 || self.taken.contains(&line.id) {
+            return None;
+        }
+        let (_, other) = self
+            .by_amount
+            .get(&-line.amount)?
             .iter()
-            .filter(|o| o.account != line.account && !taken.contains(&o.id))
+            .filter(|o| o.account != line.account && !self.taken.contains(&o.id))
             .map(|o| ((o.date - line.date).num_days().abs(), o.id))
             .filter(|(days, _)| *days <= TRANSFER_WINDOW_DAYS)
-            .min();
-        if let Some((_, other)) = best {
-            taken.insert(line.id);
-            taken.insert(other);
-            pairs.push((line.id, other));
-        }
+            .min()?;
+        self.taken.insert(line.id);
+        self.taken.insert(other);
+        Some((line.id, other))
     }
-    pairs
 }
 
 #[cfg(test)]

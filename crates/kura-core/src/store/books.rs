@@ -10,8 +10,8 @@ use ts_rs::TS;
 
 use super::{Store, StoreError};
 use crate::books::{
-    BooksError, Category, CategoryTree, DecidedBy, Kind, LineFacts, Matcher, PairCandidate, Rule, RuleEntry, RuleSpec,
-    RulesFile, TRANSFER_WINDOW_DAYS, journal, pair_transfers,
+    BooksError, Category, CategoryTree, DecidedBy, Kind, LineFacts, Matcher, PairCandidate, Pairer, Rule, RuleEntry,
+    RuleSpec, RulesFile, TRANSFER_WINDOW_DAYS, journal, pair_transfers,
 };
 use crate::i18n::Language;
 use crate::model::{AccountId, CategoryId, RuleId};
@@ -318,31 +318,43 @@ fn run_rules(conn: &Connection, scope: ApplyScope, write: bool) -> Result<RulesE
     Ok(effect)
 }
 
-/// Pairs unpaired lines of `new` (just stored in one account) with opposite lines of the other
-/// accounts, and marks both sides as a detected transfer.
-pub(super) fn detect_transfers(conn: &Connection, new: &[PairCandidate]) -> Result<u64, StoreError> {
-    let (Some(first), Some(last)) = (new.iter().map(|c| c.date).min(), new.iter().map(|c| c.date).max()) else {
+/// Pairs the lines `account` just stored (rows after `floor`) with opposite lines of the other
+/// accounts, and marks both sides as a detected transfer. Only the other accounts' candidates are
+/// held; the new lines are read back in (date, id) order, however many there are.
+pub(super) fn detect_transfers(conn: &Connection, account: AccountId, floor: i64) -> Result<u64, StoreError> {
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = conn
+        .prepare_cached("SELECT min(transaction_date), max(transaction_date) FROM transactions WHERE id > ?1")?
+        .query_row([floor], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (Some(first), Some(last)) = (first, last) else {
         return Ok(0);
     };
     let window = chrono::Duration::days(TRANSFER_WINDOW_DAYS);
-    let accounts: Vec<AccountId> = {
-        let mut a: Vec<AccountId> = new.iter().map(|c| c.account).collect();
-        a.sort();
-        a.dedup();
-        a
+    let candidate = |r: &Row<'_>| {
+        Ok(PairCandidate { id: r.get(0)?, account: AccountId(r.get(1)?), date: r.get(2)?, amount: r.get(3)? })
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, account_id, transaction_date, amount FROM transactions
-         WHERE transaction_date BETWEEN ?1 AND ?2 AND transfer_pair IS NULL AND transfer_by IS NOT 'person'
-           AND account_id NOT IN (SELECT value FROM json_each(?3))",
+    let mut pairer = Pairer::new(
+        conn.prepare_cached(
+            "SELECT id, account_id, transaction_date, amount FROM transactions
+             WHERE transaction_date BETWEEN ?1 AND ?2 AND transfer_pair IS NULL AND transfer_by IS NOT 'person'
+               AND account_id <> ?3",
+        )?
+        .query_map(params![first - window, last + window, account.0], candidate)?
+        .collect::<Result<Vec<_>, _>>()?,
+    );
+    if pairer.is_empty() {
+        return Ok(0);
+    }
+    let mut pairs = Vec::new();
+    let mut new = conn.prepare_cached(
+        "SELECT id, account_id, transaction_date, amount FROM transactions WHERE id > ?1
+         ORDER BY +transaction_date, id",
     )?;
-    let excluded = serde_json::to_string(&accounts.iter().map(|a| a.0).collect::<Vec<_>>()).expect("ids serialise");
-    let others = stmt
-        .query_map(params![first - window, last + window, excluded], |r| {
-            Ok(PairCandidate { id: r.get(0)?, account: AccountId(r.get(1)?), date: r.get(2)?, amount: r.get(3)? })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let pairs = pair_transfers(new, &others);
+    for line in new.query_map([floor], candidate)? {
+        let line = line?;
+        if pairer.may_pair(line.amount) {
+            pairs.extend(pairer.offer(&line));
+        }
+    }
     let mut mark = conn.prepare_cached(
         "UPDATE transactions SET transfer = 1, transfer_by = 'detected', transfer_pair = ?2 WHERE id = ?1",
     )?;

@@ -9,19 +9,46 @@ use crate::model::{AccountId, LinkId, SyncRunId, UnknownValue};
 #[error("{}", self.explain(Language::En).summary())]
 pub enum StoreError {
     NoDataDir,
-    CreateDir { path: PathBuf, source: std::io::Error },
-    PermissionDenied { path: PathBuf },
-    Open { path: PathBuf, source: rusqlite::Error },
-    NotADatabase { path: PathBuf },
-    Busy { path: PathBuf },
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
-    Migration { path: PathBuf, source: rusqlite_migration::Error },
-    Permissions { path: PathBuf, source: std::io::Error },
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    PermissionDenied {
+        path: PathBuf,
+    },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    NotADatabase {
+        path: PathBuf,
+    },
+    Busy {
+        path: PathBuf,
+    },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    Migration {
+        path: PathBuf,
+        source: rusqlite_migration::Error,
+    },
+    Permissions {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     UnknownLink(LinkId),
     UnknownAccount(AccountId),
     UnknownSyncRun(SyncRunId),
     UnknownValue(#[from] UnknownValue),
     InvalidCursor(String),
+    /// The bank sent lines of `date` after lines of a later or earlier day had begun.
+    DayReopened {
+        account: AccountId,
+        date: chrono::NaiveDate,
+    },
     Sqlite(#[from] rusqlite::Error),
 }
 
@@ -52,6 +79,9 @@ impl Explain for StoreError {
             E::UnknownSyncRun(id) => explain!(lang, "store-unknown-sync-run", id = id.0),
             E::UnknownValue(v) => explain!(lang, "store-unknown-value", value = v.to_string()),
             E::InvalidCursor(cursor) => explain!(lang, "store-invalid-cursor", cursor = format!("{cursor:?}")),
+            E::DayReopened { account, date } => {
+                explain!(lang, "store-day-reopened", account = account.0, date = date.to_string())
+            }
             E::Sqlite(e) => explain!(lang, "store-sqlite").detail(e.to_string()),
         }
     }

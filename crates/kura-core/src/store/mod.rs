@@ -2,17 +2,19 @@
 //! WAL, foreign keys on, versioned migrations. History is kept for years and never deleted
 //! because the bank stopped serving it.
 
+mod account_sync;
 mod books;
 mod error;
 pub mod location;
 mod open;
 mod write;
 
+pub use account_sync::{AccountSyncBatch, AccountSyncEnd, AccountWriter, FiledPage, Filer, SyncCounts};
 pub use books::{ApplyScope, CategoryMove, CategoryUsage, LineEdit, NewCategory, RefiledLine, RulesEffect};
 pub use error::StoreError;
 pub use location::data_dir;
 pub use open::DB_FILE_NAME;
-pub use write::{AccountState, AccountSyncBatch, LinkRow, RunFailure, RunOutcome, SyncCounts};
+pub use write::{AccountState, LinkRow, RunFailure, RunOutcome};
 
 use std::path::{Path, PathBuf};
 

@@ -31,6 +31,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             Ok(())
         }),
         M::up(include_str!("migrations/005_search_refold.sql")),
+        M::up(include_str!("migrations/006_batch_index_and_totals.sql")),
     ])
 });
 
@@ -126,7 +127,7 @@ fn refold_remarks(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// How many migrations this build knows; the schema version of a fully migrated database.
-const MIGRATIONS_COUNT: usize = 5;
+const MIGRATIONS_COUNT: usize = 6;
 
 #[cfg(test)]
 mod tests {

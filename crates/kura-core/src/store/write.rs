@@ -1,20 +1,11 @@
 //! What the linking code and the sync engine write.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use super::books;
 use super::{Store, StoreError};
-use crate::books::{DecidedBy, LineFacts, Matcher, PairCandidate};
-use crate::model::{
-    AccountId, BalanceReading, LinkId, LinkStatus, NewLink, ReconcileStatus, RemoteAccount, SyncRunId, SyncRunStatus,
-    Transaction,
-};
-use crate::text::fold;
+use crate::model::{AccountId, LinkId, LinkStatus, NewLink, ReconcileStatus, RemoteAccount, SyncRunId, SyncRunStatus};
 
 /// A link as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,34 +37,6 @@ pub struct AccountState {
     pub hidden: bool,
 }
 
-/// One account's fetched data, applied in one SQLite transaction.
-#[derive(Debug, Clone, Copy)]
-pub struct AccountSyncBatch<'a> {
-    pub run: Option<SyncRunId>,
-    /// Every line of one fetched window, in the order the bank sent them. The window must cover
-    /// whole days (as the API's dateFrom/dateTo do): identical lines are told apart by their
-    /// position within a day.
-    pub transactions: &'a [Transaction],
-    pub balance: Option<BalanceReading>,
-    /// Moves the account's `synced_through` forward to this date (never backward).
-    pub synced_through: Option<NaiveDate>,
-    pub fetched_at: DateTime<Utc>,
-}
-
-/// What [`Store::apply_account_sync`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SyncCounts {
-    pub inserted: u64,
-    pub already_known: u64,
-    /// Sum of the signed amounts of the inserted lines, for reconciling with the balance change.
-    pub inserted_sum: i64,
-    /// The latest balance recorded before this batch, if any.
-    pub previous_balance: Option<i64>,
-    /// Transfers recognised between the new lines and other accounts' lines.
-    pub transfers_found: u64,
-}
-
 /// How a sync run ended.
 #[derive(Debug, Clone, Copy)]
 pub struct RunOutcome<'a> {
@@ -90,29 +53,6 @@ pub struct RunFailure<'a> {
     pub message: &'a str,
     pub http_status: Option<u16>,
     pub response_body: Option<&'a [u8]>,
-}
-
-/// The content hash that identifies a line where the bank sends no item key. Stable across
-/// versions: it is stored, so changing it would duplicate history on the next sync.
-pub fn fingerprint(tx: &Transaction) -> i64 {
-    let mut h = Sha256::new();
-    h.update(tx.transaction_date.to_string());
-    h.update([0x1f]);
-    if let Some(d) = tx.value_date {
-        h.update(d.to_string());
-    }
-    h.update([0x1f]);
-    h.update(tx.amount.to_string());
-    h.update([0x1f]);
-    if let Some(b) = tx.balance {
-        h.update(b.to_string());
-    }
-    h.update([0x1f]);
-    h.update(tx.remarks.as_bytes());
-    let digest = h.finalize();
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    i64::from_be_bytes(first)
 }
 
 const LINK_COLUMNS: &str = "id, bank_code, profile, status, scope, consent_expires_at, created_at, updated_at, \
@@ -368,126 +308,6 @@ impl Store {
         Ok(())
     }
 
-    /// Stores one account's fetched window in one SQLite transaction: inserts the lines not yet
-    /// known (by item key, else by fingerprint and occurrence), filed by the rules and paired
-    /// with other accounts' lines as transfers (lines already stored, and whatever the person
-    /// set on them, are never touched), records the balance snapshot,
-    /// moves `synced_through` forward and adds the inserted lines to the account's transaction
-    /// count. On any error nothing of the batch is stored.
-    pub fn apply_account_sync(
-        &mut self,
-        account: AccountId,
-        batch: &AccountSyncBatch<'_>,
-    ) -> Result<SyncCounts, StoreError> {
-        let tx = self.conn.transaction()?;
-        let exists: Option<i64> =
-            tx.query_row("SELECT id FROM accounts WHERE id = ?1", [account.0], |r| r.get(0)).optional()?;
-        if exists.is_none() {
-            return Err(StoreError::UnknownAccount(account));
-        }
-        let previous_balance: Option<i64> = tx
-            .query_row(
-                "SELECT balance FROM balance_snapshots WHERE account_id = ?1
-                 ORDER BY base_date DESC, base_at DESC, id DESC LIMIT 1",
-                [account.0],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let mut counts = SyncCounts { previous_balance, ..SyncCounts::default() };
-        // New lines are filed by the rules as they are stored, in this same transaction.
-        let matcher = Matcher::new(&books::load_rules(&tx)?);
-        let mut candidates = Vec::new();
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO transactions (account_id, item_key, fingerprint, occurrence, transaction_date,
-                     value_date, amount, balance_after, remarks, remarks_folded, first_seen_at, sync_run_id,
-                     category_id, category_by, rule_id, memo, memo_by, transfer, transfer_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-                 ON CONFLICT DO NOTHING RETURNING id",
-            )?;
-            let mut seen: HashMap<i64, i64> = HashMap::with_capacity(batch.transactions.len());
-            let run = batch.run.map(|r| r.0);
-            for line in batch.transactions {
-                let fp = fingerprint(line);
-                let occurrence = seen.entry(fp).and_modify(|n| *n += 1).or_insert(1);
-                let folded = fold(&line.remarks);
-                let d = matcher.decide(LineFacts { folded: &folded, amount: line.amount, account });
-                let by_rule = |set: bool| set.then_some(DecidedBy::Rule.as_str());
-                let inserted: Option<i64> = insert
-                    .query_row(
-                        params![
-                            account.0,
-                            line.item_key,
-                            fp,
-                            *occurrence,
-                            line.transaction_date,
-                            line.value_date,
-                            line.amount,
-                            line.balance,
-                            line.remarks,
-                            folded,
-                            batch.fetched_at,
-                            run,
-                            d.category.map(|(c, _)| c.0),
-                            by_rule(d.category.is_some()),
-                            d.category.map(|(_, r)| r.0),
-                            d.memo.map(|(m, _)| m),
-                            by_rule(d.memo.is_some()),
-                            d.transfer.is_some(),
-                            by_rule(d.transfer.is_some()),
-                        ],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                match inserted {
-                    Some(id) => {
-                        counts.inserted += 1;
-                        counts.inserted_sum += line.amount;
-                        candidates.push(PairCandidate {
-                            id,
-                            account,
-                            date: line.transaction_date,
-                            amount: line.amount,
-                        });
-                    }
-                    None => counts.already_known += 1,
-                }
-            }
-        }
-        counts.transfers_found = books::detect_transfers(&tx, &candidates)?;
-        if let Some(b) = batch.balance {
-            tx.execute(
-                "INSERT INTO balance_snapshots (account_id, balance, withdrawable, base_date, base_at, fetched_at,
-                     sync_run_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    account.0,
-                    b.balance,
-                    b.withdrawable,
-                    b.as_of.date,
-                    b.as_of.at,
-                    batch.fetched_at,
-                    batch.run.map(|r| r.0)
-                ],
-            )?;
-        }
-        tx.execute(
-            "UPDATE accounts SET last_synced_at = ?2,
-                 synced_through = CASE WHEN ?3 IS NOT NULL AND (synced_through IS NULL OR synced_through < ?3)
-                                       THEN ?3 ELSE synced_through END,
-                 transaction_count = transaction_count + ?4
-             WHERE id = ?1",
-            params![
-                account.0,
-                batch.fetched_at,
-                batch.synced_through,
-                i64::try_from(counts.inserted).unwrap_or(i64::MAX)
-            ],
-        )?;
-        tx.commit()?;
-        Ok(counts)
-    }
-
     /// Records a period of an account's history that the bank no longer serves and Kura never
     /// stored. Returns false when that gap was already recorded.
     pub fn record_gap(
@@ -509,40 +329,5 @@ impl Store {
                 _ => e.into(),
             })?;
         Ok(n == 1)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn line(amount: i64, balance: Option<i64>, remarks: &str) -> Transaction {
-        Transaction {
-            transaction_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-            value_date: None,
-            amount,
-            balance,
-            remarks: remarks.into(),
-            item_key: None,
-        }
-    }
-
-    #[test]
-    fn fingerprint_covers_every_field_but_the_item_key() {
-        let base = line(-10_000, None, "ATM");
-        let fp = fingerprint(&base);
-        assert_eq!(fp, fingerprint(&Transaction { item_key: Some("k".into()), ..base.clone() }));
-        assert_ne!(fp, fingerprint(&line(10_000, None, "ATM")), "sign matters");
-        assert_ne!(fp, fingerprint(&line(-10_000, Some(0), "ATM")));
-        assert_ne!(fp, fingerprint(&line(-10_000, None, "ATM ")));
-        let valued = Transaction { value_date: base.value_date.or(Some(base.transaction_date)), ..base.clone() };
-        assert_ne!(fp, fingerprint(&valued));
-    }
-
-    #[test]
-    fn fingerprint_is_stable() {
-        // Stored fingerprints must keep matching after an upgrade.
-        // The first 8 bytes (big-endian) of SHA-256("2026-11-20␟␟-1␟␟"), computed independently.
-        assert_eq!(fingerprint(&line(-1, None, "")), -1_973_083_296_340_439_472);
     }
 }

@@ -17,9 +17,11 @@ use super::LinkConnector;
 use crate::api::{ApiClient, ApiError, TokenSource};
 use crate::explain;
 use crate::i18n::{Explain, Explanation, Language};
-use crate::model::{AccountId, LinkId, LinkStatus, ReconcileStatus, SyncRunId, SyncRunStatus};
+use crate::model::{AccountId, BalanceReading, LinkId, LinkStatus, ReconcileStatus, SyncRunId, SyncRunStatus};
 use crate::query::AT_RISK_AFTER_DAYS;
-use crate::store::{AccountSyncBatch, LinkRow, RunFailure, RunOutcome, Store, StoreError};
+use crate::store::{
+    AccountSyncEnd, AccountWriter, FiledPage, LinkRow, RunFailure, RunOutcome, Store, StoreError, SyncCounts,
+};
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -318,29 +320,25 @@ impl SyncEngine {
                 (through - Duration::days(self.options.overlap_days)).clamp(window_start, today)
             }
         };
-        let fetched = self.fetch(id, &state.remote_account_id, from, today, client, tokens).await;
-        let (balance, lines) = match fetched {
+        let fetched_at = Utc::now();
+        let remote = &state.remote_account_id;
+        let mut stored = self.stream(id, remote, from, today, client, tokens, run, fetched_at, false).await;
+        if let Err(SyncError::Store(StoreError::DayReopened { date, .. })) = &stored {
+            // Nothing of the first attempt was kept; read again holding every day's state.
+            tracing::warn!(%id, %date, "the bank does not group its lines by day; reading the account again");
+            stored = self.stream(id, remote, from, today, client, tokens, run, fetched_at, true).await;
+        }
+        let (balance, counts) = match stored {
             Ok(x) => x,
             Err(e) => {
-                if let Some(days) = at_risk_days(state.synced_through, today) {
+                if matches!(e, SyncError::Api(_))
+                    && let Some(days) = at_risk_days(state.synced_through, today)
+                {
                     report.warnings.push(Warning::AtRisk { days });
                 }
-                return Err(e.into());
+                return Err(e);
             }
         };
-        let fetched_at = Utc::now();
-        let counts = self.with_store(|s| {
-            s.apply_account_sync(
-                id,
-                &AccountSyncBatch {
-                    run,
-                    transactions: &lines,
-                    balance: Some(balance),
-                    synced_through: Some(today),
-                    fetched_at,
-                },
-            )
-        })?;
         report.new_transactions = counts.inserted;
         report.balance = Some(balance.balance);
         // Only when every line since the previous snapshot was in this fetch does the sum prove
@@ -367,7 +365,11 @@ impl SyncEngine {
         Ok(())
     }
 
-    async fn fetch(
+    /// Fetches the account's history from `from` to `to` and writes it page by page as it
+    /// arrives (on a thread of its own, while the next page is fetched and parsed), then its
+    /// balance, committed together. Nothing is kept when any part fails.
+    #[allow(clippy::too_many_arguments)]
+    async fn stream(
         &self,
         id: AccountId,
         remote: &str,
@@ -375,13 +377,46 @@ impl SyncEngine {
         to: NaiveDate,
         client: &ApiClient,
         tokens: &dyn TokenSource,
-    ) -> Result<(crate::model::BalanceReading, Vec<crate::model::Transaction>), ApiError> {
-        // A line posted between these two requests can flag one reconcile mismatch; the next
-        // sync's overlap stores it.
-        let lines = client.all_transactions(tokens, remote, from, to).await?;
+        run: Option<SyncRunId>,
+        fetched_at: chrono::DateTime<Utc>,
+        any_day_order: bool,
+    ) -> Result<(BalanceReading, SyncCounts), SyncError> {
+        let mut writer = self.with_store(|s| s.account_writer(id, run, fetched_at, any_day_order))?;
+        let filer = writer.filer();
+        // Two pages in flight at most: one being staged, one filed and waiting. Lines are
+        // parsed, folded and filed here, beside the writer's thread.
+        let (pages, mut inbox) = tokio::sync::mpsc::channel::<FiledPage>(1);
+        let writing = tokio::task::spawn_blocking(move || -> Result<AccountWriter, StoreError> {
+            while let Some(page) = inbox.blocking_recv() {
+                writer.add(&page)?;
+            }
+            Ok(writer)
+        });
+        let mut pager = client.transactions(tokens, remote, from, to);
+        if !any_day_order {
+            pager = pager.one_day_at_a_time();
+        }
+        let fetched = async {
+            while let Some(page) = pager.next_page().await? {
+                if pages.send(filer.file(page.transactions)).await.is_err() {
+                    break; // the writer stopped; its error is the one to report
+                }
+            }
+            Ok::<_, ApiError>(())
+        }
+        .await;
+        drop(pages);
+        let writer = writing.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+        fetched?;
+        // A line posted between the history and this request can flag one reconcile mismatch;
+        // the next sync's overlap stores it.
         let balance = client.balance(tokens, remote).await?;
-        tracing::debug!(%id, lines = lines.len(), %from, %to, "fetched");
-        Ok((balance, lines))
+        tracing::debug!(%id, pages = pager.pages_fetched(), %from, %to, "fetched");
+        let end = AccountSyncEnd { balance: Some(balance), synced_through: Some(to) };
+        let counts = tokio::task::spawn_blocking(move || writer.commit(&end))
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+        Ok((balance, counts))
     }
 }
 
