@@ -121,3 +121,129 @@ async fn sigkill_mid_sync_leaves_a_sound_database_and_the_resync_converges() {
         .unwrap();
     assert_eq!(kept, (Some(mine.0), Some("お祝い".into()), "person".into()));
 }
+
+/// A small xorshift generator: the kill moments vary from run to run, and a failing run prints
+/// its seed (`KURA_CRASH_SEED` replays it).
+struct Moments(u64);
+
+impl Moments {
+    fn below(&mut self, bound: Duration) -> Duration {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        bound.mul_f64((self.0 % 10_000) as f64 / 10_000.0)
+    }
+}
+
+fn wal_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::metadata(dir.join(format!("{}-wal", kura_core::store::DB_FILE_NAME))).map(|m| m.len()).unwrap_or(0)
+}
+
+/// The staged lines reach the database's WAL only in the commit: past this size, the sync is
+/// inside it (the run's own log rows are a few pages).
+const COMMITTING: u64 = 512 * 1024;
+
+fn spawn_sync(base_url: &str, dir: &std::path::Path, token: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_kura-sync-child"))
+        .arg(base_url)
+        .arg(dir)
+        .env("KURA_TEST_ACCESS_TOKEN", token)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigkill_at_random_moments_of_a_large_first_sync_keeps_whole_accounts() {
+    const LINES: u64 = 20_000;
+    const KILLS: usize = 20;
+    let sandbox = kura_sandbox::start(SandboxConfig {
+        today: Some("2026-11-24".parse().unwrap()),
+        large_transactions: Some(LINES),
+        access_token_ttl: chrono::Duration::days(1),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let token = testing::sandbox_grant(&http, &sandbox.base_url, "bench", "2011").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seed = std::env::var("KURA_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
+    });
+    println!("KURA_CRASH_SEED={seed}");
+    let mut moments = Moments(seed);
+
+    // One whole sync first, to learn how long the fetch and the commit take here.
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let mut child = spawn_sync(&sandbox.base_url, dir.path(), &token);
+    let mut committing = None;
+    while child.try_wait().unwrap().is_none() {
+        if committing.is_none() && wal_bytes(dir.path()) > COMMITTING {
+            committing = Some(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let whole = started.elapsed();
+    let fetching = committing.expect("the commit was seen in the WAL");
+    let commit = whole - fetching;
+    println!("a whole sync: {whole:?}, its commit from {fetching:?}");
+
+    let mut kills = 0;
+    let mut inside_commit = 0;
+    for attempt in 0.. {
+        assert!(attempt < KILLS * 3, "only {kills} of {attempt} syncs could be killed before they ended");
+        if kills == KILLS {
+            break;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = spawn_sync(&sandbox.base_url, dir.path(), &token);
+        // Every other kill falls inside the commit (moving the lines in, the index and totals
+        // statements, the transfers, COMMIT itself); the others anywhere before it, between
+        // and during pages.
+        let in_commit = attempt % 2 == 1;
+        let wait = if in_commit { moments.below(commit) } else { moments.below(fetching) };
+        if in_commit {
+            while wal_bytes(dir.path()) <= COMMITTING && child.try_wait().unwrap().is_none() {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+        tokio::time::sleep(wait).await;
+        if child.try_wait().unwrap().is_some() {
+            continue; // it finished first: not a kill
+        }
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        kills += 1;
+        inside_commit += usize::from(in_commit && wal_bytes(dir.path()) > COMMITTING);
+
+        let store = Store::open(Some(dir.path())).unwrap();
+        assert!(store.integrity_check().unwrap().is_empty(), "seed {seed}, kill {kills}");
+        testing::assert_books_consistent(&store);
+        let db = Connection::open(dir.path().join(kura_core::store::DB_FILE_NAME)).unwrap();
+        let stored = count(&db, "SELECT COUNT(*) FROM transactions") as u64;
+        let snapshots = count(&db, "SELECT COUNT(*) FROM balance_snapshots");
+        assert!(
+            (stored, snapshots) == (0, 0) || (stored, snapshots) == (LINES, 1),
+            "seed {seed}, kill {kills}: {stored} lines and {snapshots} balances stored: not the whole account"
+        );
+        drop(db);
+
+        // The next sync converges to exactly the sandbox's lines.
+        let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
+        let client = ApiClient::new(ClientConfig::new(sandbox.base_url.clone())).unwrap();
+        let report = engine.sync_link(LinkId(1), &client, &StaticToken(token.clone())).await;
+        assert_eq!(report.status, SyncRunStatus::Ok, "seed {seed}: {:?}", report.first_error());
+        let store = engine.store().lock().unwrap();
+        assert!(store.integrity_check().unwrap().is_empty());
+        testing::assert_books_consistent(&store);
+        let db = Connection::open(dir.path().join(kura_core::store::DB_FILE_NAME)).unwrap();
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM transactions") as u64, LINES, "seed {seed}");
+        assert_eq!(count(&db, "SELECT COUNT(DISTINCT item_key) FROM transactions") as u64, LINES, "seed {seed}");
+    }
+    println!("{kills} kills, {inside_commit} of them inside the commit");
+    assert!(inside_commit >= KILLS / 4, "seed {seed}: only {inside_commit} kills landed inside the commit");
+}
