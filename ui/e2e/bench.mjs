@@ -30,6 +30,8 @@ if (!DATA || !existsSync(join(DATA, "kura.sqlite3"))) {
 }
 const KURA = process.env.KURA_BIN ?? "kura";
 const DESKTOP = process.env.KURA_DESKTOP_BIN;
+/** A minimal Tauri window with Kura's webview settings (src-tauri/examples/floor.rs): the floor under Kura's memory. */
+const FLOOR = process.env.KURA_FLOOR_BIN;
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const TAURI_DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
 const RUNS = Number(process.env.KURA_BENCH_RUNS ?? 5);
@@ -507,6 +509,21 @@ async function benchDesktop() {
       }
       await wd.endSession();
       await waitFor("the app to end", () => !memory(appPids()).some((p) => p.name === "kura-desktop"), 30_000, 100);
+    }
+    if (FLOOR) {
+      // Under the same driver, so WebKitWebDriver shares WebKitGTK's pages with it as with Kura.
+      await wd.newSession(FLOOR);
+      await new Promise((r) => setTimeout(r, 1000));
+      result.floor = await appMemory(appPids(), notApp, { quiet: true });
+      await wd.endSession();
+      await waitFor("the floor to end", () => !memory(appPids()).some((p) => p.name === "floor"), 30_000, 100);
+      printMemory("of the floor (a Tauri window with one static page)", result.floor);
+      result.overFloor = Object.fromEntries(
+        Object.entries(result.memory ?? {}).map(([k, v]) => [k, { pssMiB: v.pssMiB - result.floor.pssMiB, ussMiB: v.ussMiB - result.floor.ussMiB }]),
+      );
+      for (const [k, v] of Object.entries(result.overFloor)) {
+        console.log(`  Kura adds after ${k}: PSS ${mib(v.pssMiB)}, USS ${mib(v.ussMiB)} over the floor`);
+      }
     }
   } finally {
     await stop(driver);

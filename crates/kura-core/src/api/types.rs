@@ -2,6 +2,8 @@
 //! yen, JST dates and times become dates plus UTC instants. Every rejection names the field and,
 //! for transaction lines, the item.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
@@ -275,6 +277,92 @@ pub(crate) fn transaction_page(body: &Value, account_id: &str) -> Parsed<Transac
     })
 }
 
+/// A page of history as it arrives, fields borrowed from the body where JSON allows: read
+/// straight into these, a line costs no map of its own. Anything this does not take as it
+/// should (a wrong type, a missing field, a bad value) sends the page through [`transaction_page`],
+/// which names what is wrong.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageBody<'a> {
+    #[serde(borrow)]
+    account_id: Cow<'a, str>,
+    #[serde(borrow)]
+    date_from: Cow<'a, str>,
+    #[serde(borrow)]
+    date_to: Cow<'a, str>,
+    #[serde(borrow)]
+    base_date: Cow<'a, str>,
+    #[serde(borrow)]
+    base_time: Cow<'a, str>,
+    has_next: Option<bool>,
+    #[serde(borrow)]
+    next_item_key: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    transactions: Vec<LineBody<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LineBody<'a> {
+    #[serde(borrow)]
+    transaction_date: Cow<'a, str>,
+    #[serde(borrow)]
+    value_date: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    transaction_type: Cow<'a, str>,
+    #[serde(borrow)]
+    amount: Cow<'a, str>,
+    #[serde(borrow)]
+    balance: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    remarks: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    item_key: Option<Cow<'a, str>>,
+}
+
+/// [`transaction_page`] for a well-formed body, without building a JSON tree; `None` when
+/// anything is off (the full parse then says what).
+pub(crate) fn transaction_page_fast(raw: &str, account_id: &str) -> Option<TransactionPage> {
+    let body: PageBody<'_> = serde_json::from_str(raw).ok()?;
+    if body.account_id != account_id {
+        return None;
+    }
+    let next_item_key = match (body.has_next.unwrap_or(false), body.next_item_key) {
+        (true, Some(k)) if !k.is_empty() => Some(k.into_owned()),
+        (true, _) => return None,
+        (false, _) => None,
+    };
+    let base_date = parse_date(&body.base_date).ok()?;
+    let transactions = body
+        .transactions
+        .into_iter()
+        .map(|l| {
+            let magnitude = parse_amount(&l.amount).ok().filter(|m| *m >= 0)?;
+            let amount = match &*l.transaction_type {
+                "1" => magnitude,
+                "2" => -magnitude,
+                _ => return None,
+            };
+            Some(Transaction {
+                transaction_date: parse_date(&l.transaction_date).ok()?,
+                value_date: l.value_date.map(|d| parse_date(&d).ok()).map_or(Some(None), |d| d.map(Some))?,
+                amount,
+                balance: l.balance.map(|b| parse_amount(&b).ok()).map_or(Some(None), |b| b.map(Some))?,
+                remarks: l.remarks.map(Cow::into_owned).unwrap_or_default(),
+                item_key: l.item_key.map(Cow::into_owned),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(TransactionPage {
+        account_id: body.account_id.into_owned(),
+        date_from: parse_date(&body.date_from).ok()?,
+        date_to: parse_date(&body.date_to).ok()?,
+        as_of: AsOf { date: base_date, at: parse_jst_time(base_date, &body.base_time).ok()? },
+        transactions,
+        next_item_key,
+    })
+}
+
 fn transaction(o: &Obj<'_>) -> Parsed<Transaction> {
     // Name the line by its key too, so a report points at the bank's own record.
     let item_key = o.opt_str("itemKey")?.map(str::to_owned);
@@ -317,6 +405,36 @@ fn transaction(o: &Obj<'_>) -> Parsed<Transaction> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_page_parse_agrees_with_the_full_one_or_leaves_the_page_to_it() {
+        let page = |lines: &str, extra: &str| {
+            format!(
+                r#"{{"accountId":"a1","currencyCode":"JPY","dateFrom":"2026-11-01","dateTo":"2026-11-24",
+                    "baseDate":"2026-11-24","baseTime":"08:15:00+09:00","hasNext":true,"nextItemKey":"k9"{extra},
+                    "transactions":[{lines}]}}"#
+            )
+        };
+        let good = page(
+            r#"{"transactionDate":"2026-11-02","valueDate":"2026-11-02","transactionType":"2","amount":"8000",
+                "balance":"120000","remarks":"ﾃﾞﾝｷ\u30ea","itemKey":"k1"},
+               {"transactionDate":"2026-11-03","valueDate":null,"transactionType":"1","amount":"0","unknown":[1]}"#,
+            "",
+        );
+        let full = transaction_page(&serde_json::from_str(&good).unwrap(), "a1").unwrap();
+        assert_eq!(transaction_page_fast(&good, "a1"), Some(full));
+        for bad in [
+            page(r#"{"transactionDate":"2026-11-02","transactionType":"2","amount":8000}"#, ""),
+            page(r#"{"transactionDate":"2026-11-02","transactionType":"3","amount":"8000"}"#, ""),
+            page(r#"{"transactionDate":"2026-11-02","transactionType":"2","amount":"-8000"}"#, ""),
+            page(r#"{"transactionDate":"2026-2-30","transactionType":"2","amount":"8000"}"#, ""),
+            page(r#"{"transactionType":"2","amount":"8000"}"#, ""),
+            page("", r#","hasNext":false"#),
+        ] {
+            assert_eq!(transaction_page_fast(&bad, "a1"), None, "{bad}");
+        }
+        assert_eq!(transaction_page_fast(&good, "other"), None);
+    }
 
     #[test]
     fn amounts_are_strict_integer_yen() {

@@ -221,10 +221,23 @@ impl AccountWriter {
             self.last_date = Some(date);
         }
         self.lines += page.lines.len() as u64;
-        let rows: Vec<Staged<'_>> = page
-            .lines
-            .iter()
-            .zip(&occurrences)
+        // Lines the store already holds (a re-read overlap, or all of them when a whole window is
+        // read again) are left out here, with reads that need no lock; the commit's insert still
+        // skips any stored in between.
+        let mut known = self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM transactions WHERE account_id = ?1 AND item_key = ?2)
+                 OR EXISTS (SELECT 1 FROM transactions WHERE account_id = ?1 AND fingerprint = ?3 AND occurrence = ?4)",
+        )?;
+        let mut new = Vec::with_capacity(page.lines.len());
+        for (filed, occurrence) in page.lines.iter().zip(&occurrences) {
+            let stored: bool = known
+                .query_row(params![self.account.0, filed.line.item_key, filed.fingerprint, occurrence], |r| r.get(0))?;
+            if !stored {
+                new.push((filed, occurrence));
+            }
+        }
+        let rows: Vec<Staged<'_>> = new
+            .into_iter()
             .map(|(filed, occurrence)| Staged {
                 filed,
                 occurrence,
