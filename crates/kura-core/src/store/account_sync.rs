@@ -221,17 +221,24 @@ impl AccountWriter {
             self.last_date = Some(date);
         }
         self.lines += page.lines.len() as u64;
+        // One read transaction a page (it writes only the temporary table, which takes no lock
+        // on the store): a statement outside one locks and unlocks the WAL on its own.
+        let page_tx = self.conn.unchecked_transaction()?;
         // Lines the store already holds (a re-read overlap, or all of them when a whole window is
         // read again) are left out here, with reads that need no lock; the commit's insert still
         // skips any stored in between.
         let mut known = self.conn.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM transactions WHERE account_id = ?1 AND item_key = ?2)
-                 OR EXISTS (SELECT 1 FROM transactions WHERE account_id = ?1 AND fingerprint = ?3 AND occurrence = ?4)",
+                 OR EXISTS (SELECT 1 FROM transactions
+                            WHERE account_id = ?1 AND transaction_date = ?5 AND fingerprint = ?3 AND occurrence = ?4)",
         )?;
         let mut new = Vec::with_capacity(page.lines.len());
         for (filed, occurrence) in page.lines.iter().zip(&occurrences) {
+            let date = iso_date(filed.line.transaction_date);
             let stored: bool = known
-                .query_row(params![self.account.0, filed.line.item_key, filed.fingerprint, occurrence], |r| r.get(0))?;
+                .query_row(params![self.account.0, filed.line.item_key, filed.fingerprint, occurrence, date], |r| {
+                    r.get(0)
+                })?;
             if !stored {
                 new.push((filed, occurrence));
             }
@@ -259,6 +266,8 @@ impl AccountWriter {
             row.bind(&mut params);
             one.execute(params.as_slice())?;
         }
+        drop((known, many, one));
+        page_tx.commit()?;
         Ok(())
     }
 

@@ -11,3 +11,10 @@ DROP TRIGGER transactions_fts_insert;
 -- totals are added in one statement after its lines (store/account_sync.rs); edits and deletions keep
 -- their triggers.
 DROP TRIGGER category_months_insert;
+
+-- Identical lines are told apart within their day, and a fingerprint covers the date: keyed by
+-- date first, the index takes a batch's new entries a day at a time in a few pages instead of
+-- one random page per line across the whole index (which outgrew SQLite's page cache at a few
+-- hundred thousand lines). Uniqueness is the same.
+DROP INDEX transactions_fingerprint;
+CREATE UNIQUE INDEX transactions_fingerprint ON transactions (account_id, transaction_date, fingerprint, occurrence);
