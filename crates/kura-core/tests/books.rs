@@ -394,10 +394,7 @@ fn a_schema_3_book_is_upgraded_and_its_history_filed() {
     assert!(store.integrity_check().unwrap().is_empty());
     let tree = store.categories().unwrap();
     let key = |id: Option<CategoryId>| id.and_then(|id| tree.get(id)).and_then(|c| c.builtin.clone());
-    let all = |search: &str| {
-        let filter = kura_core::query::TxFilter { search: Some(search.into()), ..Default::default() };
-        store.transactions(&filter, None, 10).unwrap().rows
-    };
+    let all = |search: &str| all_in(&store, search);
     let rows = all("");
     assert_eq!(rows.len(), 3);
     let filed: Vec<(i64, Option<String>)> = rows.iter().map(|r| (r.amount, key(r.books.category_id))).collect();
@@ -415,6 +412,27 @@ fn a_schema_3_book_is_upgraded_and_its_history_filed() {
     let month = YearMonth { year: 2026, month: 11 };
     let totals = store.category_months(month, month, &[]).unwrap();
     assert_eq!(totals.iter().map(|t| t.lines_in + t.lines_out).sum::<i64>(), 3);
+    testing::assert_books_consistent(&store);
+
+    // Schema 6 feeds the index and the totals per batch, not per row: a sync into the upgraded
+    // book is searchable and counted like the lines before it.
+    let mut store = store;
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let batch = kura_core::store::AccountSyncBatch {
+        run: None,
+        transactions: &[testing::line(date, -3_000, Some(289_000), "ｶｰﾄﾞ ｾﾌﾞﾝ", Some("k4"))],
+        balance: None,
+        synced_through: Some(date),
+        fetched_at: chrono::Utc::now(),
+    };
+    assert_eq!(store.apply_account_sync(kura_core::model::AccountId(1), &batch).unwrap().inserted, 1);
+    assert_eq!(all_in(&store, "カード").len(), 2);
+    testing::assert_books_consistent(&store);
+}
+
+fn all_in(store: &Store, search: &str) -> Vec<kura_core::query::TxRow> {
+    let filter = kura_core::query::TxFilter { search: Some(search.into()), ..Default::default() };
+    store.transactions(&filter, None, 10).unwrap().rows
 }
 
 /// Unlinking with the data kept, then linking again: the accounts come back with their history

@@ -116,17 +116,29 @@ fn stage_sql(rows: usize) -> String {
 #[derive(Clone)]
 pub struct Filer {
     account: AccountId,
+    rules: CompiledRules,
+}
+
+/// Rules as read and as compiled.
+#[derive(Clone)]
+pub(super) struct CompiledRules {
     rules: Arc<Vec<Rule>>,
     matcher: Arc<Matcher>,
 }
 
+impl CompiledRules {
+    fn new(rules: Vec<Rule>) -> CompiledRules {
+        CompiledRules { matcher: Arc::new(Matcher::new(&rules)), rules: Arc::new(rules) }
+    }
+}
+
 impl Filer {
     fn new(account: AccountId, rules: Vec<Rule>) -> Filer {
-        Filer { account, matcher: Arc::new(Matcher::new(&rules)), rules: Arc::new(rules) }
+        Filer { account, rules: CompiledRules::new(rules) }
     }
 
     fn decide(&self, folded: &str, amount: i64) -> Filing {
-        let d = self.matcher.decide(LineFacts { folded, amount, account: self.account });
+        let d = self.rules.matcher.decide(LineFacts { folded, amount, account: self.account });
         Filing {
             category: d.category.map(|(c, _)| c.0),
             rule: d.category.map(|(_, r)| r.0),
@@ -226,7 +238,16 @@ impl AccountWriter {
         let page_tx = self.conn.unchecked_transaction()?;
         // Lines the store already holds (a re-read overlap, or all of them when a whole window is
         // read again) are left out here, with reads that need no lock; the commit's insert still
-        // skips any stored in between.
+        // skips any stored in between. A page of days the account has no line on (a first sync)
+        // needs no look per line.
+        let dates = page.lines.iter().map(|f| f.line.transaction_date);
+        let any_stored = match (dates.clone().min(), dates.max()) {
+            (Some(first), Some(last)) => self.conn.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM transactions WHERE account_id = ?1 AND transaction_date BETWEEN ?2 AND ?3)",
+            )?
+            .query_row(params![self.account.0, iso_date(first), iso_date(last)], |r| r.get::<_, bool>(0))?,
+            _ => false,
+        };
         let mut known = self.conn.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM transactions WHERE account_id = ?1 AND item_key = ?2)
                  OR EXISTS (SELECT 1 FROM transactions
@@ -234,11 +255,13 @@ impl AccountWriter {
         )?;
         let mut new = Vec::with_capacity(page.lines.len());
         for (filed, occurrence) in page.lines.iter().zip(&occurrences) {
-            let date = iso_date(filed.line.transaction_date);
-            let stored: bool = known
-                .query_row(params![self.account.0, filed.line.item_key, filed.fingerprint, occurrence, date], |r| {
-                    r.get(0)
-                })?;
+            let stored = any_stored && {
+                let date = iso_date(filed.line.transaction_date);
+                known.query_row(
+                    params![self.account.0, filed.line.item_key, filed.fingerprint, occurrence, date],
+                    |r| r.get::<_, bool>(0),
+                )?
+            };
             if !stored {
                 new.push((filed, occurrence));
             }
@@ -375,7 +398,7 @@ impl AccountWriter {
     /// changed them since, the staged lines are filed again by the rules of this transaction.
     fn refile_if_rules_changed(&self) -> Result<(), StoreError> {
         let rules = books::load_rules(&self.conn)?;
-        if rules == *self.filer.rules {
+        if rules == *self.filer.rules.rules {
             return Ok(());
         }
         let filer = Filer::new(self.account, rules);
@@ -437,7 +460,13 @@ impl Store {
         conn.execute_batch(&format!("PRAGMA temp_store = FILE; {STAGED}"))?;
         // Exactly as the store writes an instant: let SQLite's binding format it.
         let fetched_at = conn.query_row("SELECT ?1", [fetched_at], |r| r.get(0))?;
-        let filer = Filer::new(account, books::load_rules(&conn)?);
+        let rules = books::load_rules(&conn)?;
+        let compiled = match &*self.filing.borrow() {
+            Some(c) if *c.rules == rules => c.clone(),
+            _ => CompiledRules::new(rules),
+        };
+        self.filing.replace(Some(compiled.clone()));
+        let filer = Filer { account, rules: compiled };
         Ok(AccountWriter {
             conn,
             path: self.path.clone(),

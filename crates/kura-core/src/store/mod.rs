@@ -84,6 +84,9 @@ pub(crate) fn account_identity(r: &Row<'_>) -> rusqlite::Result<AccountIdentity>
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The rules last compiled for a sync, kept while they stay the same: compiling them costs
+    /// more than an incremental sync of an account.
+    filing: std::cell::RefCell<Option<account_sync::CompiledRules>>,
 }
 
 impl Store {
@@ -98,7 +101,7 @@ impl Store {
     /// Opens (creating if needed) the database file at `path`; its folder must exist.
     pub fn open_file(path: &Path) -> Result<Store, StoreError> {
         let conn = open::connect(path)?;
-        Ok(Store { conn, path: path.to_owned() })
+        Ok(Store { conn, path: path.to_owned(), filing: Default::default() })
     }
 
     /// The database file.
