@@ -515,6 +515,12 @@ async function benchDesktop() {
       await wd.newSession(FLOOR);
       await new Promise((r) => setTimeout(r, 1000));
       result.floor = await appMemory(appPids(), notApp, { quiet: true });
+      result.floorMappings = {};
+      for (const p of memory(appPids()).filter((p) => !notApp.includes(p.name))) {
+        const top = largestMappings(p.pid);
+        result.floorMappings[p.name] = top;
+        console.log(`  the floor's ${p.name}'s largest mappings (PSS): ${top.map((m) => `${m.file.split("/").pop()} ${m.pssMiB.toFixed(1)}`).join(", ")}`);
+      }
       await wd.endSession();
       await waitFor("the floor to end", () => !memory(appPids()).some((p) => p.name === "floor"), 30_000, 100);
       printMemory("of the floor (a Tauri window with one static page)", result.floor);
