@@ -463,3 +463,43 @@ async fn the_person_s_edits_survive_unlinking_with_the_data_kept_and_linking_aga
     assert_eq!((kept.3, kept.5.as_deref(), kept.6), (Some(gifts.0), Some("内祝い"), true));
     testing::assert_books_consistent(&b.store.lock().unwrap());
 }
+
+/// A sync files its pages by the rules as they were when it began; a rule the person adds
+/// before the sync's commit still files the staged lines, as if it had been there all along.
+#[test]
+fn a_rule_added_while_a_sync_is_under_way_files_its_lines() {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(Some(dir.path())).unwrap();
+    let (_, account) = testing::link_with_account(&mut store, "sandbox", chrono::Utc::now());
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let mut writer = store.account_writer(account, None, chrono::Utc::now(), false).unwrap();
+    let page = writer.filer().file(vec![testing::line(date, -1_200, Some(98_800), "ﾊﾟﾝﾔ ｸﾗ", Some("k1"))]);
+    writer.add(&page).unwrap();
+
+    let tree = store.categories().unwrap();
+    let food = tree.categories.iter().find(|c| c.builtin.as_deref() == Some("food.groceries")).unwrap().id;
+    let spec = RuleSpec {
+        match_kind: MatchKind::Contains,
+        pattern: "ﾊﾟﾝﾔ".into(),
+        direction: None,
+        min_amount: None,
+        max_amount: None,
+        account_id: None,
+        category_id: Some(food),
+        memo: Some("パン".into()),
+        transfer: false,
+        enabled: true,
+    };
+    let rule = store.create_rule(&spec, None, chrono::Utc::now()).unwrap();
+    let end = kura_core::store::AccountSyncEnd { balance: None, synced_through: Some(date) };
+    assert_eq!(writer.commit(&end).unwrap().inserted, 1);
+
+    let line = &all_in(&store, "パンヤ")[0];
+    assert_eq!((line.books.category_id, line.books.memo.as_deref()), (Some(food), Some("パン")));
+    let by: String = Connection::open(dir.path().join("kura.sqlite3"))
+        .unwrap()
+        .query_row("SELECT category_by || '/' || rule_id FROM transactions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(by, format!("rule/{}", rule.0));
+    testing::assert_books_consistent(&store);
+}

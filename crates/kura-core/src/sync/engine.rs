@@ -150,6 +150,17 @@ impl LinkReport {
     }
 }
 
+/// What one account's sync reads: its history from `from` to `to` (whole days), for `run`.
+#[derive(Clone, Copy)]
+struct Window<'a> {
+    id: AccountId,
+    remote: &'a str,
+    from: NaiveDate,
+    to: NaiveDate,
+    run: Option<SyncRunId>,
+    fetched_at: chrono::DateTime<Utc>,
+}
+
 /// Errors after which the other accounts of the link would fail the same way.
 fn stops_the_link(e: &ApiError) -> bool {
     e.needs_relink()
@@ -320,13 +331,12 @@ impl SyncEngine {
                 (through - Duration::days(self.options.overlap_days)).clamp(window_start, today)
             }
         };
-        let fetched_at = Utc::now();
-        let remote = &state.remote_account_id;
-        let mut stored = self.stream(id, remote, from, today, client, tokens, run, fetched_at, false).await;
+        let window = Window { id, remote: &state.remote_account_id, from, to: today, run, fetched_at: Utc::now() };
+        let mut stored = self.stream(&window, client, tokens, false).await;
         if let Err(SyncError::Store(StoreError::DayReopened { date, .. })) = &stored {
             // Nothing of the first attempt was kept; read again holding every day's state.
             tracing::warn!(%id, %date, "the bank does not group its lines by day; reading the account again");
-            stored = self.stream(id, remote, from, today, client, tokens, run, fetched_at, true).await;
+            stored = self.stream(&window, client, tokens, true).await;
         }
         let (balance, counts) = match stored {
             Ok(x) => x,
@@ -365,22 +375,17 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// Fetches the account's history from `from` to `to` and writes it page by page as it
-    /// arrives (on a thread of its own, while the next page is fetched and parsed), then its
-    /// balance, committed together. Nothing is kept when any part fails.
-    #[allow(clippy::too_many_arguments)]
+    /// Fetches the account's history in `w` and stages it page by page as it arrives (on a
+    /// thread of its own, while the next page is fetched and filed), then stores it with the
+    /// balance in one transaction. Nothing is kept when any part fails.
     async fn stream(
         &self,
-        id: AccountId,
-        remote: &str,
-        from: NaiveDate,
-        to: NaiveDate,
+        w: &Window<'_>,
         client: &ApiClient,
         tokens: &dyn TokenSource,
-        run: Option<SyncRunId>,
-        fetched_at: chrono::DateTime<Utc>,
         any_day_order: bool,
     ) -> Result<(BalanceReading, SyncCounts), SyncError> {
+        let Window { id, remote, from, to, run, fetched_at } = *w;
         let mut writer = self.with_store(|s| s.account_writer(id, run, fetched_at, any_day_order))?;
         let filer = writer.filer();
         // Two pages in flight at most: one being staged, one filed and waiting. Lines are
