@@ -329,16 +329,13 @@ pub(super) fn detect_transfers(conn: &Connection, account: AccountId, floor: i64
         return Ok(0);
     };
     let window = chrono::Duration::days(TRANSFER_WINDOW_DAYS);
-    let candidate = |r: &Row<'_>| {
-        Ok(PairCandidate { id: r.get(0)?, account: AccountId(r.get(1)?), date: r.get(2)?, amount: r.get(3)? })
-    };
     let mut pairer = Pairer::new(
         conn.prepare_cached(
             "SELECT id, account_id, transaction_date, amount FROM transactions
              WHERE transaction_date BETWEEN ?1 AND ?2 AND transfer_pair IS NULL AND transfer_by IS NOT 'person'
                AND account_id <> ?3",
         )?
-        .query_map(params![first - window, last + window, account.0], candidate)?
+        .query_map(params![first - window, last + window, account.0], pair_candidate)?
         .collect::<Result<Vec<_>, _>>()?,
     );
     if pairer.is_empty() {
@@ -349,20 +346,31 @@ pub(super) fn detect_transfers(conn: &Connection, account: AccountId, floor: i64
         "SELECT id, account_id, transaction_date, amount FROM transactions WHERE id > ?1
          ORDER BY +transaction_date, id",
     )?;
-    for line in new.query_map([floor], candidate)? {
+    for line in new.query_map([floor], pair_candidate)? {
         let line = line?;
         if pairer.may_pair(line.amount) {
             pairs.extend(pairer.offer(&line));
         }
     }
+    mark_transfers(conn, &pairs)?;
+    Ok(pairs.len() as u64)
+}
+
+/// A transfer candidate from `id, account_id, transaction_date, amount`.
+fn pair_candidate(r: &Row<'_>) -> rusqlite::Result<PairCandidate> {
+    Ok(PairCandidate { id: r.get(0)?, account: AccountId(r.get(1)?), date: r.get(2)?, amount: r.get(3)? })
+}
+
+/// Marks both sides of each pair as a detected transfer pointing at the other.
+fn mark_transfers(conn: &Connection, pairs: &[(i64, i64)]) -> rusqlite::Result<()> {
     let mut mark = conn.prepare_cached(
         "UPDATE transactions SET transfer = 1, transfer_by = 'detected', transfer_pair = ?2 WHERE id = ?1",
     )?;
-    for (a, b) in &pairs {
+    for (a, b) in pairs {
         mark.execute(params![a, b])?;
         mark.execute(params![b, a])?;
     }
-    Ok(pairs.len() as u64)
+    Ok(())
 }
 
 /// Files every stored line by the rules and pairs transfers across all of them: what the schema
@@ -373,19 +381,8 @@ pub(super) fn file_history(conn: &Connection) -> Result<(), BooksError> {
         "SELECT id, account_id, transaction_date, amount FROM transactions WHERE transfer_pair IS NULL
          ORDER BY transaction_date, id",
     )?;
-    let all = stmt
-        .query_map([], |r| {
-            Ok(PairCandidate { id: r.get(0)?, account: AccountId(r.get(1)?), date: r.get(2)?, amount: r.get(3)? })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let pairs = pair_transfers(&all, &[]);
-    let mut mark = conn.prepare_cached(
-        "UPDATE transactions SET transfer = 1, transfer_by = 'detected', transfer_pair = ?2 WHERE id = ?1",
-    )?;
-    for (a, b) in &pairs {
-        mark.execute(params![a, b])?;
-        mark.execute(params![b, a])?;
-    }
+    let all = stmt.query_map([], pair_candidate)?.collect::<Result<Vec<_>, _>>()?;
+    mark_transfers(conn, &pair_transfers(&all, &[]))?;
     Ok(())
 }
 
@@ -408,31 +405,38 @@ fn duplicate_name(name: &str) -> impl Fn(rusqlite::Error) -> BooksError + '_ {
     }
 }
 
-/// Numbers `ids` 0, 1, 2… in the given order.
 /// Stores a person's rule (one made or imported) at `position`; its id.
 fn insert_rule(conn: &Connection, position: i64, spec: &RuleSpec, now: DateTime<Utc>) -> rusqlite::Result<i64> {
-    conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(
         "INSERT INTO rules (position, enabled, match_kind, pattern, direction, min_amount, max_amount, account_id,
              category_id, memo, transfer, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING id",
-    )?
-    .query_row(
-        params![
-            position,
-            spec.enabled,
-            spec.match_kind.as_str(),
-            spec.pattern,
-            spec.direction.map(Direction::as_str),
-            spec.min_amount,
-            spec.max_amount,
-            spec.account_id.map(|a| a.0),
-            spec.category_id.map(|c| c.0),
-            spec.memo,
-            spec.transfer,
-            now
-        ],
-        |r| r.get(0),
-    )
+    )?;
+    bind_rule(&mut stmt, position, spec, now)?;
+    let mut rows = stmt.raw_query();
+    rows.next()?.expect("RETURNING gives the new row").get(0)
+}
+
+/// Binds a rule's conditions and actions to `?2`…`?11` of `stmt` (the insert's and the update's
+/// column order), `key` (its position or id) to `?1` and `now` to `?12`.
+fn bind_rule(
+    stmt: &mut rusqlite::Statement<'_>,
+    key: i64,
+    spec: &RuleSpec,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    stmt.raw_bind_parameter(1, key)?;
+    stmt.raw_bind_parameter(2, spec.enabled)?;
+    stmt.raw_bind_parameter(3, spec.match_kind.as_str())?;
+    stmt.raw_bind_parameter(4, &spec.pattern)?;
+    stmt.raw_bind_parameter(5, spec.direction.map(Direction::as_str))?;
+    stmt.raw_bind_parameter(6, spec.min_amount)?;
+    stmt.raw_bind_parameter(7, spec.max_amount)?;
+    stmt.raw_bind_parameter(8, spec.account_id.map(|a| a.0))?;
+    stmt.raw_bind_parameter(9, spec.category_id.map(|c| c.0))?;
+    stmt.raw_bind_parameter(10, &spec.memo)?;
+    stmt.raw_bind_parameter(11, spec.transfer)?;
+    stmt.raw_bind_parameter(12, now)
 }
 
 fn renumber(conn: &Connection, table: &str, ids: &[i64]) -> rusqlite::Result<()> {
@@ -669,25 +673,15 @@ impl Store {
         spec.validate()?;
         let tx = self.conn.transaction()?;
         check_references(&tx, &spec)?;
-        let n = tx.execute(
-            "UPDATE rules SET enabled = ?2, match_kind = ?3, pattern = ?4, direction = ?5, min_amount = ?6,
-                 max_amount = ?7, account_id = ?8, category_id = ?9, memo = ?10, transfer = ?11, updated_at = ?12
-             WHERE id = ?1",
-            params![
-                id.0,
-                spec.enabled,
-                spec.match_kind.as_str(),
-                spec.pattern,
-                spec.direction.map(Direction::as_str),
-                spec.min_amount,
-                spec.max_amount,
-                spec.account_id.map(|a| a.0),
-                spec.category_id.map(|c| c.0),
-                spec.memo,
-                spec.transfer,
-                now
-            ],
-        )?;
+        let n = {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE rules SET enabled = ?2, match_kind = ?3, pattern = ?4, direction = ?5, min_amount = ?6,
+                     max_amount = ?7, account_id = ?8, category_id = ?9, memo = ?10, transfer = ?11, updated_at = ?12
+                 WHERE id = ?1",
+            )?;
+            bind_rule(&mut stmt, id.0, &spec, now)?;
+            stmt.raw_execute()?
+        };
         if n == 0 {
             return Err(BooksError::UnknownRule(id));
         }
