@@ -623,3 +623,88 @@ fn account_summary_has_latest_balance_and_names() {
     assert_eq!(json["asOf"]["date"], "2026-11-24");
     assert!(f.store.integrity_check().unwrap().is_empty());
 }
+
+/// A schema 5 book (triggers feed the search index and the monthly totals per row, the
+/// fingerprint index without the date) holding history, identical lines and the person's own
+/// edits is upgraded to schema 6: everything kept, searchable and counted, and a sync that
+/// reads the same window again adds nothing but what is new.
+#[test]
+fn a_schema_5_book_with_edits_is_upgraded_to_batch_maintained_indexes() {
+    let Fixture { _dir, mut store, account, .. } = fixture();
+    let path = store.path().to_owned();
+    let atm = line(day(11, 20), -10_000, None, "ATM ｼﾊﾗｲ", None);
+    let history = [
+        atm.clone(),
+        atm.clone(),
+        line(day(11, 21), -3_000, Some(87_000), "ｶｰﾄﾞ ｾﾌﾞﾝ", Some("k2")),
+        line(day(11, 25), 250_000, Some(337_000), "ｷﾕｳﾖ ｸﾗｼﾖｳｼﾞ", Some("k3")),
+    ];
+    assert_eq!(apply(&mut store, account, &history), (4, 0));
+    let card: i64 = all_rows(&store, &TxFilter { search: Some("ｶｰﾄﾞ".into()), ..Default::default() })[0].id;
+    let mine = store
+        .categories()
+        .unwrap()
+        .categories
+        .iter()
+        .find(|c| c.builtin.as_deref() == Some("social.gifts"))
+        .unwrap()
+        .id;
+    let edit =
+        kura_core::store::LineEdit { category: Some(Some(mine)), memo: Some(Some("お土産".into())), transfer: None };
+    store.edit_line(card, &edit).unwrap();
+    drop(store);
+    {
+        // Back to schema 5 as it was, then a line stored the way schema 5 stored it (the triggers).
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP INDEX transactions_fingerprint;
+             CREATE UNIQUE INDEX transactions_fingerprint ON transactions (account_id, fingerprint, occurrence);
+             CREATE TRIGGER transactions_fts_insert AFTER INSERT ON transactions BEGIN
+                 INSERT INTO transactions_fts (rowid, remarks_folded)
+                 VALUES (unixepoch(new.transaction_date) / 86400 * 1099511627776 + new.id, new.remarks_folded);
+             END;
+             CREATE TRIGGER category_months_insert AFTER INSERT ON transactions BEGIN
+                 INSERT INTO category_months (month, account_id, category_id, transfer, inflow, outflow, lines_in, lines_out)
+                 VALUES (substr(new.transaction_date, 1, 7), new.account_id, ifnull(new.category_id, 0), new.transfer,
+                         max(new.amount, 0), min(new.amount, 0), new.amount > 0, new.amount <= 0)
+                 ON CONFLICT DO UPDATE SET inflow = inflow + excluded.inflow, outflow = outflow + excluded.outflow,
+                                           lines_in = lines_in + excluded.lines_in, lines_out = lines_out + excluded.lines_out;
+             END;
+             UPDATE accounts SET transaction_count = transaction_count + 1;
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO transactions (account_id, item_key, fingerprint, occurrence, transaction_date, amount, remarks,
+                 remarks_folded, first_seen_at)
+             VALUES (1, 'k5', 5, 1, '2026-11-26', -500, ?1, ?2, '2026-11-26 00:00:00+00:00')",
+            ["ﾌﾙﾎﾝﾔ ｸﾗ", &kura_core::text::fold("ﾌﾙﾎﾝﾔ ｸﾗ")],
+        )
+        .unwrap();
+    }
+
+    let mut store = Store::open_file(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 6);
+    assert!(store.integrity_check().unwrap().is_empty());
+    testing::assert_books_consistent(&store);
+    let search =
+        |store: &Store, word: &str| all_rows(store, &TxFilter { search: Some(word.into()), ..Default::default() });
+    assert_eq!(all_rows(&store, &TxFilter::default()).len(), 5);
+    assert_eq!(search(&store, "フルホンヤ").len(), 1, "a line schema 5 indexed by trigger is found");
+    let kept = &search(&store, "カード")[0];
+    assert_eq!((kept.id, kept.books.category_id, kept.books.memo.as_deref()), (card, Some(mine), Some("お土産")));
+
+    // The same window read again: the identical withdrawals still tell apart, nothing doubles.
+    let newer = line(day(11, 27), -800, Some(336_200), "ｶｰﾄﾞ ﾛｰｿﾝ", Some("k6"));
+    let again: Vec<Transaction> = history.iter().cloned().chain([newer]).collect();
+    assert_eq!(apply(&mut store, account, &again), (1, 4));
+    assert_eq!(search(&store, "カード").len(), 2);
+    let kept = search(&store, "セブン");
+    assert_eq!((kept[0].books.category_id, kept[0].books.memo.as_deref()), (Some(mine), Some("お土産")));
+    let index: String = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT sql FROM sqlite_master WHERE name = 'transactions_fingerprint'", [], |r| r.get(0))
+        .unwrap();
+    assert!(index.contains("transaction_date, fingerprint, occurrence"), "{index}");
+    testing::assert_books_consistent(&store);
+}
