@@ -503,3 +503,34 @@ fn a_rule_added_while_a_sync_is_under_way_files_its_lines() {
     assert_eq!(by, format!("rule/{}", rule.0));
     testing::assert_books_consistent(&store);
 }
+
+/// A line stored some other way while a sync stages it (another link's sync, another desktop's
+/// log) is left out at the commit; the counts, the sum and the monthly totals are those of what
+/// went in.
+#[test]
+fn a_line_stored_while_a_sync_stages_it_is_counted_once() {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(Some(dir.path())).unwrap();
+    let now = chrono::Utc::now();
+    let (_, account) = testing::link_with_account(&mut store, "sandbox", now);
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let lines = vec![
+        testing::line(date, -1_200, Some(98_800), "ﾊﾟﾝﾔ ｸﾗ", Some("k1")),
+        testing::line(date, 300_000, Some(398_800), "ｷﾕｳﾖ", Some("k2")),
+    ];
+    let mut writer = store.account_writer(account, None, now, false).unwrap();
+    writer.add(&writer.filer().file(lines.clone())).unwrap();
+    let first = kura_core::store::AccountSyncBatch {
+        run: None,
+        transactions: &lines[..1],
+        balance: None,
+        synced_through: None,
+        fetched_at: now,
+    };
+    assert_eq!(store.apply_account_sync(account, &first).unwrap().inserted, 1);
+
+    let end = kura_core::store::AccountSyncEnd { balance: None, synced_through: Some(date) };
+    let counts = writer.commit(&end).unwrap();
+    assert_eq!((counts.inserted, counts.already_known, counts.inserted_sum), (1, 1, 300_000));
+    testing::assert_books_consistent(&store);
+}

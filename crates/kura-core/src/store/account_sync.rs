@@ -3,9 +3,9 @@
 //! a private temporary file once it outgrows a small cache), which takes no lock on the store:
 //! the app reads and writes as usual however long a bank takes to page through years of lines.
 //! At the end one SQLite transaction moves the new lines in with a single statement, adds their
-//! search-index entries and monthly totals with one statement each, pairs transfers and records
-//! the balance: the account is stored whole or not at all, and its write lock is held only for
-//! that.
+//! search-index entries with one more and their monthly totals as added up while staging, pairs
+//! transfers and records the balance: the account is stored whole or not at all, and its write
+//! lock is held only for that.
 //!
 //! Memory follows a page and a day's lines, not the account's history: identical lines are told
 //! apart within their day by [`ByDay`], and everything done for the batch as a whole reads its
@@ -203,8 +203,11 @@ pub struct AccountWriter {
     /// How often each fingerprint came on the day being read: the next identical line is its
     /// next occurrence (a fingerprint includes the date, so days never share one).
     occurrences: ByDay<HashMap<i64, i64>>,
-    /// Lines staged, new or not.
+    /// Lines read, new or not.
     lines: u64,
+    /// What the staged lines add up to, kept as they are staged so that the commit need not read
+    /// them back when all of them go in.
+    staged: StagedTotals,
     /// Whether the lines' dates never went back, so the new rows' ids are in the search key's
     /// order and the index needs no sort.
     in_key_order: bool,
@@ -275,6 +278,7 @@ impl AccountWriter {
                 value_date: filed.line.value_date.map(iso_date),
             })
             .collect();
+        rows.iter().for_each(|row| self.staged.add(row));
         let mut many = self.conn.prepare_cached(&stage_sql(ROWS_PER_INSERT))?;
         let mut one = self.conn.prepare_cached(&stage_sql(1))?;
         let mut params: Vec<&dyn ToSql> = Vec::with_capacity(ROWS_PER_INSERT * COLUMNS);
@@ -327,9 +331,9 @@ impl AccountWriter {
                 |r| r.get(0),
             )
             .optional()?;
-        self.refile_if_rules_changed()?;
+        let refiled = self.refile_if_rules_changed()?;
         let floor: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM transactions", [], |r| r.get(0))?;
-        conn.execute(
+        let inserted = conn.execute(
             "INSERT INTO transactions (account_id, item_key, fingerprint, occurrence, transaction_date, value_date,
                  amount, balance_after, remarks, remarks_folded, first_seen_at, sync_run_id, category_id, category_by,
                  rule_id, memo, memo_by, transfer, transfer_by)
@@ -340,13 +344,18 @@ impl AccountWriter {
              ON CONFLICT DO NOTHING",
             params![account.0, self.fetched_at, self.run, DecidedBy::Rule.as_str()],
         )?;
-        let (inserted, inserted_sum): (i64, i64) =
-            conn.query_row("SELECT count(*), ifnull(sum(amount), 0) FROM transactions WHERE id > ?1", [floor], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+        // Lines stored in between (another desktop's log, a concurrent sync) are left out by the
+        // insert; then what went in is read back instead of the staged totals.
+        let inserted = inserted as u64;
+        let all_in = inserted == self.staged.lines;
+        let inserted_sum = if all_in {
+            self.staged.sum
+        } else {
+            conn.query_row("SELECT ifnull(sum(amount), 0) FROM transactions WHERE id > ?1", [floor], |r| r.get(0))?
+        };
         let mut counts = SyncCounts {
-            inserted: inserted as u64,
-            already_known: self.lines - inserted as u64,
+            inserted,
+            already_known: self.lines - inserted,
             inserted_sum,
             previous_balance,
             transfers_found: 0,
@@ -363,16 +372,11 @@ impl AccountWriter {
                 [floor],
             )?;
             // Before the transfers are marked: their update triggers move these totals.
-            conn.execute(
-                "INSERT INTO category_months (month, account_id, category_id, transfer, inflow, outflow, lines_in,
-                     lines_out)
-                 SELECT substr(transaction_date, 1, 7), account_id, ifnull(category_id, 0), transfer,
-                        sum(max(amount, 0)), sum(min(amount, 0)), sum(amount > 0), sum(amount <= 0)
-                 FROM transactions WHERE id > ?1 GROUP BY 1, 2, 3, 4
-                 ON CONFLICT DO UPDATE SET inflow = inflow + excluded.inflow, outflow = outflow + excluded.outflow,
-                     lines_in = lines_in + excluded.lines_in, lines_out = lines_out + excluded.lines_out",
-                [floor],
-            )?;
+            if all_in && !refiled {
+                self.staged.add_month_totals(conn, account)?;
+            } else {
+                add_month_totals_of_rows(conn, floor)?;
+            }
             counts.transfers_found = books::detect_transfers(conn, account, floor)?;
         }
         if let Some(b) = end.balance {
@@ -389,17 +393,18 @@ impl AccountWriter {
                                        THEN ?3 ELSE synced_through END,
                  transaction_count = transaction_count + ?4
              WHERE id = ?1",
-            params![account.0, self.fetched_at, end.synced_through, inserted],
+            params![account.0, self.fetched_at, end.synced_through, inserted as i64],
         )?;
         Ok(counts)
     }
 
     /// The pages were filed by the rules as they were when the sync began; should the person have
-    /// changed them since, the staged lines are filed again by the rules of this transaction.
-    fn refile_if_rules_changed(&self) -> Result<(), StoreError> {
+    /// changed them since, the staged lines are filed again by the rules of this transaction
+    /// (true then).
+    fn refile_if_rules_changed(&self) -> Result<bool, StoreError> {
         let rules = books::load_rules(&self.conn)?;
         if rules == *self.filer.rules.rules {
-            return Ok(());
+            return Ok(false);
         }
         let filer = Filer::new(self.account, rules);
         let mut read = self.conn.prepare("SELECT rowid, remarks_folded, amount FROM temp.staged")?;
@@ -410,6 +415,88 @@ impl AccountWriter {
         while let Some(r) = rows.next()? {
             let f = filer.decide(&r.get::<_, String>(1)?, r.get(2)?);
             write.execute(params![r.get::<_, i64>(0)?, f.category, f.rule, f.memo, f.transfer])?;
+        }
+        Ok(true)
+    }
+}
+
+/// Adds the monthly totals (`category_months`) of the rows after `floor`.
+fn add_month_totals_of_rows(conn: &Connection, floor: i64) -> Result<(), StoreError> {
+    conn.execute(
+        &format!(
+            "INSERT INTO category_months {MONTH_COLUMNS}
+             SELECT substr(transaction_date, 1, 7), account_id, ifnull(category_id, 0), transfer,
+                    sum(max(amount, 0)), sum(min(amount, 0)), sum(amount > 0), sum(amount <= 0)
+             FROM transactions WHERE id > ?1 GROUP BY 1, 2, 3, 4 {ADD_TO_MONTH}"
+        ),
+        [floor],
+    )?;
+    Ok(())
+}
+
+const MONTH_COLUMNS: &str = "(month, account_id, category_id, transfer, inflow, outflow, lines_in, lines_out)";
+const ADD_TO_MONTH: &str = "ON CONFLICT DO UPDATE SET inflow = inflow + excluded.inflow,
+    outflow = outflow + excluded.outflow, lines_in = lines_in + excluded.lines_in,
+    lines_out = lines_out + excluded.lines_out";
+
+/// The staged lines' count, sum and monthly totals per category and transfer flag, as
+/// `category_months` keeps them (a month is the date's first seven characters, as there).
+#[derive(Default)]
+struct StagedTotals {
+    lines: u64,
+    sum: i64,
+    months: HashMap<String, HashMap<(i64, bool), MonthTotals>>,
+}
+
+#[derive(Default)]
+struct MonthTotals {
+    inflow: i64,
+    outflow: i64,
+    lines_in: i64,
+    lines_out: i64,
+}
+
+impl StagedTotals {
+    fn add(&mut self, row: &Staged<'_>) {
+        let (amount, filing) = (row.filed.line.amount, &row.filed.filing);
+        self.lines += 1;
+        self.sum += amount;
+        let month = &row.date.as_str()[..7];
+        if !self.months.contains_key(month) {
+            self.months.insert(month.to_owned(), HashMap::new());
+        }
+        let t = self
+            .months
+            .get_mut(month)
+            .expect("just added")
+            .entry((filing.category.unwrap_or(0), filing.transfer))
+            .or_default();
+        if amount > 0 {
+            t.inflow += amount;
+            t.lines_in += 1;
+        } else {
+            t.outflow += amount;
+            t.lines_out += 1;
+        }
+    }
+
+    fn add_month_totals(&self, conn: &Connection, account: AccountId) -> Result<(), StoreError> {
+        let mut add = conn.prepare(&format!(
+            "INSERT INTO category_months {MONTH_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) {ADD_TO_MONTH}"
+        ))?;
+        for (month, totals) in &self.months {
+            for ((category, transfer), t) in totals {
+                add.execute(params![
+                    month,
+                    account.0,
+                    category,
+                    transfer,
+                    t.inflow,
+                    t.outflow,
+                    t.lines_in,
+                    t.lines_out
+                ])?;
+            }
         }
         Ok(())
     }
@@ -476,6 +563,7 @@ impl Store {
             filer,
             occurrences: ByDay::new(any_day_order),
             lines: 0,
+            staged: StagedTotals::default(),
             in_key_order: true,
             last_date: None,
         })
