@@ -236,7 +236,7 @@ async fn sigkill_at_random_moments_of_a_large_first_sync_keeps_whole_accounts() 
         // would, when the kill came before the link was recorded).
         let mut store = store;
         if store.link(LinkId(1)).is_err() {
-            store.upsert_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap();
+            store.add_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap();
         }
         let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
         let client = ApiClient::new(ClientConfig::new(sandbox.base_url.clone())).unwrap();

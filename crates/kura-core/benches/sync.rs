@@ -116,7 +116,7 @@ async fn kura_sync(resync: bool, n: u64, base_url: &str, token: String, dir: &Pa
     let link = if resync {
         LinkId(1)
     } else {
-        store.upsert_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap()
+        store.add_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap()
     };
     // A re-read overlap as long as the bank's window: every line comes again.
     let options =
@@ -197,7 +197,7 @@ async fn incremental() {
     let unions: Vec<String> = kura_core::institutions::all().iter().take(20).map(|i| i.code.clone()).collect();
     let mut links = Vec::new();
     for bank in &unions {
-        let id = store.upsert_link(&testing::new_link(bank, "sandbox"), chrono::Utc::now()).unwrap();
+        let id = store.add_link(&testing::new_link(bank, "sandbox"), chrono::Utc::now()).unwrap();
         links.push((id, StaticToken(token(&sandbox.base_url, "demo", bank).await)));
     }
     let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());

@@ -7,6 +7,7 @@ pub mod books;
 pub mod days;
 pub mod export;
 pub mod format;
+pub mod household;
 pub mod i18n;
 pub mod institutions;
 pub mod model;

@@ -43,6 +43,10 @@ id_type!(
     /// A rule that files lines into categories.
     RuleId
 );
+id_type!(
+    /// A member of the household (世帯メンバー): every link, and its accounts, is one member's.
+    MemberId
+);
 
 /// When the bank says its data is as of: the JST calendar date and the exact instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -129,6 +133,8 @@ pub struct UnknownValue {
 pub struct NewLink {
     /// 4-digit union code.
     pub bank_code: String,
+    /// Whose consent it is.
+    pub member: MemberId,
     /// The connection profile (endpoints, client id) the link was made through.
     pub profile: String,
     /// Granted scopes, space-separated as OAuth sends them.

@@ -16,6 +16,8 @@ pub const BANK_CODE: &str = "2011";
 pub fn new_link(bank_code: &str, profile: &str) -> NewLink {
     NewLink {
         bank_code: bank_code.into(),
+        // The first member, which every store starts with.
+        member: crate::model::MemberId(1),
         profile: profile.into(),
         scope: "balance transactions".into(),
         consent_expires_at: None,
@@ -64,7 +66,7 @@ pub fn reading(balance: i64, as_of: AsOf) -> BalanceReading {
 
 /// Links [`BANK_CODE`] through `profile` and adds its 普通 account 1234567.
 pub fn link_with_account(store: &mut Store, profile: &str, now: DateTime<Utc>) -> (LinkId, AccountId) {
-    let link = store.upsert_link(&new_link(BANK_CODE, profile), now).expect("seed the link");
+    let link = store.add_link(&new_link(BANK_CODE, profile), now).expect("seed the link");
     let account = store.upsert_account(link, &remote_account("01", "1234567"), now).expect("seed the account");
     (link, account)
 }

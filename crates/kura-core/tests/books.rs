@@ -390,7 +390,7 @@ fn a_schema_3_book_is_upgraded_and_its_history_filed() {
         .unwrap();
     }
     let store = Store::open_file(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), 7);
     assert!(store.integrity_check().unwrap().is_empty());
     let tree = store.categories().unwrap();
     let key = |id: Option<CategoryId>| id.and_then(|id| tree.get(id)).and_then(|c| c.builtin.clone());
@@ -450,7 +450,7 @@ async fn the_person_s_edits_survive_unlinking_with_the_data_kept_and_linking_aga
     let relinked = {
         let mut store = b.store.lock().unwrap();
         store.delete_link(old).unwrap();
-        store.upsert_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap()
+        store.add_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap()
     };
     assert_ne!(relinked, old);
     b.links.push((relinked, tokens));

@@ -11,8 +11,29 @@ use kura_core::i18n::{Args, Language, has, text};
 /// The first part of every message id; a literal starting with one of these and a hyphen names
 /// a message.
 const PREFIXES: &[&str] = &[
-    "alert", "api", "books", "cli", "command", "dialog", "export", "hint", "link", "monthly", "month", "move",
-    "notify", "oauth", "profile", "request", "secrets", "serve", "store", "sync", "token", "tray",
+    "alert",
+    "api",
+    "books",
+    "cli",
+    "command",
+    "dialog",
+    "export",
+    "hint",
+    "household",
+    "link",
+    "monthly",
+    "month",
+    "move",
+    "notify",
+    "oauth",
+    "profile",
+    "request",
+    "secrets",
+    "serve",
+    "store",
+    "sync",
+    "token",
+    "tray",
 ];
 
 fn workspace() -> PathBuf {

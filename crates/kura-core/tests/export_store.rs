@@ -20,7 +20,7 @@ fn now() -> DateTime<Utc> {
 /// identical ATM withdrawals on one day.
 fn store(dir: &std::path::Path) -> Store {
     let mut store = Store::open_file(&dir.join("kura.db")).unwrap();
-    let link = store.upsert_link(&testing::new_link(testing::BANK_CODE, "sandbox"), now()).unwrap();
+    let link = store.add_link(&testing::new_link(testing::BANK_CODE, "sandbox"), now()).unwrap();
     let futsu = store.upsert_account(link, &testing::remote_account("01", "1234567"), now()).unwrap();
     let toza = store.upsert_account(link, &testing::remote_account("02", "7654321"), now()).unwrap();
     let tx = |d, amount, balance, remarks, key| testing::line(date(d), amount, Some(balance), remarks, key);

@@ -78,7 +78,7 @@ async fn the_app_started_offline_records_a_network_failure_and_shows_the_banner(
 
 async fn link_with_expired_tokens(data: &Path, base_url: &str) -> LinkId {
     let mut store = Store::open(Some(data)).unwrap();
-    let link = store.upsert_link(&testing::new_link("2011", "sandbox"), Utc::now()).unwrap();
+    let link = store.add_link(&testing::new_link("2011", "sandbox"), Utc::now()).unwrap();
     let secrets = SecretStore::for_data_dir(data).unwrap();
     secrets.save_tokens(link.0, &expired_tokens(base_url).await).await.unwrap();
     link

@@ -57,12 +57,12 @@ fn migrates_from_empty_reopens_and_is_owner_only() {
     let dir = TempDir::new().unwrap();
     let data = dir.path().join("nested").join("data");
     let store = Store::open(Some(&data)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), 7);
     assert!(store.integrity_check().unwrap().is_empty());
     let path = store.path().to_owned();
     drop(store);
     let store = Store::open(Some(&data)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), 7);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -81,7 +81,7 @@ fn refuses_a_database_from_a_newer_kura_and_a_file_that_is_not_one() {
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
     let err = Store::open_file(&path).err().unwrap();
-    assert!(matches!(err, StoreError::NewerSchema { found: 99, supported: 6, .. }), "{err:?}");
+    assert!(matches!(err, StoreError::NewerSchema { found: 99, supported: 7, .. }), "{err:?}");
     assert!(err.to_string().contains("upgrade Kura"), "{err}");
 
     let junk = dir.path().join("junk.sqlite3");
@@ -130,7 +130,7 @@ fn transaction_counts_stay_exact_across_syncs_and_purge() {
     assert_eq!(counts(&f.store), [(f.account, 4)], "a failed batch counts nothing");
 
     // Relinked through another link: the same account, its count kept.
-    let other_link = f.store.upsert_link(&testing::new_link("2012", "sandbox"), now()).unwrap();
+    let other_link = f.store.add_link(&testing::new_link("2012", "sandbox"), now()).unwrap();
     let other = f.store.upsert_account(other_link, &remote_account("01", "7654321"), now()).unwrap();
     apply(&mut f.store, other, &[line(day(11, 21), -2_000, None, "ｶｰﾄﾞ", None)]);
     f.store.delete_link(f.link).unwrap();
@@ -238,7 +238,7 @@ fn relinking_keeps_history_and_status_changes_keep_data() {
 
     let new_link = f
         .store
-        .upsert_link(
+        .add_link(
             &NewLink {
                 scope: "balance".into(),
                 consent_expires_at: Some(now() + Duration::days(90)),
@@ -367,7 +367,7 @@ fn search_follows_the_date_order_when_ids_do_not() {
     assert_eq!(f.store.monthly_totals(&search).unwrap().iter().map(|m| m.count).sum::<i64>(), 7);
 
     // A purged account's rows leave the index with it.
-    let second = f.store.upsert_link(&testing::new_link("2012", "sandbox"), now()).unwrap();
+    let second = f.store.add_link(&testing::new_link("2012", "sandbox"), now()).unwrap();
     let moved = f.store.upsert_account(second, &remote_account("01", "1111111"), now()).unwrap();
     apply(&mut f.store, moved, &[card(23, -8)]);
     assert_eq!(pages(&f.store, &search, 100).len(), 8);
@@ -401,7 +401,7 @@ fn a_schema_1_database_is_migrated_and_stays_searchable() {
         .unwrap();
     }
     let mut store = Store::open_file(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), 7);
     assert!(store.integrity_check().unwrap().is_empty());
     assert_eq!(counts(&store), [(AccountId(1), 3)], "the migration counts the rows already stored");
     let search = TxFilter { search: Some("ｶｰﾄﾞ".into()), ..TxFilter::default() };
@@ -418,7 +418,7 @@ fn purging_a_link_deletes_its_accounts_and_history_only() {
     let run = f.store.begin_sync_run(f.link, Some(f.account), now()).unwrap();
     apply(&mut f.store, f.account, &[line(day(11, 20), -1_000, Some(9_000), "ｶｰﾄﾞ", None)]);
     f.store.record_gap(f.account, day(8, 1), day(8, 10), now()).unwrap();
-    let kept_link = f.store.upsert_link(&testing::new_link("2012", "sandbox"), now()).unwrap();
+    let kept_link = f.store.add_link(&testing::new_link("2012", "sandbox"), now()).unwrap();
     let kept = f.store.upsert_account(kept_link, &remote_account("01", "7654321"), now()).unwrap();
     apply(&mut f.store, kept, &[line(day(11, 21), -2_000, None, "ｶｰﾄﾞ", None)]);
 
@@ -656,6 +656,7 @@ fn a_schema_5_book_with_edits_is_upgraded_to_batch_maintained_indexes() {
     {
         // Back to schema 5 as it was, then a line stored the way schema 5 stored it (the triggers).
         let conn = rusqlite::Connection::open(&path).unwrap();
+        undo_schema_7(&conn);
         conn.execute_batch(
             "DROP INDEX transactions_fingerprint;
              CREATE UNIQUE INDEX transactions_fingerprint ON transactions (account_id, fingerprint, occurrence);
@@ -684,7 +685,7 @@ fn a_schema_5_book_with_edits_is_upgraded_to_batch_maintained_indexes() {
     }
 
     let mut store = Store::open_file(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), 7);
     assert!(store.integrity_check().unwrap().is_empty());
     testing::assert_books_consistent(&store);
     let search =
@@ -707,4 +708,77 @@ fn a_schema_5_book_with_edits_is_upgraded_to_batch_maintained_indexes() {
         .unwrap();
     assert!(index.contains("transaction_date, fingerprint, occurrence"), "{index}");
     testing::assert_books_consistent(&store);
+}
+
+/// Takes a store back from schema 7 to 6: links unique per (profile, union) again, without
+/// members (on a connection with foreign keys off, as SQLite's rebuild procedure needs).
+fn undo_schema_7(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         CREATE TABLE links_old (
+             id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+             bank_code          TEXT NOT NULL,
+             profile            TEXT NOT NULL,
+             status             TEXT NOT NULL DEFAULT 'active'
+                                CHECK (status IN ('active', 'reauth_required', 'revoked')),
+             scope              TEXT NOT NULL DEFAULT '',
+             consent_expires_at TEXT,
+             created_at         TEXT NOT NULL,
+             updated_at         TEXT NOT NULL,
+             last_sync_at       TEXT,
+             last_error         TEXT,
+             UNIQUE (profile, bank_code)
+         ) STRICT;
+         INSERT INTO sqlite_sequence (name, seq) SELECT 'links_old', seq FROM sqlite_sequence WHERE name = 'links';
+         INSERT INTO links_old SELECT id, bank_code, profile, status, scope, consent_expires_at, created_at, updated_at,
+                                      last_sync_at, last_error FROM links;
+         DROP TABLE links;
+         ALTER TABLE links_old RENAME TO links;
+         DROP TABLE members;
+         PRAGMA user_version = 6;",
+    )
+    .unwrap();
+}
+
+/// Schema 6 → 7: the household's first member gets every link; links, accounts and sync runs
+/// keep their ids and references (the links table is rebuilt), and a new link still never takes
+/// the id of a deleted one.
+#[test]
+fn a_schema_6_store_is_upgraded_to_members_keeping_every_link_and_reference() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("kura.sqlite3");
+    let mut store = Store::open_file(&path).unwrap();
+    let now = now();
+    let gone = store.add_link(&testing::new_link("2011", "sandbox"), now).unwrap();
+    let kept = store.add_link(&testing::new_link("2011", "other"), now).unwrap();
+    let account = store.upsert_account(kept, &remote_account("01", "1234567"), now).unwrap();
+    let run = store.begin_sync_run(kept, None, now).unwrap();
+    store
+        .finish_sync_run(run, &RunOutcome { status: SyncRunStatus::Ok, new_transactions: 3, failure: None }, now)
+        .unwrap();
+    apply(&mut store, account, &[line(day(11, 20), -1_000, None, "ｶｰﾄﾞ", Some("k1"))]);
+    store.purge_link(gone).unwrap();
+    drop(store);
+    undo_schema_7(&rusqlite::Connection::open(&path).unwrap());
+
+    let mut store = Store::open_file(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 7);
+    assert!(store.integrity_check().unwrap().is_empty());
+    let members = store.members().unwrap();
+    assert_eq!(members.len(), 1);
+    let links = store.links().unwrap();
+    assert_eq!(links.iter().map(|l| (l.id, l.member_id)).collect::<Vec<_>>(), [(kept, members[0].id)]);
+    assert_eq!(store.accounts_of_link(kept).unwrap()[0].id, account, "the account still points at its link");
+    let runs: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM sync_runs WHERE link_id = ?1", [kept.0], |r| r.get(0))
+        .unwrap();
+    assert_eq!(runs, 1, "the sync log still points at its link");
+    assert_eq!(all_rows(&store, &TxFilter::default()).len(), 1);
+    let fresh = store.add_link(&testing::new_link("2011", "sandbox"), now).unwrap();
+    assert!(fresh.0 > gone.0 && fresh.0 > kept.0, "a new link takes no deleted link's id: {fresh:?}");
+    // Two people at one union: no longer refused.
+    let hanako = store.add_member("花子", None, now).unwrap();
+    let second = store.add_link(&NewLink { member: hanako.id, ..testing::new_link("2011", "sandbox") }, now).unwrap();
+    assert_eq!(store.link(second).unwrap().member_id, hanako.id);
 }

@@ -63,7 +63,7 @@ async fn fixture_of(username: &str, bank_code: &str, config: kura_sandbox::Sandb
     std::fs::create_dir_all(&dir).unwrap();
     let mut store = Store::open(Some(&dir)).unwrap();
     let db = store.path().to_owned();
-    let link = store.upsert_link(&testing::new_link(bank_code, "sandbox"), chrono::Utc::now()).unwrap();
+    let link = store.add_link(&testing::new_link(bank_code, "sandbox"), chrono::Utc::now()).unwrap();
     let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
     Fixture { sandbox, tokens, client, engine, link, db, _dir: TempDir(dir) }
 }

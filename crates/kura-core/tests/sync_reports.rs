@@ -22,7 +22,7 @@ async fn reports_follow_a_restarted_scheduler_and_end_when_syncing_stops() {
     let config = tempfile::tempdir().unwrap();
     // SAFETY: the only test of this binary, set before any task that reads the environment.
     unsafe { std::env::set_var("KURA_CONFIG_DIR", config.path()) };
-    Store::open(Some(data.path())).unwrap().upsert_link(&new_link(BANK_CODE, "no-such-profile"), Utc::now()).unwrap();
+    Store::open(Some(data.path())).unwrap().add_link(&new_link(BANK_CODE, "no-such-profile"), Utc::now()).unwrap();
     let ctx = AppContext::open(data.path().to_owned()).unwrap();
 
     let mut never_started = SyncReports::new(&ctx);

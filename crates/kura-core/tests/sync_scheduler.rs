@@ -31,7 +31,7 @@ async fn syncs_at_start_on_demand_and_after_maintenance() {
     let dir = std::env::temp_dir().join(format!("kura-scheduler-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut store = Store::open(Some(&dir)).unwrap();
-    store.upsert_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap();
+    store.add_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap();
     let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
     let connector =
         Arc::new(Connector { client: client(&sandbox), tokens: Arc::new(tokens(&sandbox, "demo", "2011").await) });

@@ -141,7 +141,7 @@ fn store_with_links(banks: &[&str]) -> (tempfile::TempDir, Store) {
     let dir = tempfile::TempDir::new().unwrap();
     let mut store = Store::open(Some(dir.path())).unwrap();
     for bank in banks {
-        store.upsert_link(&testing::new_link(bank, "sandbox"), chrono::Utc::now()).unwrap();
+        store.add_link(&testing::new_link(bank, "sandbox"), chrono::Utc::now()).unwrap();
     }
     (dir, store)
 }

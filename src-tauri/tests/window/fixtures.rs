@@ -96,7 +96,7 @@ pub fn prefill(
     let mut store = Store::open(Some(data_dir)).unwrap();
     let now = Utc::now() - chrono::TimeDelta::hours(2);
     let link = store
-        .upsert_link(
+        .add_link(
             &NewLink {
                 consent_expires_at: Some(consent_expires_at),
                 ..testing::new_link("2011", kura_core::profile::SANDBOX_PROFILE)

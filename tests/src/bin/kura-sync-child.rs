@@ -19,7 +19,7 @@ async fn main() {
     };
     let token = std::env::var("KURA_TEST_ACCESS_TOKEN").expect("KURA_TEST_ACCESS_TOKEN");
     let mut store = Store::open(Some(std::path::Path::new(&dir))).expect("open the store");
-    let link = store.upsert_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).expect("record the link");
+    let link = store.add_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).expect("record the link");
     let client = ApiClient::new(ClientConfig::new(base)).expect("client");
     let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
     let report = engine.sync_link(link, &client, &StaticToken(token)).await;

@@ -8,7 +8,7 @@ export type CommandFailure = { kind: ErrorKind, message: string, hint: string | 
  */
 subject: string | null, };
 
-export type ErrorKind = "unknownCommand" | "badRequest" | "invalid" | "notFound" | "network" | "reauthRequired" | "accessDenied" | "timedOut" | "browser" | "loopback" | "keyring" | "clientSecret" | "config" | "storage" | "remote" | "otherPerson" | "export" | "invalidPattern" | "ruleTooBroad" | "ruleDoesNothing" | "categoryName" | "categoryNameTaken" | "categoryLevels" | "rulesFile" | "rulesFileUnknown";
+export type ErrorKind = "unknownCommand" | "badRequest" | "invalid" | "notFound" | "network" | "reauthRequired" | "accessDenied" | "timedOut" | "browser" | "loopback" | "keyring" | "clientSecret" | "config" | "storage" | "remote" | "memberName" | "memberNameTaken" | "export" | "invalidPattern" | "ruleTooBroad" | "ruleDoesNothing" | "categoryName" | "categoryNameTaken" | "categoryLevels" | "rulesFile" | "rulesFileUnknown";
 
 export type InstitutionsSearchRequest = { 
 /**
@@ -72,7 +72,12 @@ bankCode: string,
  * when the `clientSecret` error asked for it. Kept in the OS credential store only if
  * the union accepts it.
  */
-clientSecret?: string, };
+clientSecret?: string, 
+/**
+ * The member a new link belongs to (default: the household's first); a renewed link moves
+ * to them.
+ */
+memberId?: number, };
 
 export type LinkStartResponse = { 
 /**
@@ -87,6 +92,10 @@ authorizationUrl: string, };
 export type LinkStatusRequest = { attemptId: number, };
 
 export type LinkAttemptStatus = { "state": "waiting" } | { "state": "linked", linkId: number, 
+/**
+ * The login renewed this existing link (the same person) rather than adding one.
+ */
+renewed: boolean, 
 /**
  * When the consent ends; `None` when the union did not say (no reminder can come).
  */
@@ -122,11 +131,39 @@ revokeError: CommandFailure | null,
  */
 clientSecretDeleted: boolean, };
 
+export type MembersListRequest = Record<symbol, never>;
+
+export type MembersResponse = { 
+/**
+ * In the order they were added.
+ */
+members: Array<MemberItem>, };
+
+export type MemberAddRequest = { name: string, 
+/**
+ * `#rrggbb`; absent: the first palette colour no member has.
+ */
+colour?: string, };
+
+export type MemberUpdateRequest = { id: number, name?: string, colour?: string, };
+
+export type MemberRemoveRequest = { id: number, 
+/**
+ * Who takes over the member's links; absent: the first other member.
+ */
+heirId?: number, };
+
+export type LinkAssignRequest = { linkId: number, memberId: number, };
+
 export type OverviewRequest = { 
 /**
  * List hidden accounts too (they never count in the total).
  */
-includeHidden?: boolean, };
+includeHidden?: boolean, 
+/**
+ * Only this household member's accounts (`total` is then theirs).
+ */
+memberId?: number, };
 
 export type OverviewResponse = { 
 /**
@@ -134,9 +171,17 @@ export type OverviewResponse = {
  */
 accounts: Array<AccountCard>, 
 /**
- * Sum of the latest balances of the visible accounts.
+ * Sum of the latest balances of the visible accounts listed.
  */
 total: number, 
+/**
+ * Sum over every member's visible accounts (equal to `total` unless a member is asked for).
+ */
+householdTotal: number, 
+/**
+ * Every member with their total and share, in the order they were added.
+ */
+members: Array<MemberShare>, 
 /**
  * The oldest "as of" among the balances in `total`: the total is no newer than this.
  */
@@ -233,7 +278,11 @@ accounts: Array<number>,
 /**
  * Kura's account ids (`2011-001-1-1234567`), as exports name accounts.
  */
-accountIds?: Array<string>, from: string | null, to: string | null, flow: Flow | null, 
+accountIds?: Array<string>, 
+/**
+ * Only this household member's accounts (with accounts named: those of them that are theirs).
+ */
+memberId?: number, from: string | null, to: string | null, flow: Flow | null, 
 /**
  * Column headers in English instead of Japanese.
  */
@@ -407,7 +456,11 @@ month: string | null,
 /**
  * Only these accounts; empty: every account that is not hidden.
  */
-accounts: Array<number>, };
+accounts: Array<number>, 
+/**
+ * Only this household member's accounts.
+ */
+memberId?: number, };
 
 export type MonthReport = { month: string, spending: number, income: number, 
 /**
@@ -443,7 +496,11 @@ last: string | null,
 /**
  * How many months up to it (default 12, at most 120).
  */
-months: number | null, accounts: Array<number>, };
+months: number | null, accounts: Array<number>, 
+/**
+ * Only this household member's accounts.
+ */
+memberId?: number, };
 
 export type BooksYearResponse = { 
 /**
@@ -453,7 +510,11 @@ months: Array<MonthSummary>, };
 
 export type InstitutionItem = { code: string, name: string, reading: string, };
 
-export type LinkItem = { id: number, bankCode: string, bankName: string, profile: string, status: LinkState, consentExpiresAt: string | null, lastSyncAt: string | null, 
+export type LinkItem = { id: number, bankCode: string, bankName: string, profile: string, 
+/**
+ * The household member whose consent it is.
+ */
+memberId: number, status: LinkState, consentExpiresAt: string | null, lastSyncAt: string | null, 
 /**
  * Why the link's last sync failed (or why it needs re-authentication), until a sync succeeds.
  */
@@ -495,7 +556,11 @@ export type AccountCard = { id: number, linkId: number | null,
 /**
  * `None` once the account's link was removed (its history stays readable).
  */
-linkStatus: LinkState | null, bankName: string, balance: number | null, withdrawable: number | null, 
+linkStatus: LinkState | null, 
+/**
+ * The household member whose link reaches the account.
+ */
+memberId: number | null, bankName: string, balance: number | null, withdrawable: number | null, 
 /**
  * The bank's own "as of" for the balance: JST date and instant.
  */
@@ -529,7 +594,32 @@ export type Freshness = "fresh" | "stale" | "atRisk" | "neverSynced";
 
 export type GapItem = { dateFrom: string, dateTo: string, detectedAt: string, };
 
-export type HistoryFilter = { accounts: Array<number>, from: string | null, to: string | null, flow: Flow | null, 
+export type MemberShare = { id: number, name: string, colour: string, 
+/**
+ * Sum of the latest balances of the member's visible accounts.
+ */
+total: number, 
+/**
+ * The member's share of the household total, in whole percent (rounded); `None` when the
+ * household's total is not positive.
+ */
+percent: number | null, };
+
+export type MemberItem = { id: number, name: string, 
+/**
+ * `#rrggbb`.
+ */
+colour: string, linkCount: number, 
+/**
+ * Accounts reached through the member's links, hidden ones included.
+ */
+accountCount: number, };
+
+export type HistoryFilter = { accounts: Array<number>, 
+/**
+ * Only this household member's accounts (with `accounts`: those of them that are theirs).
+ */
+memberId: number | null, from: string | null, to: string | null, flow: Flow | null, 
 /**
  * Bounds on the amount's magnitude in yen, inclusive.
  */
@@ -846,6 +936,11 @@ export interface Commands {
   linkStart: { request: LinkStartRequest; response: LinkStartResponse };
   linkStatus: { request: LinkStatusRequest; response: LinkAttemptStatus };
   unlink: { request: UnlinkRequest; response: UnlinkResponse };
+  membersList: { request: MembersListRequest; response: MembersResponse };
+  memberAdd: { request: MemberAddRequest; response: MembersResponse };
+  memberUpdate: { request: MemberUpdateRequest; response: MembersResponse };
+  memberRemove: { request: MemberRemoveRequest; response: MembersResponse };
+  linkAssign: { request: LinkAssignRequest; response: MembersResponse };
   overview: { request: OverviewRequest; response: OverviewResponse };
   transactions: { request: TransactionsPageRequest; response: TransactionsPageResponse };
   monthlyTotals: { request: MonthlyTotalsRequest; response: MonthlyTotalsResponse };
@@ -889,6 +984,11 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "linkStart",
   "linkStatus",
   "unlink",
+  "membersList",
+  "memberAdd",
+  "memberUpdate",
+  "memberRemove",
+  "linkAssign",
   "overview",
   "transactions",
   "monthlyTotals",

@@ -173,6 +173,7 @@ export type Side = "spending" | "income";
 
 const NO_FILTER: HistoryFilter = {
   accounts: [],
+  memberId: null,
   from: null,
   to: null,
   flow: null,

@@ -1,8 +1,8 @@
 //! `kura accounts`: every stored account with its latest balance, how current it is, and flags.
 
-use kura_core::app::AppContext;
 use kura_core::app::links::LinkState;
 use kura_core::app::overview::{self, AccountCard, Freshness, OverviewRequest};
+use kura_core::app::{AppContext, household};
 use kura_core::format::{date, jst_datetime, yen};
 use kura_core::i18n::Language;
 use kura_core::t;
@@ -12,13 +12,16 @@ use crate::term::{Term, table};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    #[arg(long, value_name = "MEMBER")]
+    pub member: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
 
 pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
     let lang = term.lang;
-    let accounts = overview::overview(ctx, OverviewRequest { include_hidden: Some(true) }).await?.accounts;
+    let member_id = args.member.as_deref().map(|m| household::member_by_word(ctx, m)).transpose()?.map(|m| m.id.0);
+    let accounts = overview::overview(ctx, OverviewRequest { include_hidden: Some(true), member_id }).await?.accounts;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&accounts).expect("accounts serialise"));
         return Ok(());

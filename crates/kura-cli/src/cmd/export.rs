@@ -9,7 +9,7 @@ use clap::builder::PossibleValue;
 use kura_core::app::export::{self, ExportFormat, ExportRequest, JournalNames};
 use kura_core::app::history::Flow;
 use kura_core::app::monthly_export::{self, MonthFile};
-use kura_core::app::{AppContext, CommandError};
+use kura_core::app::{AppContext, CommandError, household};
 use kura_core::i18n::{Explain, Explanation, Language, join_sentences};
 use kura_core::t;
 
@@ -63,6 +63,8 @@ pub struct Args {
     format: FormatArg,
     #[arg(long = "account", value_name = "ID")]
     accounts: Vec<String>,
+    #[arg(long, value_name = "MEMBER")]
+    member: Option<String>,
     #[arg(long)]
     from: Option<NaiveDate>,
     #[arg(long)]
@@ -101,7 +103,8 @@ pub struct Args {
 
 impl Args {
     /// The app layer's request for what the flags ask.
-    fn request(&self, lang: Language) -> Result<ExportRequest, CliError> {
+    fn request(&self, ctx: &AppContext, lang: Language) -> Result<ExportRequest, CliError> {
+        let member_id = self.member.as_deref().map(|m| household::member_by_word(ctx, m)).transpose()?.map(|m| m.id.0);
         let mut journal = JournalNames::default();
         for pair in &self.journal_accounts {
             let Some((id, name)) = pair.split_once('=') else {
@@ -117,6 +120,7 @@ impl Args {
             shift_jis: matches!(self.encoding, EncodingArg::Cp932),
             replacement: self.replace_unmappable,
             account_ids: Some(self.accounts.clone()),
+            member_id,
             from: self.from,
             to: self.to,
             flow: match (self.in_only, self.out_only) {
@@ -144,7 +148,7 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
             to = to.to_string()
         )));
     }
-    let request = args.request(lang)?;
+    let request = args.request(ctx, lang)?;
     if let Some(dir) = &args.monthly_to {
         let month = match &args.month {
             Some(m) => Some(

@@ -1,13 +1,15 @@
 //! `kura link <union code>`: log in at the union in the browser and link its accounts.
 
-use std::io::{IsTerminal, Read};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::time::Duration;
 
 use chrono::Utc;
-use kura_core::app::links::{self, LinkNow};
+use kura_core::app::household::{self, MembersListRequest};
+use kura_core::app::links::{self, LinkItem, LinkNow, LinksListRequest};
 use kura_core::app::{AppContext, reminders};
 use kura_core::format::{jst_date, jst_datetime};
 use kura_core::i18n::Explain;
+use kura_core::model::MemberId;
 use kura_core::t;
 
 use crate::error::CliError;
@@ -22,6 +24,8 @@ pub struct Args {
     pub no_browser: bool,
     #[arg(long)]
     pub client_secret_stdin: bool,
+    #[arg(long, value_name = "MEMBER")]
+    pub member: Option<String>,
 }
 
 pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
@@ -36,11 +40,16 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
     } else {
         None
     };
+    let member = match &args.member {
+        Some(word) => Some(household::member_by_word(ctx, word)?.id),
+        None => ask_member(ctx, term, code, &union).await?,
+    };
     let minutes = args.timeout_minutes;
     let secret_given = client_secret.is_some();
     let request = LinkNow {
         bank_code: code.to_owned(),
         client_secret,
+        member,
         open_browser: !args.no_browser,
         timeout: Duration::from_secs(minutes * 60),
     };
@@ -58,6 +67,12 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
         println!("{}", t!(lang, "cli-link-secret-stored", profile = target.profile.as_str()));
     }
     println!("{}", t!(lang, "cli-link-done", union = union.as_str(), count = linked.accounts.len()));
+    let whose = household::list(ctx, MembersListRequest {}).await?.members;
+    let name = whose.iter().find(|m| m.id == linked.link.member_id).map(|m| m.name.as_str()).unwrap_or_default();
+    match linked.renewed {
+        true => println!("{}", t!(lang, "cli-link-renewed", id = linked.link.id, member = name)),
+        false => println!("{}", t!(lang, "cli-link-new", id = linked.link.id, member = name)),
+    }
     for a in linked.accounts.iter().map(|a| &a.identity) {
         println!(
             "  {} {} {} {} {}",
@@ -79,6 +94,44 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
     }
     println!("{}", t!(lang, "cli-link-next"));
     Ok(())
+}
+
+/// Whose login this is, asked on a terminal when it matters: the union is linked already and
+/// the household has several members, so the login may be another person's (then it becomes
+/// their own link). `None`: not asked (the login renews the link it shares accounts with, or a
+/// new link goes to the household's first member).
+async fn ask_member(ctx: &AppContext, term: &Term, code: &str, union: &str) -> Result<Option<MemberId>, CliError> {
+    let lang = term.lang;
+    let members = household::list(ctx, MembersListRequest {}).await?.members;
+    let linked: Vec<LinkItem> =
+        links::list(ctx, LinksListRequest {}).await?.links.into_iter().filter(|l| l.bank_code == code).collect();
+    if linked.is_empty() || members.len() < 2 || !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    let holders: Vec<&str> =
+        members.iter().filter(|m| linked.iter().any(|l| l.member_id == m.id)).map(|m| m.name.as_str()).collect();
+    println!("{}", t!(lang, "cli-link-ask-member", union, holders = holders.join("、")));
+    for (n, m) in members.iter().enumerate() {
+        println!("  {}) {}", n + 1, m.name);
+    }
+    let unanswered = || CliError::said(t!(lang, "cli-confirm-no-answer"));
+    loop {
+        print!("{}", t!(lang, "cli-link-ask-member-prompt", count = members.len()));
+        std::io::stdout().flush().map_err(|_| unanswered())?;
+        let mut answer = String::new();
+        if std::io::stdin().lock().read_line(&mut answer).map_err(|_| unanswered())? == 0 {
+            return Err(unanswered());
+        }
+        let answer = answer.trim();
+        let chosen = match answer.parse::<usize>() {
+            Ok(n) if (1..=members.len()).contains(&n) => Some(&members[n - 1]),
+            _ => members.iter().find(|m| m.name == answer),
+        };
+        match chosen {
+            Some(m) => return Ok(Some(MemberId(m.id))),
+            None => println!("{}", t!(lang, "cli-link-ask-member-again", count = members.len())),
+        }
+    }
 }
 
 /// The client secret from standard input: one line when a person types or pastes it, else

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod categories;
 pub mod export;
+pub mod household;
 pub mod link;
 pub mod links;
 pub mod report;

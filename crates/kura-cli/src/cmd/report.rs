@@ -3,8 +3,8 @@
 //! through and the transfers left out — or a year of months side by side.
 
 use chrono::{Datelike, NaiveDate};
-use kura_core::app::AppContext;
 use kura_core::app::books::{self, BooksMonthRequest, BooksYearRequest, BudgetPace, CategoryFigure, MonthReport};
+use kura_core::app::{AppContext, household};
 use kura_core::format::{signed_yen, yen};
 use kura_core::i18n::{Language, text};
 use kura_core::t;
@@ -23,14 +23,18 @@ pub struct Args {
     year: Option<u16>,
     #[arg(long = "account", value_name = "ID")]
     accounts: Vec<i64>,
+    #[arg(long, value_name = "MEMBER")]
+    member: Option<String>,
     #[arg(long)]
     json: bool,
 }
 
 pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
     let lang = term.lang;
+    let member_id = args.member.as_deref().map(|m| household::member_by_word(ctx, m)).transpose()?.map(|m| m.id.0);
     if let Some(year) = args.year {
-        let request = BooksYearRequest { last: Some(format!("{year}-12")), months: Some(12), accounts: args.accounts };
+        let request =
+            BooksYearRequest { last: Some(format!("{year}-12")), months: Some(12), accounts: args.accounts, member_id };
         let months = books::year(ctx, request).await?;
         match args.json {
             true => println!("{}", serde_json::to_string_pretty(&months).expect("reports serialise")),
@@ -38,7 +42,7 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
         }
         return Ok(());
     }
-    let report = books::month(ctx, BooksMonthRequest { month: args.month, accounts: args.accounts }).await?;
+    let report = books::month(ctx, BooksMonthRequest { month: args.month, accounts: args.accounts, member_id }).await?;
     match args.json {
         true => println!("{}", serde_json::to_string_pretty(&report).expect("reports serialise")),
         false => print!("{}", month_text(&report, lang)),

@@ -328,10 +328,11 @@ fn failure_response(e: &CommandError) -> Response {
         | ErrorKind::RuleTooBroad
         | ErrorKind::RuleDoesNothing
         | ErrorKind::CategoryName
+        | ErrorKind::MemberName
         | ErrorKind::CategoryLevels
         | ErrorKind::RulesFile
         | ErrorKind::RulesFileUnknown => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorKind::CategoryNameTaken => StatusCode::CONFLICT,
+        ErrorKind::CategoryNameTaken | ErrorKind::MemberNameTaken => StatusCode::CONFLICT,
         ErrorKind::Network | ErrorKind::Remote => StatusCode::BAD_GATEWAY,
         ErrorKind::ReauthRequired
         | ErrorKind::AccessDenied
@@ -342,7 +343,6 @@ fn failure_response(e: &CommandError) -> Response {
         | ErrorKind::ClientSecret
         | ErrorKind::Config
         | ErrorKind::Storage
-        | ErrorKind::OtherPerson
         | ErrorKind::Export => StatusCode::INTERNAL_SERVER_ERROR,
     };
     no_store((status, axum::Json(e.to_failure())).into_response())

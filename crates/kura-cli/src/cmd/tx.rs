@@ -4,10 +4,10 @@
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use kura_core::app::AppContext;
 use kura_core::app::categories::{self, CategoryTree};
 use kura_core::app::history::{self, Flow, HistoryFilter, TransactionItem, TransactionsPageRequest};
 use kura_core::app::lines::{self, LineChange, LineUpdateRequest, LineUpdateResponse};
+use kura_core::app::{AppContext, household};
 use kura_core::format::{date, signed_yen, yen};
 use kura_core::i18n::Language;
 use kura_core::t;
@@ -23,6 +23,8 @@ pub struct Args {
     command: Option<Command>,
     #[arg(long = "account", value_name = "ID")]
     pub accounts: Vec<i64>,
+    #[arg(long, value_name = "MEMBER")]
+    pub member: Option<String>,
     #[arg(long, value_parser = parse_date)]
     pub from: Option<NaiveDate>,
     #[arg(long, value_parser = parse_date)]
@@ -113,8 +115,10 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
     for name in &args.categories {
         categories.push(find(ctx, lang, name)?.id.0);
     }
+    let member_id = args.member.as_deref().map(|m| household::member_by_word(ctx, m)).transpose()?.map(|m| m.id.0);
     let filter = HistoryFilter {
         accounts: args.accounts,
+        member_id,
         from: args.from,
         to: args.to,
         flow: match (args.incoming, args.out) {

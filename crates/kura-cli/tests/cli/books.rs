@@ -17,7 +17,7 @@ fn seeded() -> TempDir {
     let dir = TempDir::new().unwrap();
     let mut store = Store::open(Some(&dir.path().join("data"))).unwrap();
     let now = Utc::now();
-    let link = store.upsert_link(&testing::new_link(testing::BANK_CODE, "sandbox"), now).unwrap();
+    let link = store.add_link(&testing::new_link(testing::BANK_CODE, "sandbox"), now).unwrap();
     let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
     let line = |m, d, amount, remarks: &str| testing::line(day(m, d), amount, None, remarks, None);
     let futsu = vec![

@@ -23,7 +23,7 @@ const TOZA: &str = "2011-001-2-7654321";
 fn seed(dir: &Path) {
     let mut store = Store::open(Some(&dir.join("data"))).unwrap();
     let now = Utc::now();
-    let link = store.upsert_link(&testing::new_link(testing::BANK_CODE, "sandbox"), now).unwrap();
+    let link = store.add_link(&testing::new_link(testing::BANK_CODE, "sandbox"), now).unwrap();
     let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
     let line = |d, amount, balance, remarks: &str| testing::line(day(d), amount, Some(balance), remarks, None);
     let accounts = [

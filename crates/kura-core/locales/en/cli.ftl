@@ -282,3 +282,24 @@ cli-sandbox-client = client id { $id }, secret { $secret }, loopback redirects o
 cli-sandbox-client-then = then link 2011 in the app (it asks for the secret), or `kura link 2011 --client-secret-stdin`.
 cli-sandbox-reserved = Another one has an id and secret full of characters HTTP Basic must form-encode: client id { $id }, secret { $secret }.
 cli-sandbox-until-stopped = Serving until Ctrl-C.
+
+# kura household, kura link --member
+cli-col-member = Member
+cli-col-colour = Colour
+cli-col-links = Links
+cli-col-accounts = Accounts
+cli-col-share = Share
+cli-household-total = Household total: { $total }
+cli-household-added = Added the member “{ $name }”.
+cli-household-renamed = Renamed “{ $old }” to “{ $name }”.
+cli-household-recoloured = “{ $name }” is now { $colour }.
+cli-household-remove-confirm = Remove the member “{ $name }”? Their links, accounts and history stay, with another member.
+cli-household-remove-unasked = To remove “{ $name }”, add --yes (their links go to the member --to names, else to the first member).
+cli-household-remove-kept = “{ $name }” stays.
+cli-household-removed = Removed the member “{ $name }”; their links are now “{ $heir }”'s.
+cli-household-assigned = Link { $link } is now “{ $name }”'s.
+cli-link-renewed = Renewed the consent of link { $id } ({ $member }).
+cli-link-new = Added link { $id } as “{ $member }”'s.
+cli-link-ask-member = { $union } is linked already ({ $holders }). Who is about to log in? If it is someone else, their login becomes a link of their own.
+cli-link-ask-member-prompt = Number or name (1–{ $count }):{" "}
+cli-link-ask-member-again = Answer with a number from 1 to { $count }, or a member's name.

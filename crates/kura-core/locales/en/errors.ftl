@@ -197,8 +197,6 @@ link-wrong-union = The union's authorization server granted access to union { $g
 link-secret-refused = { $refused } Nothing was linked; { $kept }.
 link-kept-previous = the previously stored secret is kept
 link-kept-none = the secret just given was not kept
-link-other-person = This login at { $union } shares other accounts than link { $link } holds, so it looks like another person's login. Kura kept link { $link } as it was (its consent and its { $count } account(s)) and { $withdrawn }.
-link-other-person-do = To renew link { $link }, log in again as the person who made it. Kura keeps one link per union for now: to link this other login instead, unlink { $union } first (`kura unlink { $link }`; --keep-data keeps its history readable).
 link-unchecked = Kura could not list this login's accounts at { $union } ({ $reason }), so it cannot tell whether it is the login of link { $link }. Link { $link } was kept as it was and { $withdrawn }.
 link-unchecked-do = Link again once the union answers.
 

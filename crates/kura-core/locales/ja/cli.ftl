@@ -257,3 +257,24 @@ cli-sandbox-client = クライアント ID { $id }、シークレット { $secre
 cli-sandbox-client-then = 続いてアプリで 2011 を連携する（シークレットを尋ねられます）か、`kura link 2011 --client-secret-stdin` を実行します。
 cli-sandbox-reserved = ID とシークレットに HTTP Basic で符号化が必要な文字を含むクライアントもあります: クライアント ID { $id }、シークレット { $secret }。
 cli-sandbox-until-stopped = Ctrl-C で終了するまで提供します。
+
+# kura household, kura link --member
+cli-col-member = メンバー
+cli-col-colour = 色
+cli-col-links = 連携
+cli-col-accounts = 口座
+cli-col-share = 割合
+cli-household-total = 世帯の合計: { $total }
+cli-household-added = メンバー「{ $name }」を加えました。
+cli-household-renamed = 「{ $old }」の名前を「{ $name }」にしました。
+cli-household-recoloured = 「{ $name }」の色を { $colour } にしました。
+cli-household-remove-confirm = メンバー「{ $name }」を外しますか？ 連携・口座・明細は消えず、別のメンバーに引き継がれます。
+cli-household-remove-unasked = 「{ $name }」を外すには --yes を付けてください（連携は --to のメンバー、なければ最初のメンバーに引き継がれます）。
+cli-household-remove-kept = 「{ $name }」はそのままです。
+cli-household-removed = メンバー「{ $name }」を外し、その連携を「{ $heir }」に引き継ぎました。
+cli-household-assigned = 連携 { $link } を「{ $name }」のものにしました。
+cli-link-renewed = 連携 { $id }（{ $member }）の同意を更新しました。
+cli-link-new = 連携 { $id } を「{ $member }」の連携として加えました。
+cli-link-ask-member = { $union } はもう連携されています（{ $holders }）。これからログインするのはどなたですか？ 別の方なら、その方の連携として加えます。
+cli-link-ask-member-prompt = 番号か名前（1–{ $count }）:{" "}
+cli-link-ask-member-again = 1 から { $count } の番号か、メンバーの名前で答えてください。

@@ -197,8 +197,6 @@ link-wrong-union = 組合の認可サーバーが、{ $requested } ではなく�
 link-secret-refused = { $refused }何も連携していません。{ $kept }。
 link-kept-previous = 以前に保存したシークレットはそのままです
 link-kept-none = 入力されたシークレットは保存していません
-link-other-person = { $union } でのこのログインは、連携 { $link } とは別の口座を共有しているため、別の方のログインと思われます。連携 { $link } はそのまま残し（同意と口座 { $count } 件）、{ $withdrawn }。
-link-other-person-do = 連携 { $link } を更新するには、連携した本人のIDでログインしてください。今のところ Kura は1つの組合に1つの連携しか持てません。別の方の口座を連携するには、先に { $union } の連携を解除してください（`kura unlink { $link }`。--keep-data で明細は読めるまま残ります）。
 link-unchecked = { $union } でのこのログインの口座を一覧できなかったため（{ $reason }）、連携 { $link } の本人のログインか確かめられません。連携 { $link } はそのまま残し、{ $withdrawn }。
 link-unchecked-do = 組合が応答するようになってから、もう一度連携してください。
 

@@ -162,6 +162,7 @@ mod tests {
             id: LinkId(id),
             bank_code: "2011".into(),
             profile: "sandbox".into(),
+            member_id: crate::model::MemberId(1),
             status,
             scope: "balance transactions".into(),
             consent_expires_at: None,

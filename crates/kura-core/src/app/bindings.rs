@@ -5,8 +5,8 @@
 use ts_rs::{Config, TS};
 
 use super::{
-    books, categories, data_folder, export, history, institutions, lines, links, monthly_export, overview, rules,
-    settings, sync_log,
+    books, categories, data_folder, export, history, household, institutions, lines, links, monthly_export, overview,
+    rules, settings, sync_log,
 };
 
 /// Where the generated file lives, relative to the workspace root.
@@ -28,6 +28,8 @@ pub(super) fn supporting_declarations(cfg: &Config) -> Vec<String> {
         overview::AccountCard::decl(cfg),
         overview::Freshness::decl(cfg),
         overview::GapItem::decl(cfg),
+        overview::MemberShare::decl(cfg),
+        household::MemberItem::decl(cfg),
         history::HistoryFilter::decl(cfg),
         history::Flow::decl(cfg),
         history::TransactionItem::decl(cfg),

@@ -5,10 +5,9 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{AppContext, CommandError, RequestError};
+use super::{AppContext, CommandError, RequestError, household};
 use crate::books::report::{self, YearMonth};
 use crate::format::jst_date;
-use crate::model::AccountId;
 use crate::t;
 
 pub use crate::books::report::{BudgetPace, CategoryAmount, CategoryFigure, MonthReport, MonthSummary};
@@ -33,15 +32,33 @@ pub struct BooksMonthRequest {
     /// Only these accounts; empty: every account that is not hidden.
     #[serde(default)]
     pub accounts: Vec<i64>,
+    /// Only this household member's accounts.
+    #[serde(default)]
+    #[ts(optional)]
+    pub member_id: Option<i64>,
+}
+
+/// The monthly totals from `first` to `last` of the accounts asked for (none for a member
+/// without accounts).
+fn totals(
+    store: &crate::store::Store,
+    first: YearMonth,
+    last: YearMonth,
+    accounts: &[i64],
+    member: Option<i64>,
+) -> Result<Vec<crate::books::report::CategoryMonth>, CommandError> {
+    Ok(match household::scope(store, accounts, member)? {
+        Some(none) if none.is_empty() => Vec::new(),
+        scope => store.category_months(first, last, &scope.unwrap_or_default())?,
+    })
 }
 
 pub async fn month(ctx: &AppContext, req: BooksMonthRequest) -> Result<MonthReport, CommandError> {
     let month = parse_month(req.month.as_deref())?;
-    let accounts: Vec<AccountId> = req.accounts.into_iter().map(AccountId).collect();
     let lang = ctx.language();
     let store = ctx.store();
     let tree = store.categories()?;
-    let totals = store.category_months(month, month, &accounts)?;
+    let totals = totals(&store, month, month, &req.accounts, req.member_id)?;
     let budgets = store.budgets()?;
     let uncategorised = t!(lang, "books-uncategorised");
     Ok(report::month_report(&tree, month, &totals, &budgets, jst_date(Utc::now()), lang, &uncategorised))
@@ -56,6 +73,10 @@ pub struct BooksYearRequest {
     pub months: Option<u32>,
     #[serde(default)]
     pub accounts: Vec<i64>,
+    /// Only this household member's accounts.
+    #[serde(default)]
+    #[ts(optional)]
+    pub member_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -71,9 +92,8 @@ pub async fn year(ctx: &AppContext, req: BooksYearRequest) -> Result<BooksYearRe
     for _ in 1..req.months.unwrap_or(12).clamp(1, 120) {
         first = first.prev();
     }
-    let accounts: Vec<AccountId> = req.accounts.into_iter().map(AccountId).collect();
     let store = ctx.store();
     let tree = store.categories()?;
-    let totals = store.category_months(first, last, &accounts)?;
+    let totals = totals(&store, first, last, &req.accounts, req.member_id)?;
     Ok(BooksYearResponse { months: report::year_summary(&tree, first, last, &totals) })
 }

@@ -12,6 +12,7 @@ use super::linking::LinkError;
 use crate::books::BooksError;
 use crate::export::ExportError;
 use crate::format::yen;
+use crate::household::HouseholdError;
 use crate::i18n::{Explain, Explanation, Language};
 use crate::oauth::OAuthError;
 use crate::profile::ProfileError;
@@ -47,6 +48,8 @@ pub enum CommandError {
     DataFolder(#[from] MoveError),
     #[error(transparent)]
     Books(#[from] BooksError),
+    #[error(transparent)]
+    Household(#[from] HouseholdError),
     SettingsIo {
         path: String,
         source: std::io::Error,
@@ -173,9 +176,10 @@ pub enum ErrorKind {
     Storage,
     /// The union's server answered something Kura cannot use.
     Remote,
-    /// A login at an already linked union was another person's (it shares none of the link's
-    /// accounts): the existing link stays as it was.
-    OtherPerson,
+    /// A member's name that is empty or too long (`subject`: the name).
+    MemberName,
+    /// Another member already has the name (`subject`: the name).
+    MemberNameTaken,
     Export,
     /// A rule's regular expression does not compile (`subject`: the regex library's words).
     InvalidPattern,
@@ -236,7 +240,7 @@ impl CommandError {
             CommandError::Link(LinkError::Accounts(_) | LinkError::WrongUnion { .. } | LinkError::Unchecked { .. }) => {
                 ErrorKind::Remote
             }
-            CommandError::Link(LinkError::OtherPerson { .. }) => ErrorKind::OtherPerson,
+            CommandError::Household(e) | CommandError::Link(LinkError::Household(e)) => household_kind(e),
             CommandError::Link(LinkError::SecretRefused { .. }) => ErrorKind::ClientSecret,
             CommandError::Secrets(_) => ErrorKind::Keyring,
             CommandError::Profile(_) => ErrorKind::Config,
@@ -250,6 +254,13 @@ impl CommandError {
     /// The name, names or detail the failure is about, for the UI's text.
     fn subject(&self) -> Option<String> {
         use BooksError as B;
+        use HouseholdError as H;
+        if let CommandError::Household(e) | CommandError::Link(LinkError::Household(e)) = self {
+            return match e {
+                H::NameTooLong { name } | H::NameTaken { name } => Some(name.clone()),
+                _ => None,
+            };
+        }
         let CommandError::Books(e) = self else { return None };
         match e {
             B::InvalidRegex { detail, .. } => Some(detail.clone()),
@@ -326,6 +337,17 @@ fn books_kind(e: &BooksError) -> ErrorKind {
     }
 }
 
+fn household_kind(e: &HouseholdError) -> ErrorKind {
+    use HouseholdError as H;
+    match e {
+        H::Store(e) => store_kind(e),
+        H::EmptyName | H::NameTooLong { .. } => ErrorKind::MemberName,
+        H::NameTaken { .. } => ErrorKind::MemberNameTaken,
+        H::UnknownMember(_) | H::UnknownMemberName { .. } | H::UnknownLink(_) => ErrorKind::NotFound,
+        H::BadColour { .. } | H::LastMember { .. } | H::MoveToSelf { .. } | H::NoAccounts { .. } => ErrorKind::Invalid,
+    }
+}
+
 fn oauth_kind(e: &OAuthError) -> ErrorKind {
     use OAuthError as O;
     match e {
@@ -379,6 +401,7 @@ impl Explain for CommandError {
             C::Export(e) => e.explain(lang),
             C::DataFolder(e) => e.explain(lang),
             C::Books(e) => e.explain(lang),
+            C::Household(e) => e.explain(lang),
             C::SettingsIo { path, source } => {
                 explain!(lang, "command-settings-io", path = path.as_str()).detail(source.to_string())
             }

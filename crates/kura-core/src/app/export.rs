@@ -19,6 +19,8 @@ use crate::export::{
     Encoding, ExportOptions, ExportSummary, Format, JournalAccounts, Lang, SheetLayout, Unmappable, write_atomically,
 };
 use crate::format::jst_date;
+use crate::household::HouseholdError;
+use crate::model::MemberId;
 use crate::store::Store;
 
 /// The core's one list of formats, under the name the UI's bindings know it by.
@@ -51,6 +53,10 @@ pub struct ExportRequest {
     #[serde(default)]
     #[ts(optional)]
     pub account_ids: Option<Vec<String>>,
+    /// Only this household member's accounts (with accounts named: those of them that are theirs).
+    #[serde(default)]
+    #[ts(optional)]
+    pub member_id: Option<i64>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub flow: Option<Flow>,
@@ -100,6 +106,7 @@ impl ExportRequest {
             replacement: None,
             accounts: Vec::new(),
             account_ids: None,
+            member_id: None,
             from: None,
             to: None,
             flow: None,
@@ -141,7 +148,13 @@ impl ExportRequest {
         }
     }
 
-    pub(super) fn filter(&self) -> Result<ExportFilter, CommandError> {
+    /// The rows asked for, narrowed to the member's accounts when one is asked for.
+    pub(super) fn filter(&self, store: &Store) -> Result<ExportFilter, CommandError> {
+        let filter = self.plain_filter()?;
+        self.member_filter(store, filter)
+    }
+
+    fn plain_filter(&self) -> Result<ExportFilter, CommandError> {
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from > to
         {
@@ -162,16 +175,40 @@ impl ExportRequest {
     }
 }
 
+impl ExportRequest {
+    /// `filter` narrowed to the member's accounts, when one is asked for.
+    fn member_filter(&self, store: &Store, filter: ExportFilter) -> Result<ExportFilter, CommandError> {
+        let Some(member) = self.member_id else { return Ok(filter) };
+        let member = store.member(MemberId(member))?;
+        let theirs = store.accounts_of_member(member.id)?;
+        // Like the whole household's export: the member's visible accounts, else those named
+        // (by either kind of id) that are theirs.
+        let accounts: Vec<String> = theirs
+            .iter()
+            .filter(|a| match filter.accounts.is_empty() {
+                true => !a.hidden,
+                false => filter.accounts.iter().any(|w| *w == a.kura_id || *w == a.id.0.to_string()),
+            })
+            .map(|a| a.id.0.to_string())
+            .collect();
+        if accounts.is_empty() {
+            return Err(HouseholdError::NoAccounts { name: member.name }.into());
+        }
+        Ok(ExportFilter { accounts, ..filter })
+    }
+}
+
 /// Writes the export to its destination (or a new file in Downloads); the file appears only
 /// once the export succeeded, replacing one that was there.
 pub async fn export(ctx: &AppContext, req: ExportRequest) -> Result<ExportResponse, CommandError> {
-    let (filter, options) = (req.filter()?, req.options());
+    let options = req.options();
     let path = match &req.destination {
         Some(p) if !p.trim().is_empty() => PathBuf::from(p),
         _ => default_destination(options.format)?,
     };
     // Its own connection, so a long export does not hold up the UI's queries.
     let store = Store::open_file(ctx.database_file())?;
+    let filter = req.filter(&store)?;
     let summary = tokio::task::spawn_blocking({
         let path = path.clone();
         move || write_atomically(&path, |out| export_from_store(&store, &filter, &options, out))
@@ -188,7 +225,7 @@ pub fn export_to_writer(
     out: &mut (dyn Write + Send),
 ) -> Result<ExportSummary, CommandError> {
     let store = Store::open_file(ctx.database_file())?;
-    Ok(export_from_store(&store, &req.filter()?, &req.options(), out)?)
+    Ok(export_from_store(&store, &req.filter(&store)?, &req.options(), out)?)
 }
 
 /// `~/Downloads/kura-2026-11-24.csv` (or the home folder without a Downloads folder), never

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{AppContext, CommandError, RequestError};
+use super::{AppContext, CommandError, RequestError, household};
 use crate::books::{BooksError, CategoryTree};
 use crate::model::{AccountId, CategoryId};
 use crate::query::{Cursor, TxFilter};
@@ -22,6 +22,8 @@ pub use crate::query::Direction as Flow;
 #[serde(rename_all = "camelCase", default)]
 pub struct HistoryFilter {
     pub accounts: Vec<i64>,
+    /// Only this household member's accounts (with `accounts`: those of them that are theirs).
+    pub member_id: Option<i64>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub flow: Option<Flow>,
@@ -42,7 +44,9 @@ pub struct HistoryFilter {
 }
 
 impl HistoryFilter {
-    pub(super) fn to_query(&self, ctx: &AppContext) -> Result<TxFilter, CommandError> {
+    /// The query for this filter; `None` when it covers no account at all (a member without
+    /// accounts), so there is nothing to read.
+    pub(super) fn to_query(&self, ctx: &AppContext) -> Result<Option<TxFilter>, CommandError> {
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from > to
         {
@@ -53,8 +57,13 @@ impl HistoryFilter {
         {
             return Err(RequestError::AmountsReversed { min, max }.into());
         }
-        Ok(TxFilter {
-            accounts: self.accounts.iter().copied().map(AccountId).collect(),
+        let accounts = match household::scope(&ctx.store(), &self.accounts, self.member_id)? {
+            None => Vec::new(),
+            Some(none) if none.is_empty() => return Ok(None),
+            Some(some) => some,
+        };
+        Ok(Some(TxFilter {
+            accounts,
             from: self.from,
             to: self.to,
             direction: self.flow,
@@ -68,7 +77,7 @@ impl HistoryFilter {
             },
             uncategorised: self.uncategorised,
             transfers: self.transfers,
-        })
+        }))
     }
 }
 
@@ -113,8 +122,10 @@ pub async fn transactions(
     ctx: &AppContext,
     req: TransactionsPageRequest,
 ) -> Result<TransactionsPageResponse, CommandError> {
-    let filter = req.filter.to_query(ctx)?;
     let cursor = req.cursor.as_deref().map(str::parse::<Cursor>).transpose()?;
+    let Some(filter) = req.filter.to_query(ctx)? else {
+        return Ok(TransactionsPageResponse { rows: Vec::new(), next_cursor: None });
+    };
     let store = ctx.store();
     for &account in &filter.accounts {
         if !store.account_exists(account)? {
@@ -151,7 +162,9 @@ pub struct MonthlyTotalsResponse {
 }
 
 pub async fn monthly(ctx: &AppContext, req: MonthlyTotalsRequest) -> Result<MonthlyTotalsResponse, CommandError> {
-    let filter = req.filter.to_query(ctx)?;
+    let Some(filter) = req.filter.to_query(ctx)? else {
+        return Ok(MonthlyTotalsResponse { months: Vec::new() });
+    };
     let months = ctx
         .store()
         .monthly_totals(&filter)?

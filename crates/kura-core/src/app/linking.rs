@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::api::{ApiClient, ApiError, ClientConfig, TokenError, TokenFuture, TokenSource};
+use crate::household::HouseholdError;
 use crate::i18n::{Explain, Explanation, Language};
-use crate::model::{LinkId, LinkStatus, NewLink, RemoteAccount};
+use crate::model::{LinkId, LinkStatus, MemberId, NewLink, RemoteAccount};
 use crate::oauth::{AuthorizationAttempt, Browser, OAuthClient, OAuthError, TokenGrant};
 use crate::profile::{Profile, Profiles};
 use crate::secrets::SecretStore;
@@ -23,6 +24,8 @@ pub enum LinkError {
     OAuth(#[from] OAuthError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Household(#[from] HouseholdError),
     /// The union issued tokens, then refused them (or answered nonsense) when asked for the
     /// accounts: they are of no use, so nothing was linked.
     Accounts(ApiError),
@@ -35,16 +38,8 @@ pub enum LinkError {
         refused: OAuthError,
         kept: KeptSecret,
     },
-    /// The login shares none of the accounts of the union's existing link: another person's
-    /// login, which must not take over the first person's link.
-    OtherPerson {
-        bank_code: String,
-        link: i64,
-        kept_accounts: usize,
-        withdrawn: bool,
-    },
-    /// The accounts could not be listed, so Kura cannot tell whether the login is the existing
-    /// link's person: nothing changes.
+    /// The accounts could not be listed, so Kura cannot tell whether the login is the person of
+    /// one of the union's existing links: nothing changes.
     Unchecked {
         bank_code: String,
         link: i64,
@@ -63,6 +58,7 @@ impl Explain for LinkError {
         match self {
             LinkError::OAuth(e) => e.explain(lang),
             LinkError::Store(e) => e.explain(lang),
+            LinkError::Household(e) => e.explain(lang),
             LinkError::Accounts(e) => explain!(lang, "link-accounts", reason = e.explain(lang).what),
             LinkError::WrongUnion { requested, granted } => {
                 explain!(lang, "link-wrong-union", requested = requested.as_str(), granted = granted.as_str())
@@ -79,14 +75,6 @@ impl Explain for LinkError {
                     detail: refused.detail,
                 }
             }
-            LinkError::OtherPerson { bank_code, link, kept_accounts, withdrawn: done } => explain!(
-                lang,
-                "link-other-person",
-                union = union(bank_code),
-                link = *link,
-                count = *kept_accounts,
-                withdrawn = withdrawn(*done),
-            ),
             LinkError::Unchecked { bank_code, link, source, withdrawn: done } => explain!(
                 lang,
                 "link-unchecked",
@@ -112,6 +100,8 @@ pub enum KeptSecret {
 #[derive(Debug)]
 pub struct Linked {
     pub link: LinkRow,
+    /// Whether the login renewed an existing link (the same person again) rather than adding one.
+    pub renewed: bool,
     /// The accounts the user consented to share.
     pub accounts: Vec<RemoteAccount>,
     /// Why the accounts are not listed yet, when the union could not list them for a reason
@@ -124,8 +114,13 @@ pub struct Linked {
 
 /// Links `profile`'s union: opens `browser` (after `show_url` has shown the address, so the user
 /// can open it by hand), waits up to `timeout`, lists the login's accounts, keeps the tokens in
-/// the credential store and records the link and its accounts. Re-linking a union updates its
-/// link; accounts seen before keep their history.
+/// the credential store and records the link and its accounts; accounts seen before keep their
+/// history.
+///
+/// A union can hold several links, one per person: a login that shares an account with one of
+/// the union's links renews that link (the same person again); any other login is another
+/// person's and becomes a link of its own, never replacing one. A new link belongs to `member`,
+/// else to the household's first member; a renewed one moves to `member` when one is given.
 ///
 /// The tokens a re-link replaces are forgotten, not revoked. A server may issue the new code
 /// under the grant the browser's session at the union already holds, and revoking a refresh
@@ -133,19 +128,23 @@ pub struct Linked {
 /// new ones with them. Where the server made a new grant instead, the old one lapses with its
 /// consent, its tokens deleted from the credential store. (Unlinking revokes: nothing follows.)
 ///
-/// Until the union's answer is checked, the new tokens are held in memory only: a login that
-/// would replace the existing link's person, a union that is not the one asked for, or tokens
-/// the union itself refuses are withdrawn at the union and never stored.
+/// Until the union's answer is checked, the new tokens are held in memory only: a login whose
+/// person cannot be told, a union that is not the one asked for, or tokens the union itself
+/// refuses are withdrawn at the union and never stored.
 pub async fn link(
     store: &mut Store,
     secrets: &SecretStore,
     profile: Profile,
+    member: Option<MemberId>,
     browser: &Browser,
     timeout: Duration,
     show_url: impl FnOnce(&Url),
 ) -> Result<Linked, LinkError> {
     // Stop before the user logs in when the tokens would have nowhere to go.
     secrets.check_available().await.map_err(OAuthError::from)?;
+    if let Some(m) = member {
+        store.member(m)?;
+    }
     let client = OAuthClient::new(profile.clone(), secrets).await?;
     let attempt = AuthorizationAttempt::start(&client).await?;
     show_url(attempt.url());
@@ -159,23 +158,23 @@ pub async fn link(
         fresh.withdraw().await;
         return Err(LinkError::WrongUnion { requested: profile.bank_code.clone(), granted: granted.to_owned() });
     }
-    // The link this login would renew, and the accounts it holds for its person; a link the
-    // user ended (unlinked) holds nobody's consent any more.
-    let existing = store.links()?.into_iter().find(|l| l.profile == profile.name && l.bank_code == profile.bank_code);
-    let held: Vec<String> = match &existing {
-        Some(l) if l.status != LinkStatus::Revoked => {
-            store.accounts_of_link(l.id)?.into_iter().map(|a| a.remote_account_id).collect()
-        }
-        _ => Vec::new(),
-    };
+    // The union's links through this profile and the accounts each holds: the login renews the
+    // one it shares an account with.
+    let mut existing = Vec::new();
+    for l in store.links()?.into_iter().filter(|l| l.profile == profile.name && l.bank_code == profile.bank_code) {
+        let held: Vec<String> = store.accounts_of_link(l.id)?.into_iter().map(|a| a.remote_account_id).collect();
+        existing.push((l, held));
+    }
+    // A link the user ended (unlinked) holds nobody's consent any more.
+    let consented = existing.iter().find(|(l, held)| l.status != LinkStatus::Revoked && !held.is_empty());
     let listed = match ApiClient::new(ClientConfig::new(profile.api_base.as_str())) {
         Ok(api) => api.accounts(&fresh).await.map(|list| list.accounts),
         Err(e) => Err(e),
     };
     let (accounts, accounts_deferred) = match listed {
         Ok(accounts) => (accounts, None),
-        Err(source) if !held.is_empty() => {
-            let link = existing.as_ref().map_or(0, |l| l.id.0);
+        Err(source) if consented.is_some() => {
+            let link = consented.map_or(0, |(l, _)| l.id.0);
             let withdrawn = fresh.withdraw().await;
             let bank_code = profile.bank_code.clone();
             return Err(LinkError::Unchecked { bank_code, link, source: Box::new(source), withdrawn });
@@ -192,11 +191,8 @@ pub async fn link(
         fresh.withdraw().await;
         return Err(LinkError::WrongUnion { requested: profile.bank_code.clone(), granted });
     }
-    if !held.is_empty() && !accounts.iter().any(|a| held.contains(&a.account_id)) {
-        let link = existing.as_ref().map_or(0, |l| l.id.0);
-        let (bank_code, kept_accounts) = (profile.bank_code.clone(), held.len());
-        return Err(LinkError::OtherPerson { bank_code, link, kept_accounts, withdrawn: fresh.withdraw().await });
-    }
+    let renews =
+        existing.iter().find(|(_, held)| accounts.iter().any(|a| held.contains(&a.account_id))).map(|(l, _)| l.id);
     let consent_expires_at = match grant.consent_expires_at {
         Some(at) => Some(at),
         // A server that keeps its token responses plain may publish the expiry elsewhere.
@@ -206,15 +202,30 @@ pub async fn link(
         }),
     };
     let scope = grant.tokens.scope.clone().unwrap_or_else(|| profile.scope_string());
-    let link_id = store.upsert_link(
-        &NewLink {
-            bank_code: profile.bank_code.clone(),
-            profile: profile.name.clone(),
-            scope,
-            consent_expires_at: consent_expires_at.map(|t| t.with_timezone(&Utc)),
-        },
-        Utc::now(),
-    )?;
+    let consent_expires_at = consent_expires_at.map(|t| t.with_timezone(&Utc));
+    let link_id = match renews {
+        Some(id) => {
+            store.renew_link(id, &scope, consent_expires_at, Utc::now())?;
+            if let Some(m) = member {
+                store.assign_link(id, m, Utc::now())?;
+            }
+            id
+        }
+        None => {
+            let member = match member {
+                Some(m) => m,
+                None => store.first_member()?,
+            };
+            let new = NewLink {
+                bank_code: profile.bank_code.clone(),
+                member,
+                profile: profile.name.clone(),
+                scope,
+                consent_expires_at,
+            };
+            store.add_link(&new, Utc::now())?
+        }
+    };
     if let Err(e) = secrets.save_tokens(link_id.0, &grant.tokens).await {
         // The link cannot sync without its tokens; say so where the user looks.
         store.set_link_status(link_id, LinkStatus::ReauthRequired, Some(&e.to_string()), Utc::now())?;
@@ -226,7 +237,7 @@ pub async fn link(
         store.upsert_account(link_id, account, now)?;
     }
     let access_expires_at = grant.tokens.refresh_token.is_none().then_some(grant.tokens.expires_at).flatten();
-    Ok(Linked { link: store.link(link_id)?, accounts, accounts_deferred, access_expires_at })
+    Ok(Linked { link: store.link(link_id)?, renewed: renews.is_some(), accounts, accounts_deferred, access_expires_at })
 }
 
 /// Tokens just granted, held in memory until the union's answer is checked.
@@ -269,6 +280,7 @@ pub async fn link_with_client_secret(
     store: &mut Store,
     secrets: &SecretStore,
     profile: Profile,
+    member: Option<MemberId>,
     secret: &str,
     browser: &Browser,
     timeout: Duration,
@@ -284,7 +296,7 @@ pub async fn link_with_client_secret(
     let name = profile.name.clone();
     let replaced = secrets.client_secret(&name).await.map_err(OAuthError::from)?;
     secrets.set_client_secret(&name, secret).await.map_err(OAuthError::from)?;
-    match link(store, secrets, profile, browser, timeout, show_url).await {
+    match link(store, secrets, profile, member, browser, timeout, show_url).await {
         // Every OAuth failure comes before or at the token exchange: the secret is unproven.
         Err(LinkError::OAuth(e)) => {
             let kept = match replaced {

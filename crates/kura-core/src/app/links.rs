@@ -1,8 +1,9 @@
 //! Linking a union from the UI: start the OAuth flow (browser + loopback listener) in the
 //! background, report its progress, list links, unlink.
 //!
-//! Re-authentication is `linkStart` for the link's union: the store keys links by (profile,
-//! union), so the new consent lands on the same link and its accounts keep their history.
+//! Re-authentication is `linkStart` for the link's union: a login that shares an account with
+//! one of the union's links renews that link, and its accounts keep their history; another
+//! person's login becomes a link of its own (`app::linking`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ use super::linking::{self, CachedData};
 use super::sync_log::{SyncErrorKind, SyncProblem, latest_finished_run};
 use super::{AppContext, CommandError, CommandFailure, RequestError};
 use crate::institutions;
-use crate::model::{LinkId, LinkStatus};
+use crate::model::{LinkId, LinkStatus, MemberId};
 use crate::oauth::{Browser, DEFAULT_TIMEOUT, OAuthError};
 use crate::profile::Profiles;
 use crate::store::{LinkRow, Store};
@@ -47,6 +48,8 @@ pub struct LinkItem {
     pub bank_code: String,
     pub bank_name: String,
     pub profile: String,
+    /// The household member whose consent it is.
+    pub member_id: i64,
     pub status: LinkState,
     pub consent_expires_at: Option<DateTime<Utc>>,
     pub last_sync_at: Option<DateTime<Utc>>,
@@ -97,6 +100,7 @@ fn item(store: &Store, l: LinkRow) -> Result<LinkItem, CommandError> {
         bank_name: institutions::name_of(&l.bank_code),
         bank_code: l.bank_code,
         profile: l.profile,
+        member_id: l.member_id.0,
         status: l.status.into(),
         consent_expires_at: l.consent_expires_at,
         last_sync_at: l.last_sync_at,
@@ -116,6 +120,11 @@ pub struct LinkStartRequest {
     #[serde(default)]
     #[ts(optional)]
     pub client_secret: Option<String>,
+    /// The member a new link belongs to (default: the household's first); a renewed link moves
+    /// to them.
+    #[serde(default)]
+    #[ts(optional)]
+    pub member_id: Option<i64>,
 }
 
 // By hand, so a logged request never shows the secret.
@@ -124,6 +133,7 @@ impl std::fmt::Debug for LinkStartRequest {
         f.debug_struct("LinkStartRequest")
             .field("bank_code", &self.bank_code)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field("member_id", &self.member_id)
             .finish()
     }
 }
@@ -163,6 +173,8 @@ pub struct LinkNow {
     pub bank_code: String,
     /// A confidential client's secret, given with this attempt; kept only once the union accepts it.
     pub client_secret: Option<String>,
+    /// Whose link a new one is (see [`linking::link`]).
+    pub member: Option<MemberId>,
     /// Open the login page in the browser (else the address is only shown).
     pub open_browser: bool,
     pub timeout: std::time::Duration,
@@ -182,6 +194,8 @@ impl LinkTarget {
 #[derive(Debug)]
 pub struct LinkOutcome {
     pub link: LinkItem,
+    /// An existing link renewed (the same person), rather than a new one.
+    pub renewed: bool,
     /// The accounts the person chose to share.
     pub accounts: Vec<crate::model::RemoteAccount>,
     /// Why the accounts are not listed yet, when that passes (the next sync lists them).
@@ -210,12 +224,23 @@ pub async fn link(
     let secrets = ctx.secrets();
     let linked = match req.client_secret {
         Some(secret) => {
-            linking::link_with_client_secret(&mut store, secrets, profile, &secret, &browser, req.timeout, show_url)
-                .await
+            let member = req.member;
+            linking::link_with_client_secret(
+                &mut store,
+                secrets,
+                profile,
+                member,
+                &secret,
+                &browser,
+                req.timeout,
+                show_url,
+            )
+            .await
         }
-        None => linking::link(&mut store, secrets, profile, &browser, req.timeout, show_url).await,
+        None => linking::link(&mut store, secrets, profile, req.member, &browser, req.timeout, show_url).await,
     }?;
     Ok(LinkOutcome {
+        renewed: linked.renewed,
         link: item(&store, linked.link)?,
         accounts: linked.accounts,
         accounts_deferred: linked.accounts_deferred,
@@ -241,6 +266,7 @@ pub async fn start(ctx: &AppContext, req: LinkStartRequest) -> Result<LinkStartR
         let now = LinkNow {
             bank_code: req.bank_code,
             client_secret: req.client_secret,
+            member: req.member_id.map(MemberId),
             open_browser: true,
             timeout: DEFAULT_TIMEOUT,
         };
@@ -284,6 +310,8 @@ pub enum LinkAttemptStatus {
     Waiting,
     Linked {
         link_id: i64,
+        /// The login renewed this existing link (the same person) rather than adding one.
+        renewed: bool,
         /// When the consent ends; `None` when the union did not say (no reminder can come).
         consent_expires_at: Option<DateTime<Utc>>,
         /// Set when the union issued no refresh token: the link works until then, and needs a
@@ -301,6 +329,7 @@ impl LinkAttemptStatus {
     fn linked(linked: LinkOutcome) -> Self {
         LinkAttemptStatus::Linked {
             link_id: linked.link.id,
+            renewed: linked.renewed,
             consent_expires_at: linked.link.consent_expires_at,
             access_expires_at: linked.access_expires_at,
             accounts_deferred: linked.accounts_deferred.is_some(),

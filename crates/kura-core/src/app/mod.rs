@@ -15,6 +15,7 @@ pub mod data_folder;
 mod error;
 pub mod export;
 pub mod history;
+pub mod household;
 pub mod institutions;
 pub mod lines;
 pub mod linking;
@@ -83,6 +84,11 @@ commands! {
     "linkStart" => links::start: links::LinkStartRequest => links::LinkStartResponse,
     "linkStatus" => links::status: links::LinkStatusRequest => links::LinkAttemptStatus,
     "unlink" => links::unlink: links::UnlinkRequest => links::UnlinkResponse,
+    "membersList" => household::list: household::MembersListRequest => household::MembersResponse,
+    "memberAdd" => household::add: household::MemberAddRequest => household::MembersResponse,
+    "memberUpdate" => household::update: household::MemberUpdateRequest => household::MembersResponse,
+    "memberRemove" => household::remove: household::MemberRemoveRequest => household::MembersResponse,
+    "linkAssign" => household::assign: household::LinkAssignRequest => household::MembersResponse,
     "overview" => overview::overview: overview::OverviewRequest => overview::OverviewResponse,
     "transactions" => history::transactions: history::TransactionsPageRequest => history::TransactionsPageResponse,
     "monthlyTotals" => history::monthly: history::MonthlyTotalsRequest => history::MonthlyTotalsResponse,

@@ -166,7 +166,7 @@ pub fn export_month_to(
     let month = month.unwrap_or_else(|| previous_month(jst_date(Utc::now())));
     let options = req.options();
     let store = Store::open_file(ctx.database_file())?;
-    Ok(match export_month(&store, dir, month, &req.filter()?, &options)? {
+    Ok(match export_month(&store, dir, month, &req.filter(&store)?, &options)? {
         Some((path, summary)) => MonthFile::Written { path, rows: summary.rows },
         None => MonthFile::Exists(month_file(dir, month, &options)),
     })

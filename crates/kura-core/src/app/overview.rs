@@ -8,7 +8,7 @@ use ts_rs::TS;
 use super::links::LinkState;
 use super::sync_log::{SyncProblem, latest_finished_run};
 use super::{AppContext, CommandError};
-use crate::model::AccountIdentity;
+use crate::model::{AccountIdentity, MemberId};
 use crate::query::{AccountSummary, Staleness};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -48,6 +48,8 @@ pub struct AccountCard {
     pub link_id: Option<i64>,
     /// `None` once the account's link was removed (its history stays readable).
     pub link_status: Option<LinkState>,
+    /// The household member whose link reaches the account.
+    pub member_id: Option<i64>,
     #[serde(flatten)]
     #[ts(flatten)]
     pub identity: AccountIdentity,
@@ -75,6 +77,7 @@ impl From<AccountSummary> for AccountCard {
             id: s.id.0,
             link_id: s.link_id.map(|l| l.0),
             link_status: s.link_status.map(Into::into),
+            member_id: s.member_id.map(|m| m.0),
             bank_name: crate::institutions::name_of(&s.identity.bank_code),
             identity: s.identity,
             balance: s.balance,
@@ -102,6 +105,23 @@ pub struct OverviewRequest {
     /// List hidden accounts too (they never count in the total).
     #[ts(optional)]
     pub include_hidden: Option<bool>,
+    /// Only this household member's accounts (`total` is then theirs).
+    #[ts(optional)]
+    pub member_id: Option<i64>,
+}
+
+/// A member's part of the household's money.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberShare {
+    pub id: i64,
+    pub name: String,
+    pub colour: String,
+    /// Sum of the latest balances of the member's visible accounts.
+    pub total: i64,
+    /// The member's share of the household total, in whole percent (rounded); `None` when the
+    /// household's total is not positive.
+    pub percent: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -109,8 +129,12 @@ pub struct OverviewRequest {
 pub struct OverviewResponse {
     /// Visible accounts (hidden ones too when asked), by union, branch, type and number.
     pub accounts: Vec<AccountCard>,
-    /// Sum of the latest balances of the visible accounts.
+    /// Sum of the latest balances of the visible accounts listed.
     pub total: i64,
+    /// Sum over every member's visible accounts (equal to `total` unless a member is asked for).
+    pub household_total: i64,
+    /// Every member with their total and share, in the order they were added.
+    pub members: Vec<MemberShare>,
     /// The oldest "as of" among the balances in `total`: the total is no newer than this.
     pub total_as_of: Option<DateTime<Utc>>,
     /// The last sync of some link could not reach its union (network or timeout): the data
@@ -122,12 +146,37 @@ pub struct OverviewResponse {
 pub async fn overview(ctx: &AppContext, req: OverviewRequest) -> Result<OverviewResponse, CommandError> {
     let store = ctx.store();
     let with_hidden = req.include_hidden.unwrap_or(false);
-    let accounts: Vec<AccountCard> = store
+    if let Some(m) = req.member_id {
+        store.member(MemberId(m))?;
+    }
+    let all: Vec<AccountCard> = store
         .account_summaries(Utc::now())?
         .into_iter()
         .filter(|a| with_hidden || !a.hidden)
         .map(AccountCard::from)
         .collect();
+    let sum = |member: Option<i64>| -> i64 {
+        all.iter()
+            .filter(|a| !a.hidden && member.is_none_or(|m| a.member_id == Some(m)))
+            .filter_map(|a| a.balance)
+            .sum()
+    };
+    let household_total = sum(None);
+    let members = store
+        .members()?
+        .into_iter()
+        .map(|m| {
+            let total = sum(Some(m.id.0));
+            // Rounded half up, in integers (yen sums can exceed f64's exact range).
+            let percent = (household_total > 0).then(|| {
+                let (part, whole) = (i128::from(total.max(0)), i128::from(household_total));
+                ((part * 200 + whole) / (whole * 2)) as u32
+            });
+            MemberShare { id: m.id.0, name: m.name, colour: m.colour, total, percent }
+        })
+        .collect();
+    let accounts: Vec<AccountCard> =
+        all.into_iter().filter(|a| req.member_id.is_none_or(|m| a.member_id == Some(m))).collect();
     let links = store.links()?;
     let mut offline = false;
     for link in &links {
@@ -140,5 +189,13 @@ pub async fn overview(ctx: &AppContext, req: OverviewRequest) -> Result<Overview
     let counted = || accounts.iter().filter(|a| !a.hidden);
     let total = counted().filter_map(|a| a.balance).sum();
     let total_as_of = counted().filter_map(|a| a.as_of).min();
-    Ok(OverviewResponse { accounts, total, total_as_of, offline, link_count: links.len() as u32 })
+    Ok(OverviewResponse {
+        accounts,
+        total,
+        total_as_of,
+        household_total,
+        members,
+        offline,
+        link_count: links.len() as u32,
+    })
 }

@@ -22,6 +22,8 @@ pub(super) const FILES: &[(Language, &str, &str)] = &[
     (Language::En, "en/help.ftl", include_str!("../../locales/en/help.ftl")),
     (Language::Ja, "ja/books.ftl", include_str!("../../locales/ja/books.ftl")),
     (Language::En, "en/books.ftl", include_str!("../../locales/en/books.ftl")),
+    (Language::Ja, "ja/household.ftl", include_str!("../../locales/ja/household.ftl")),
+    (Language::En, "en/household.ftl", include_str!("../../locales/en/household.ftl")),
 ];
 
 struct Catalog {

@@ -7,7 +7,7 @@ use rusqlite::Row;
 use serde::Serialize;
 
 use crate::format::jst_date;
-use crate::model::{AccountId, AccountIdentity, AsOf, Gap, LinkId, LinkStatus, ReconcileStatus};
+use crate::model::{AccountId, AccountIdentity, AsOf, Gap, LinkId, LinkStatus, MemberId, ReconcileStatus};
 use crate::store::{Store, StoreError};
 
 /// A sync older than this many hours makes an account's figures stale.
@@ -51,6 +51,8 @@ pub struct AccountSummary {
     /// `None` once the account's link was removed (its history stays).
     pub link_id: Option<LinkId>,
     pub link_status: Option<LinkStatus>,
+    /// The household member whose link reaches the account (`None` without a link).
+    pub member_id: Option<MemberId>,
     #[serde(flatten)]
     pub identity: AccountIdentity,
     /// The union's name, when it is one of the consenting unions Kura knows.
@@ -86,6 +88,7 @@ fn summary(r: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<RawSummary> {
             id: AccountId(r.get("id")?),
             link_id: r.get::<_, Option<i64>>("link_id")?.map(LinkId),
             link_status: None,
+            member_id: r.get::<_, Option<i64>>("member_id")?.map(MemberId),
             bank_name: crate::institutions::by_code(&identity.bank_code).map(|i| i.name.clone()),
             identity,
             currency: r.get("currency")?,
@@ -112,7 +115,7 @@ impl Store {
     pub fn account_summaries(&self, now: DateTime<Utc>) -> Result<Vec<AccountSummary>, StoreError> {
         let mut gaps = self.all_gaps()?;
         let mut stmt = self.conn().prepare(
-            "SELECT a.*, l.status AS link_status, s.balance, s.withdrawable, s.base_date, s.base_at
+            "SELECT a.*, l.status AS link_status, l.member_id AS member_id, s.balance, s.withdrawable, s.base_date, s.base_at
              FROM accounts a
              LEFT JOIN links l ON l.id = a.link_id
              LEFT JOIN balance_snapshots s ON s.id = (

@@ -6,6 +6,7 @@ mod account_sync;
 mod books;
 mod error;
 pub mod location;
+mod members;
 mod open;
 mod write;
 
@@ -13,6 +14,7 @@ pub use account_sync::{AccountSyncBatch, AccountSyncEnd, AccountWriter, FiledPag
 pub use books::{ApplyScope, CategoryMove, CategoryUsage, LineEdit, NewCategory, RefiledLine, RulesEffect};
 pub use error::StoreError;
 pub use location::data_dir;
+pub use members::MemberAccount;
 pub use open::DB_FILE_NAME;
 pub use write::{AccountState, LinkRow, RunFailure, RunOutcome};
 

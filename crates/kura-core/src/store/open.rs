@@ -32,6 +32,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         }),
         M::up(include_str!("migrations/005_search_refold.sql")),
         M::up(include_str!("migrations/006_batch_index_and_totals.sql")),
+        M::up(include_str!("migrations/007_members.sql")).foreign_key_check(),
     ])
 });
 
@@ -85,7 +86,10 @@ pub(super) fn connect(path: &Path) -> Result<Connection, StoreError> {
     // journal_mode is the first statement that reads the file, so it is where a non-database
     // or locked file shows up.
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).map_err(|e| classify(path, e))?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").map_err(|e| classify(path, e))?;
+    // Foreign keys off while migrating (the bundled SQLite turns them on by default): a
+    // migration that rebuilds a table (007) must run without them, as SQLite's own procedure for
+    // it says, and checks them itself afterwards.
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;").map_err(|e| classify(path, e))?;
 
     let supported = MIGRATIONS_COUNT as i64;
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
@@ -103,6 +107,7 @@ pub(super) fn connect(path: &Path) -> Result<Connection, StoreError> {
         }
         source => StoreError::Migration { path: path.to_owned(), source },
     })?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(|e| classify(path, e))?;
     Ok(conn)
 }
 
@@ -127,7 +132,7 @@ fn refold_remarks(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// How many migrations this build knows; the schema version of a fully migrated database.
-const MIGRATIONS_COUNT: usize = 6;
+const MIGRATIONS_COUNT: usize = 7;
 
 #[cfg(test)]
 mod tests {

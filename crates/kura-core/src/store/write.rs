@@ -5,7 +5,9 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{Store, StoreError};
-use crate::model::{AccountId, LinkId, LinkStatus, NewLink, ReconcileStatus, RemoteAccount, SyncRunId, SyncRunStatus};
+use crate::model::{
+    AccountId, LinkId, LinkStatus, MemberId, NewLink, ReconcileStatus, RemoteAccount, SyncRunId, SyncRunStatus,
+};
 
 /// A link as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -14,6 +16,8 @@ pub struct LinkRow {
     pub id: LinkId,
     pub bank_code: String,
     pub profile: String,
+    /// Whose consent it is.
+    pub member_id: MemberId,
     pub status: LinkStatus,
     pub scope: String,
     pub consent_expires_at: Option<DateTime<Utc>>,
@@ -56,7 +60,7 @@ pub struct RunFailure<'a> {
 }
 
 const LINK_COLUMNS: &str = "id, bank_code, profile, status, scope, consent_expires_at, created_at, updated_at, \
-                            last_sync_at, last_error";
+                            last_sync_at, last_error, member_id";
 
 fn link_row(r: &Row<'_>) -> rusqlite::Result<(LinkRow, String)> {
     let status: String = r.get(3)?;
@@ -72,6 +76,7 @@ fn link_row(r: &Row<'_>) -> rusqlite::Result<(LinkRow, String)> {
             updated_at: r.get(7)?,
             last_sync_at: r.get(8)?,
             last_error: r.get(9)?,
+            member_id: MemberId(r.get(10)?),
         },
         status,
     ))
@@ -97,21 +102,37 @@ fn account_state(r: &Row<'_>) -> rusqlite::Result<AccountState> {
 }
 
 impl Store {
-    /// Records a link (a consent at `bank_code` through `profile`), or refreshes the one that
-    /// exists: a re-link makes it active again and clears its last error.
-    pub fn upsert_link(&mut self, link: &NewLink, now: DateTime<Utc>) -> Result<LinkId, StoreError> {
+    /// Records a new link: a consent at `bank_code` through `profile`, of `link.member`.
+    pub fn add_link(&mut self, link: &NewLink, now: DateTime<Utc>) -> Result<LinkId, StoreError> {
         let id = self.conn.query_row(
-            "INSERT INTO links (bank_code, profile, status, scope, consent_expires_at, created_at, updated_at)
-             VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?5)
-             ON CONFLICT (profile, bank_code) DO UPDATE SET
-                 status = 'active', scope = excluded.scope,
-                 consent_expires_at = excluded.consent_expires_at,
-                 updated_at = excluded.updated_at, last_error = NULL
+            "INSERT INTO links (bank_code, profile, member_id, status, scope, consent_expires_at, created_at,
+                 updated_at)
+             VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)
              RETURNING id",
-            params![link.bank_code, link.profile, link.scope, link.consent_expires_at, now],
+            params![link.bank_code, link.profile, link.member.0, link.scope, link.consent_expires_at, now],
             |r| r.get(0),
         )?;
         Ok(LinkId(id))
+    }
+
+    /// A new consent for an existing link (the same person logged in again): active again, its
+    /// scope and expiry as granted now, its last error cleared.
+    pub fn renew_link(
+        &mut self,
+        id: LinkId,
+        scope: &str,
+        consent_expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let n = self.conn.execute(
+            "UPDATE links SET status = 'active', scope = ?2, consent_expires_at = ?3, updated_at = ?4, last_error = NULL
+             WHERE id = ?1",
+            params![id.0, scope, consent_expires_at, now],
+        )?;
+        if n == 0 {
+            return Err(StoreError::UnknownLink(id));
+        }
+        Ok(())
     }
 
     pub fn link(&self, id: LinkId) -> Result<LinkRow, StoreError> {

@@ -133,7 +133,7 @@ pub async fn demo_links(sandbox: &Sandbox, dir: &Path, unions: &[&str]) -> (Stor
     let mut store = Store::open(Some(dir)).unwrap();
     let mut links = Vec::new();
     for code in unions {
-        let link = store.upsert_link(&kura_core::testing::new_link(code, "sandbox"), chrono::Utc::now()).unwrap();
+        let link = store.add_link(&kura_core::testing::new_link(code, "sandbox"), chrono::Utc::now()).unwrap();
         links.push((link, tokens(sandbox, "demo", code).await));
     }
     (store, links)

@@ -1,0 +1,21 @@
+# The household's members
+household-empty-name = The member's name is empty.
+household-empty-name-do = Type a name.
+household-name-too-long = “{ $name }” is too long (at most { $max } characters).
+household-name-too-long-do = Choose a shorter name.
+household-name-taken = There is already a member called “{ $name }”.
+household-name-taken-do = Choose another name, or use the member who has it.
+household-bad-colour = “{ $colour }” is not a colour Kura can read.
+household-bad-colour-do = Write it as # and six hex digits, like #1f6fb0.
+household-unknown-member = There is no member with ID { $id }.
+household-unknown-member-do = `kura household` lists the members.
+household-unknown-member-name = There is no member called “{ $name }” (there are: { $known }).
+household-unknown-member-name-do = Add them with `kura household add { $name }`, or use one of those names.
+household-last-member = “{ $name }” is the household's last member and cannot be removed.
+household-last-member-do = Every link belongs to a member: add another member first, or rename this one.
+household-move-to-self = “{ $name }”'s links cannot go to “{ $name }”, who is being removed.
+household-move-to-self-do = Choose another member to take them over.
+household-unknown-link = There is no link { $id }.
+household-unknown-link-do = `kura links` lists the links.
+household-no-accounts = “{ $name }” has no accounts yet (none among those asked for).
+household-no-accounts-do = Link one with `kura link CODE --member { $name }`, or give them a link with `kura household assign`.

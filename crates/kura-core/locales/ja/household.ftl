@@ -1,0 +1,21 @@
+# 世帯メンバー (the household's members)
+household-empty-name = メンバーの名前が空です。
+household-empty-name-do = 名前を入れてください。
+household-name-too-long = 「{ $name }」は長すぎます（{ $max } 文字まで）。
+household-name-too-long-do = 短い名前にしてください。
+household-name-taken = 「{ $name }」というメンバーはもういます。
+household-name-taken-do = 別の名前にするか、今いるメンバーを使ってください。
+household-bad-colour = 「{ $colour }」は色として読めません。
+household-bad-colour-do = #1f6fb0 のように # と16進数6桁で書いてください。
+household-unknown-member = ID が { $id } のメンバーはいません。
+household-unknown-member-do = `kura household` でメンバーを確かめてください。
+household-unknown-member-name = 「{ $name }」というメンバーはいません（いるのは { $known }）。
+household-unknown-member-name-do = `kura household add { $name }` で加えるか、今いる名前を使ってください。
+household-last-member = 「{ $name }」は世帯の最後のメンバーなので外せません。
+household-last-member-do = 連携はいずれかのメンバーのものです。先に別のメンバーを加えるか、名前を変えてください。
+household-move-to-self = 「{ $name }」の連携を、外す本人に引き継ぐことはできません。
+household-move-to-self-do = 引き継ぐ別のメンバーを選んでください。
+household-unknown-link = 連携 { $id } はありません。
+household-unknown-link-do = `kura links` で連携の一覧を確かめてください。
+household-no-accounts = 「{ $name }」の口座はまだありません（指定した中にもありません）。
+household-no-accounts-do = `kura link 組合コード --member { $name }` で連携するか、`kura household assign` で連携を割り当ててください。
