@@ -3,13 +3,15 @@
 //! (filed by the starter rules as they arrive, one transfer between the two accounts).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use kura_core::model::AsOf;
 use kura_core::store::Store;
 use kura_core::testing;
 use tempfile::TempDir;
+
+use crate::support::{json, kura, kura_err, kura_in, ok};
 
 /// Two accounts at one union: salary, utilities, a carrier, ATM cash, debit-card lunches no
 /// starter rule knows, and 50,000 yen moved from the first to the second.
@@ -38,41 +40,6 @@ fn seeded() -> TempDir {
         testing::store_sync(&mut store, id, &lines, Some(testing::reading(0, as_of)), Some(day(11, 30)), now);
     }
     dir
-}
-
-/// `kura ARGS` with the store in `dir`/data, a config home of its own and the terminal's
-/// language `lang` (a locale: `ja_JP.UTF-8`, `C.UTF-8`).
-fn kura_in(dir: &Path, lang: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kura"))
-        .args(args)
-        .env("KURA_DATA_DIR", dir.join("data"))
-        .env("KURA_CONFIG_DIR", dir.join("config"))
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", lang)
-        .output()
-        .unwrap()
-}
-
-/// What `kura ARGS` printed, in Japanese; it must have succeeded.
-fn kura(dir: &Path, args: &[&str]) -> String {
-    ok(kura_in(dir, "ja_JP.UTF-8", args), args)
-}
-
-fn ok(out: Output, args: &[&str]) -> String {
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// The failure's message (in Japanese); the command must have failed.
-fn kura_err(dir: &Path, args: &[&str]) -> String {
-    let out = kura_in(dir, "ja_JP.UTF-8", args);
-    assert!(!out.status.success(), "{args:?} succeeded: {}", String::from_utf8_lossy(&out.stdout));
-    String::from_utf8(out.stderr).unwrap()
-}
-
-fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&kura(dir, args)).unwrap()
 }
 
 /// Every line of `kura tx … --json` (all pages).

@@ -5,4 +5,5 @@ mod accounts_tx;
 mod books;
 mod data_folder;
 mod export;
+mod household;
 mod support;

@@ -1,9 +1,45 @@
-//! `kura serve` as the binary, for the integration tests that talk to it over HTTP.
+//! The `kura` binary as the tests run it: a command in a given data folder and language, and
+//! `kura serve` for the tests that talk to it over HTTP.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+
+/// `kura ARGS` with the store in `dir`/data, a config home of its own and the terminal's
+/// language `lang` (a locale: `ja_JP.UTF-8`, `C.UTF-8`).
+pub fn kura_in(dir: &Path, lang: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kura"))
+        .args(args)
+        .env("KURA_DATA_DIR", dir.join("data"))
+        .env("KURA_CONFIG_DIR", dir.join("config"))
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
+        .output()
+        .unwrap()
+}
+
+/// What `kura ARGS` printed, in Japanese; it must have succeeded.
+pub fn kura(dir: &Path, args: &[&str]) -> String {
+    ok(kura_in(dir, "ja_JP.UTF-8", args), args)
+}
+
+pub fn ok(out: Output, args: &[&str]) -> String {
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The failure's message (in Japanese); the command must have failed.
+pub fn kura_err(dir: &Path, args: &[&str]) -> String {
+    let out = kura_in(dir, "ja_JP.UTF-8", args);
+    assert!(!out.status.success(), "{args:?} succeeded: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+pub fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&kura(dir, args)).unwrap()
+}
 
 /// `kura serve` on a free port, stopped when dropped.
 pub struct Server {
