@@ -15,6 +15,7 @@ pub mod oauth;
 pub mod profile;
 pub mod query;
 pub mod secrets;
+pub mod share;
 pub mod store;
 pub mod sync;
 #[cfg(feature = "test-support")]

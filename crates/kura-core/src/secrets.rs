@@ -141,25 +141,51 @@ impl SecretStore {
     /// Kept per data folder like the tokens: unlinking the last link of a profile deletes it,
     /// which must not break another data folder's links.
     pub async fn set_client_secret(&self, profile: &str, secret: &str) -> Result<(), SecretsError> {
-        let name = self.entry_name(&client_secret_key(profile));
-        let secret = secret.to_owned();
-        blocking(move || entry(&name)?.set_password(&secret).map_err(|e| map_err(&name, e))).await
+        self.set(&client_secret_key(profile), secret).await
     }
 
     /// The client secret of profile `profile`, `None` when none is stored.
     pub async fn client_secret(&self, profile: &str) -> Result<Option<String>, SecretsError> {
-        let name = self.entry_name(&client_secret_key(profile));
+        self.get(&client_secret_key(profile)).await
+    }
+
+    /// Removes the client secret of profile `profile`; `false` when none was stored.
+    pub async fn delete_client_secret(&self, profile: &str) -> Result<bool, SecretsError> {
+        self.delete(&client_secret_key(profile)).await
+    }
+
+    /// Saves the secret of household `household` (what its pairing code carries, from which its
+    /// key is derived), replacing an earlier one.
+    pub async fn set_household_secret(&self, household: &str, secret: &str) -> Result<(), SecretsError> {
+        self.set(&format!("household-{household}"), secret).await
+    }
+
+    pub async fn household_secret(&self, household: &str) -> Result<Option<String>, SecretsError> {
+        self.get(&format!("household-{household}")).await
+    }
+
+    /// Removes the secret of household `household`; `false` when none was stored.
+    pub async fn delete_household_secret(&self, household: &str) -> Result<bool, SecretsError> {
+        self.delete(&format!("household-{household}")).await
+    }
+
+    async fn set(&self, key: &str, value: &str) -> Result<(), SecretsError> {
+        let (name, value) = (self.entry_name(key), value.to_owned());
+        blocking(move || entry(&name)?.set_password(&value).map_err(|e| map_err(&name, e))).await
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<String>, SecretsError> {
+        let name = self.entry_name(key);
         blocking(move || match entry(&name)?.get_password() {
-            Ok(secret) => Ok(Some(secret)),
+            Ok(value) => Ok(Some(value)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_err(&name, e)),
         })
         .await
     }
 
-    /// Removes the client secret of profile `profile`; `false` when none was stored.
-    pub async fn delete_client_secret(&self, profile: &str) -> Result<bool, SecretsError> {
-        let name = self.entry_name(&client_secret_key(profile));
+    async fn delete(&self, key: &str) -> Result<bool, SecretsError> {
+        let name = self.entry_name(key);
         blocking(move || match entry(&name)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),

@@ -30,6 +30,7 @@ const PREFIXES: &[&str] = &[
     "request",
     "secrets",
     "serve",
+    "share",
     "store",
     "sync",
     "token",

@@ -19,3 +19,23 @@ household-unknown-link = There is no link { $id }.
 household-unknown-link-do = `kura links` lists the links.
 household-no-accounts = “{ $name }” has no accounts yet (none among those asked for).
 household-no-accounts-do = Link one with `kura link CODE --member { $name }`, or give them a link with `kura household assign`.
+
+# A household shared between desktops
+share-not-shared = This household is not shared yet.
+share-not-shared-do = Set up a shared folder with `kura share create FOLDER`, or join one with `kura share join FOLDER CODE`.
+share-already = This household is already shared in { $folder }.
+share-already-do = To use another folder, leave first with `kura share leave` (the data stays).
+share-folder-taken = { $folder } already holds a household.
+share-folder-taken-do = To join it, run `kura share join` with the pairing code `kura share code` shows on the first desktop.
+share-no-household = There is no Kura household in { $folder }.
+share-no-household-do = Check the folder, and whether your sync program (Syncthing, say) has brought it here yet.
+share-bad-household-file = The household file in { $folder } cannot be read.
+share-bad-household-file-do = It may be another program's, or a newer Kura's. Update Kura, or check the folder.
+share-bad-code = That pairing code is not well formed.
+share-bad-code-do = Type the 26 characters `kura share code` shows on the first desktop (dashes and case do not matter).
+share-wrong-code = That pairing code does not open the household in { $folder }.
+share-wrong-code-do = Run `kura share code` on the first desktop and type the code it shows again.
+share-secret-missing = The household's key is not in the keyring.
+share-secret-missing-do = Run `kura share code` on another desktop, then `kura share leave` here and `kura share join` again with that code.
+share-io = Kura cannot read or write { $path } in the shared folder.
+share-io-do = Check that the folder exists and can be written.

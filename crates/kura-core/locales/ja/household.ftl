@@ -19,3 +19,23 @@ household-unknown-link = 連携 { $id } はありません。
 household-unknown-link-do = `kura links` で連携の一覧を確かめてください。
 household-no-accounts = 「{ $name }」の口座はまだありません（指定した中にもありません）。
 household-no-accounts-do = `kura link 組合コード --member { $name }` で連携するか、`kura household assign` で連携を割り当ててください。
+
+# 世帯の共有 (a household shared between desktops)
+share-not-shared = この世帯はまだ共有していません。
+share-not-shared-do = `kura share create フォルダー` で共有フォルダーを作るか、`kura share join フォルダー ペアリングコード` で参加してください。
+share-already = この世帯はもう { $folder } で共有しています。
+share-already-do = 別のフォルダーにするには、先に `kura share leave` で抜けてください（データは残ります）。
+share-folder-taken = { $folder } にはもう世帯があります。
+share-folder-taken-do = その世帯に加わるには、最初のデスクトップで `kura share code` が表示するペアリングコードを使って `kura share join` してください。
+share-no-household = { $folder } に Kura の世帯が見つかりません。
+share-no-household-do = フォルダーが正しいか、同期ソフト（Syncthing など）がこのフォルダーをもう届けたかを確かめてください。
+share-bad-household-file = { $folder } の世帯ファイルを読めません。
+share-bad-household-file-do = 別のソフトのファイルか、新しい Kura のものかもしれません。Kura を更新するか、フォルダーを確かめてください。
+share-bad-code = ペアリングコードの形が正しくありません。
+share-bad-code-do = 最初のデスクトップで `kura share code` が表示する26文字を、そのまま入力してください（ハイフンや大文字小文字は問いません）。
+share-wrong-code = このペアリングコードでは { $folder } の世帯を開けません。
+share-wrong-code-do = 最初のデスクトップで `kura share code` を実行し、表示されたコードを入力し直してください。
+share-secret-missing = 世帯の鍵がキーリングにありません。
+share-secret-missing-do = 別のデスクトップで `kura share code` を実行し、`kura share leave` のあと、そのコードで `kura share join` し直してください。
+share-io = 共有フォルダーの { $path } を読み書きできません。
+share-io-do = フォルダーがあり、書き込めることを確かめてください。

@@ -163,6 +163,7 @@ mod tests {
             bank_code: "2011".into(),
             profile: "sandbox".into(),
             member_id: crate::model::MemberId(1),
+            polled_by: None,
             status,
             scope: "balance transactions".into(),
             consent_expires_at: None,

@@ -17,6 +17,7 @@ use crate::i18n::{Explain, Explanation, Language};
 use crate::oauth::OAuthError;
 use crate::profile::ProfileError;
 use crate::secrets::SecretsError;
+use crate::share::ShareError;
 use crate::store::StoreError;
 use crate::store::location::MoveError;
 use crate::{explain, t};
@@ -50,6 +51,8 @@ pub enum CommandError {
     Books(#[from] BooksError),
     #[error(transparent)]
     Household(#[from] HouseholdError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
     SettingsIo {
         path: String,
         source: std::io::Error,
@@ -248,6 +251,7 @@ impl CommandError {
             CommandError::Export(_) => ErrorKind::Export,
             CommandError::DataFolder(e) => move_kind(e),
             CommandError::Books(e) => books_kind(e),
+            CommandError::Share(e) => share_kind(e),
         }
     }
 
@@ -348,6 +352,23 @@ fn household_kind(e: &HouseholdError) -> ErrorKind {
     }
 }
 
+fn share_kind(e: &ShareError) -> ErrorKind {
+    use ShareError as S;
+    match e {
+        S::Store(e) => store_kind(e),
+        S::Books(e) => books_kind(e),
+        S::Secrets(_) | S::SecretMissing => ErrorKind::Keyring,
+        S::NotShared
+        | S::AlreadyShared { .. }
+        | S::FolderTaken { .. }
+        | S::NoHousehold { .. }
+        | S::BadHouseholdFile { .. }
+        | S::BadCode
+        | S::WrongCode { .. } => ErrorKind::Invalid,
+        S::Io { .. } => ErrorKind::Storage,
+    }
+}
+
 fn oauth_kind(e: &OAuthError) -> ErrorKind {
     use OAuthError as O;
     match e {
@@ -402,6 +423,7 @@ impl Explain for CommandError {
             C::DataFolder(e) => e.explain(lang),
             C::Books(e) => e.explain(lang),
             C::Household(e) => e.explain(lang),
+            C::Share(e) => e.explain(lang),
             C::SettingsIo { path, source } => {
                 explain!(lang, "command-settings-io", path = path.as_str()).detail(source.to_string())
             }

@@ -25,6 +25,7 @@ pub mod overview;
 pub mod reminders;
 pub mod rules;
 pub mod settings;
+pub mod share;
 pub mod sync;
 pub mod sync_log;
 

@@ -119,6 +119,7 @@ mod tests {
             bank_code: "2011".into(),
             profile: "sandbox".into(),
             member_id: crate::model::MemberId(1),
+            polled_by: None,
             status,
             scope: "balance".into(),
             consent_expires_at: expires.map(|d| now + d),

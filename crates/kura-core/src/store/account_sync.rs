@@ -232,6 +232,20 @@ impl AccountWriter {
                 .day(date)
                 .map_err(|DayReopened(date)| StoreError::DayReopened { account: self.account, date })?;
             occurrences.push(*day.entry(filed.fingerprint).and_modify(|n| *n += 1).or_insert(1));
+        }
+        self.stage(page, &occurrences)
+    }
+
+    /// Stages lines whose place among the identical lines of their day is known already (as
+    /// another desktop's log states it), so any part of a day can come on its own.
+    pub fn add_numbered(&mut self, page: &FiledPage, occurrences: &[i64]) -> Result<(), StoreError> {
+        assert_eq!(page.lines.len(), occurrences.len(), "one occurrence per line");
+        self.stage(page, occurrences)
+    }
+
+    fn stage(&mut self, page: &FiledPage, occurrences: &[i64]) -> Result<(), StoreError> {
+        for filed in &page.lines {
+            let date = filed.line.transaction_date;
             self.in_key_order &= self.last_date.is_none_or(|last| last <= date);
             self.last_date = Some(date);
         }
@@ -257,7 +271,7 @@ impl AccountWriter {
                             WHERE account_id = ?1 AND transaction_date = ?5 AND fingerprint = ?3 AND occurrence = ?4)",
         )?;
         let mut new = Vec::with_capacity(page.lines.len());
-        for (filed, occurrence) in page.lines.iter().zip(&occurrences) {
+        for (filed, occurrence) in page.lines.iter().zip(occurrences) {
             let stored = any_stored && {
                 let date = iso_date(filed.line.transaction_date);
                 known.query_row(

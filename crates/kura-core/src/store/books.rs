@@ -486,8 +486,8 @@ impl Store {
         let position = siblings(&tx, new.parent_id, kind, CategoryId(0))?.len() as i64;
         let id: i64 = tx
             .query_row(
-                "INSERT INTO categories (parent_id, kind, name, name_en, position, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                "INSERT INTO categories (parent_id, kind, name, name_en, position, created_at, uid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, lower(hex(randomblob(16)))) RETURNING id",
                 params![new.parent_id.map(|p| p.0), kind.as_str(), name, name_en, position, now],
                 |r| r.get(0),
             )
@@ -825,34 +825,16 @@ impl Store {
     /// Unmarking one side of a detected pair unmarks the other side too.
     pub fn edit_line(&mut self, id: i64, edit: &LineEdit) -> Result<(), BooksError> {
         let tx = self.conn.transaction()?;
-        let pair: Option<Option<i64>> =
-            tx.query_row("SELECT transfer_pair FROM transactions WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-        let Some(pair) = pair else {
-            return Err(BooksError::UnknownTransaction(id));
-        };
-        if let Some(category) = edit.category {
-            if let Some(c) = category
-                && !category_exists(&tx, c)?
-            {
-                return Err(BooksError::UnknownCategory(c));
-            }
-            tx.execute(
-                "UPDATE transactions SET category_id = ?2, category_by = 'person', rule_id = NULL WHERE id = ?1",
-                params![id, category.map(|c| c.0)],
-            )?;
-        }
-        if let Some(memo) = &edit.memo {
-            let memo = memo.as_deref().map(str::trim).filter(|m| !m.is_empty());
-            tx.execute("UPDATE transactions SET memo = ?2, memo_by = 'person' WHERE id = ?1", params![id, memo])?;
-        }
-        if let Some(transfer) = edit.transfer {
-            let mut set = tx.prepare_cached(
-                "UPDATE transactions SET transfer = ?2, transfer_by = 'person', transfer_pair = CASE WHEN ?2 THEN transfer_pair END
-                 WHERE id = ?1",
-            )?;
-            set.execute(params![id, transfer])?;
-            if !transfer && let Some(other) = pair {
-                set.execute(params![other, false])?;
+        set_line(&tx, id, edit)?;
+        // When each field was set, for the household's other desktops (store/share.rs).
+        let key = super::share::line_key(&tx, id)?;
+        for (field, edited) in [
+            ("category", edit.category.is_some()),
+            ("memo", edit.memo.is_some()),
+            ("transfer", edit.transfer.is_some()),
+        ] {
+            if edited {
+                super::share::stamp(&tx, "line", &key, field)?;
             }
         }
         tx.commit()?;
@@ -1006,4 +988,40 @@ fn check_scope(conn: &Connection, scope: ApplyScope) -> Result<(), BooksError> {
 fn account_names(conn: &Connection) -> rusqlite::Result<Vec<(AccountId, String)>> {
     let mut stmt = conn.prepare_cached("SELECT id, remote_account_id FROM accounts ORDER BY id")?;
     stmt.query_map([], |r| Ok((AccountId(r.get(0)?), r.get(1)?)))?.collect()
+}
+
+/// Sets what the person chose on line `id` (no clock: the caller stamps it, or applies another
+/// desktop's).
+pub(super) fn set_line(tx: &Connection, id: i64, edit: &LineEdit) -> Result<(), BooksError> {
+    let pair: Option<Option<i64>> =
+        tx.query_row("SELECT transfer_pair FROM transactions WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let Some(pair) = pair else {
+        return Err(BooksError::UnknownTransaction(id));
+    };
+    if let Some(category) = edit.category {
+        if let Some(c) = category
+            && !category_exists(tx, c)?
+        {
+            return Err(BooksError::UnknownCategory(c));
+        }
+        tx.execute(
+            "UPDATE transactions SET category_id = ?2, category_by = 'person', rule_id = NULL WHERE id = ?1",
+            params![id, category.map(|c| c.0)],
+        )?;
+    }
+    if let Some(memo) = &edit.memo {
+        let memo = memo.as_deref().map(str::trim).filter(|m| !m.is_empty());
+        tx.execute("UPDATE transactions SET memo = ?2, memo_by = 'person' WHERE id = ?1", params![id, memo])?;
+    }
+    if let Some(transfer) = edit.transfer {
+        let mut set = tx.prepare_cached(
+            "UPDATE transactions SET transfer = ?2, transfer_by = 'person', transfer_pair = CASE WHEN ?2 THEN transfer_pair END
+             WHERE id = ?1",
+        )?;
+        set.execute(params![id, transfer])?;
+        if !transfer && let Some(other) = pair {
+            set.execute(params![other, false])?;
+        }
+    }
+    Ok(())
 }

@@ -83,14 +83,17 @@ impl Store {
                 household::next_colour(taken.iter().map(String::as_str)).to_owned()
             }
         };
-        let id: i64 = self
-            .conn
+        let tx = self.conn.transaction().map_err(StoreError::from)?;
+        let id: i64 = tx
             .query_row(
-                "INSERT INTO members (name, colour, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) RETURNING id",
+                "INSERT INTO members (name, colour, created_at, updated_at, uid)
+                 VALUES (?1, ?2, ?3, ?3, lower(hex(randomblob(16)))) RETURNING id",
                 params![name, colour, now],
                 |r| r.get(0),
             )
             .map_err(name_taken(&name))?;
+        super::share::stamp_member(&tx, MemberId(id), &["name", "colour"])?;
+        tx.commit().map_err(StoreError::from)?;
         self.member(MemberId(id))
     }
 
@@ -103,14 +106,21 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Member, HouseholdError> {
         let current = self.member(id)?;
-        let name = name.map(household::clean_name).transpose()?.unwrap_or(current.name);
-        let colour = colour.map(household::clean_colour).transpose()?.unwrap_or(current.colour);
-        self.conn
-            .execute(
-                "UPDATE members SET name = ?2, colour = ?3, updated_at = ?4 WHERE id = ?1",
-                params![id.0, name, colour, now],
-            )
-            .map_err(name_taken(&name))?;
+        let name = name.map(household::clean_name).transpose()?;
+        let colour = colour.map(household::clean_colour).transpose()?;
+        let changed: Vec<&str> = [("name", name.is_some()), ("colour", colour.is_some())]
+            .into_iter()
+            .filter_map(|(field, set)| set.then_some(field))
+            .collect();
+        let name = name.unwrap_or(current.name);
+        let tx = self.conn.transaction().map_err(StoreError::from)?;
+        tx.execute(
+            "UPDATE members SET name = ?2, colour = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id.0, name, colour.unwrap_or(current.colour), now],
+        )
+        .map_err(name_taken(&name))?;
+        super::share::stamp_member(&tx, id, &changed)?;
+        tx.commit().map_err(StoreError::from)?;
         self.member(id)
     }
 
@@ -125,6 +135,8 @@ impl Store {
         let tx = self.conn.transaction().map_err(StoreError::from)?;
         tx.execute("UPDATE links SET member_id = ?2, updated_at = ?3 WHERE member_id = ?1", params![id.0, heir.0, now])
             .map_err(StoreError::from)?;
+        // A tombstone, so the household's other desktops remove them too.
+        super::share::stamp_member(&tx, id, &["removed"])?;
         tx.execute("DELETE FROM members WHERE id = ?1", [id.0]).map_err(StoreError::from)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(())

@@ -8,6 +8,7 @@ mod error;
 pub mod location;
 mod members;
 mod open;
+mod share;
 mod write;
 
 pub use account_sync::{AccountSyncBatch, AccountSyncEnd, AccountWriter, FiledPage, Filer, SyncCounts};
@@ -16,6 +17,7 @@ pub use error::StoreError;
 pub use location::data_dir;
 pub use members::MemberAccount;
 pub use open::DB_FILE_NAME;
+pub use share::{Applied, Outbox};
 pub use write::{AccountState, LinkRow, RunFailure, RunOutcome};
 
 use std::path::{Path, PathBuf};

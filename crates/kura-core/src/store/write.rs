@@ -18,6 +18,9 @@ pub struct LinkRow {
     pub profile: String,
     /// Whose consent it is.
     pub member_id: MemberId,
+    /// The household's desktop that holds the link's tokens and polls it, when it is not this one
+    /// (its data arrives through that desktop's log).
+    pub polled_by: Option<String>,
     pub status: LinkStatus,
     pub scope: String,
     pub consent_expires_at: Option<DateTime<Utc>>,
@@ -60,7 +63,7 @@ pub struct RunFailure<'a> {
 }
 
 const LINK_COLUMNS: &str = "id, bank_code, profile, status, scope, consent_expires_at, created_at, updated_at, \
-                            last_sync_at, last_error, member_id";
+                            last_sync_at, last_error, member_id, polled_by";
 
 fn link_row(r: &Row<'_>) -> rusqlite::Result<(LinkRow, String)> {
     let status: String = r.get(3)?;
@@ -77,6 +80,7 @@ fn link_row(r: &Row<'_>) -> rusqlite::Result<(LinkRow, String)> {
             last_sync_at: r.get(8)?,
             last_error: r.get(9)?,
             member_id: MemberId(r.get(10)?),
+            polled_by: r.get(11)?,
         },
         status,
     ))
@@ -197,39 +201,7 @@ impl Store {
         account: &RemoteAccount,
         now: DateTime<Utc>,
     ) -> Result<AccountId, StoreError> {
-        let a = &account.identity;
-        let id = self
-            .conn
-            .query_row(
-                "INSERT INTO accounts (link_id, remote_account_id, bank_code, branch_code, branch_name,
-                     account_type_code, account_type_name, account_number, account_name_kana, currency,
-                     created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                 ON CONFLICT (bank_code, branch_code, account_type_code, account_number) DO UPDATE SET
-                     link_id = excluded.link_id, remote_account_id = excluded.remote_account_id,
-                     branch_name = excluded.branch_name, account_type_name = excluded.account_type_name,
-                     account_name_kana = excluded.account_name_kana, currency = excluded.currency
-                 RETURNING id",
-                params![
-                    link.0,
-                    account.account_id,
-                    a.bank_code,
-                    a.branch_code,
-                    a.branch_name,
-                    a.account_type_code,
-                    a.account_type_name,
-                    a.account_number,
-                    a.account_name_kana,
-                    account.currency_code,
-                    now
-                ],
-                |r| r.get(0),
-            )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::UnknownLink(link),
-                _ => e.into(),
-            })?;
-        Ok(AccountId(id))
+        upsert_account(&self.conn, link, account, now)
     }
 
     /// The accounts currently attached to `link`, by id.
@@ -351,4 +323,45 @@ impl Store {
             })?;
         Ok(n == 1)
     }
+}
+
+/// Records an account the API listed under `link` (see [`Store::upsert_account`]).
+pub(super) fn upsert_account(
+    conn: &rusqlite::Connection,
+    link: LinkId,
+    account: &RemoteAccount,
+    now: DateTime<Utc>,
+) -> Result<AccountId, StoreError> {
+    let a = &account.identity;
+    let id = conn
+        .query_row(
+            "INSERT INTO accounts (link_id, remote_account_id, bank_code, branch_code, branch_name,
+                 account_type_code, account_type_name, account_number, account_name_kana, currency,
+                 created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (bank_code, branch_code, account_type_code, account_number) DO UPDATE SET
+                 link_id = excluded.link_id, remote_account_id = excluded.remote_account_id,
+                 branch_name = excluded.branch_name, account_type_name = excluded.account_type_name,
+                 account_name_kana = excluded.account_name_kana, currency = excluded.currency
+             RETURNING id",
+            params![
+                link.0,
+                account.account_id,
+                a.bank_code,
+                a.branch_code,
+                a.branch_name,
+                a.account_type_code,
+                a.account_type_name,
+                a.account_number,
+                a.account_name_kana,
+                account.currency_code,
+                now
+            ],
+            |r| r.get(0),
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::UnknownLink(link),
+            _ => e.into(),
+        })?;
+    Ok(AccountId(id))
 }

@@ -73,6 +73,14 @@ pub struct SandboxTokens {
     pub refreshes: Mutex<u32>,
 }
 
+impl SandboxTokens {
+    /// The access token as it is now (to look for it where it must not be).
+    #[allow(dead_code)] // not every test binary that shares this module uses it
+    pub fn access_token(&self) -> String {
+        self.pair.lock().unwrap().0.clone()
+    }
+}
+
 pub async fn tokens(sandbox: &Sandbox, username: &str, bank_code: &str) -> SandboxTokens {
     tokens_at(&sandbox.base_url, username, bank_code).await
 }
