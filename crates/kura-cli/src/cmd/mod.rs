@@ -10,6 +10,7 @@ pub mod report;
 pub mod rules;
 pub mod sandbox;
 pub mod serve;
+pub mod share;
 pub mod sync;
 pub mod tx;
 pub mod unlink;

@@ -1,6 +1,7 @@
 //! `kura sync`: fetches new balances and history for every active link (or one) and prints,
 //! per account, what is new, the balance, warnings and what to do about errors.
 
+use kura_core::app::share;
 use kura_core::app::sync::{self, LinkReport, SyncError, Warning};
 use kura_core::app::{AppContext, links::LinkState};
 use kura_core::format::{date, yen};
@@ -21,7 +22,8 @@ pub struct Args {
 pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
     let lang = term.lang;
     let synced = sync::sync_links(ctx, args.link).await?;
-    if synced.is_empty() {
+    let shared = share::status(ctx)?.folder.is_some();
+    if synced.is_empty() && !shared {
         println!("{}", t!(lang, "cli-none-linked"));
         return Ok(());
     }
@@ -40,6 +42,11 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
                 print_report(term, report, code);
             }
         }
+    }
+    // The household's other desktops see what this one fetched, and it what they did.
+    if shared {
+        let r = share::sync(ctx).await?;
+        println!("{}", t!(lang, "cli-share-applied", segments = r.applied, lines = r.lines, edits = r.edits));
     }
     if failed {
         return Err(CliError::said(t!(lang, "cli-sync-some-failed")));

@@ -6,4 +6,5 @@ mod books;
 mod data_folder;
 mod export;
 mod household;
+mod share;
 mod support;

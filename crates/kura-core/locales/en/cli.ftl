@@ -303,3 +303,27 @@ cli-link-new = Added link { $id } as “{ $member }”'s.
 cli-link-ask-member = { $union } is linked already ({ $holders }). Who is about to log in? If it is someone else, their login becomes a link of their own.
 cli-link-ask-member-prompt = Number or name (1–{ $count }):{" "}
 cli-link-ask-member-again = Answer with a number from 1 to { $count }, or a member's name.
+
+# kura share
+cli-share-none = This household is not shared yet. Set up a shared folder with `kura share create FOLDER`, or join one with `kura share join FOLDER`.
+cli-share-folder = Shared folder: { $folder } (this desktop: { $name })
+cli-share-no-peers = Nothing has come from another desktop yet.
+cli-share-peer = { $name }: last heard from { $at }. Links it fetches: { $links }
+cli-share-problem = { $at } { $file }: { $problem }
+cli-share-problem-not-kura = Not a Kura file; left alone.
+cli-share-problem-newer = Written by a newer Kura; update Kura to read it.
+cli-share-problem-other-household = Another household's file; left alone.
+cli-share-problem-misplaced = Its contents do not match its place; left alone.
+cli-share-problem-incomplete = Still being written, or cut off; read again once whole.
+cli-share-problem-wrong-key = It does not open with this household's key (another key, or damaged).
+cli-share-problem-unreadable = It opened, but what it holds cannot be read.
+cli-share-created = { $folder } is now the household's shared folder. Other desktops join it with this pairing code:
+cli-share-created-next = Share the folder with Syncthing (or the sync you use), then run `kura share join FOLDER CODE` on the other desktop. `kura share code` shows the code again.
+cli-share-joined = Joined the household in { $folder }.
+cli-share-code-prompt = Pairing code:{" "}
+cli-share-written = Recorded this desktop's changes (segment { $seq }).
+cli-share-applied = Applied { $segments } segment(s) from other desktops ({ $lines } line(s), { $edits } edit(s)).
+cli-share-skipped = { $count } file(s) were left alone; `kura share` says why.
+cli-share-leave-confirm = Leave the household's sharing? This desktop's data stays.
+cli-share-leave-unasked = To leave, add --yes (the data stays).
+cli-share-left = Left the household's sharing. The data stays on this desktop.

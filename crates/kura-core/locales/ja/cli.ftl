@@ -278,3 +278,27 @@ cli-link-new = 連携 { $id } を「{ $member }」の連携として加えまし
 cli-link-ask-member = { $union } はもう連携されています（{ $holders }）。これからログインするのはどなたですか？ 別の方なら、その方の連携として加えます。
 cli-link-ask-member-prompt = 番号か名前（1–{ $count }）:{" "}
 cli-link-ask-member-again = 1 から { $count } の番号か、メンバーの名前で答えてください。
+
+# kura share
+cli-share-none = この世帯はまだ共有していません。`kura share create フォルダー` で共有フォルダーを作るか、`kura share join フォルダー` で参加してください。
+cli-share-folder = 共有フォルダー: { $folder }（このデスクトップ: { $name }）
+cli-share-no-peers = ほかのデスクトップからはまだ何も届いていません。
+cli-share-peer = { $name }: 最後に届いたのは { $at }。このデスクトップが取得する連携: { $links }
+cli-share-problem = { $at } { $file }: { $problem }
+cli-share-problem-not-kura = Kura のファイルではないので読み飛ばしました。
+cli-share-problem-newer = 新しい Kura が書いたファイルです。Kura を更新すると読めます。
+cli-share-problem-other-household = 別の世帯のファイルなので読み飛ばしました。
+cli-share-problem-misplaced = 中身と置き場所が合わないので読み飛ばしました。
+cli-share-problem-incomplete = まだ書き込み中か途中で切れています。届き次第、読み直します。
+cli-share-problem-wrong-key = この世帯の鍵で開けません（別の鍵か、壊れています）。
+cli-share-problem-unreadable = 開けましたが、中身を読めません。
+cli-share-created = { $folder } を世帯の共有フォルダーにしました。ほかのデスクトップでは次のペアリングコードで参加します:
+cli-share-created-next = フォルダーを Syncthing などで共有し、もう一台で `kura share join フォルダー コード` を実行してください。コードは `kura share code` でいつでも表示できます。
+cli-share-joined = { $folder } の世帯に参加しました。
+cli-share-code-prompt = ペアリングコード:{" "}
+cli-share-written = このデスクトップの変更を記録しました（{ $seq } 番）。
+cli-share-applied = ほかのデスクトップから { $segments } 件の記録を反映しました（明細 { $lines } 件、編集 { $edits } 件）。
+cli-share-skipped = { $count } 件のファイルは読み飛ばしました。`kura share` で理由を確かめられます。
+cli-share-leave-confirm = この世帯の共有から抜けますか？ このデスクトップのデータは残ります。
+cli-share-leave-unasked = 共有から抜けるには --yes を付けてください（データは残ります）。
+cli-share-left = 世帯の共有から抜けました。データはこのデスクトップに残っています。

@@ -49,7 +49,9 @@ pub fn reminders(links: &[LinkRow], now: DateTime<Utc>) -> Vec<ConsentReminder> 
 /// The reminders due now for `ctx`'s links, for a front end that shows them on every look (the
 /// CLI's `kura links`); the desktop app's notifications go through [`super::alerts`], once a day.
 pub fn due(ctx: &super::AppContext, now: DateTime<Utc>) -> Result<Vec<ConsentReminder>, super::CommandError> {
-    Ok(reminders(&ctx.store().links()?, now))
+    // Only this desktop can renew the consents it holds.
+    let links: Vec<LinkRow> = ctx.store().links()?.into_iter().filter(LinkRow::polled_here).collect();
+    Ok(reminders(&links, now))
 }
 
 /// The file in the data folder that remembers which day each link was last reminded on.

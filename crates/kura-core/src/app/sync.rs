@@ -174,6 +174,8 @@ pub async fn sync_links(ctx: &AppContext, only: Option<i64>) -> Result<Vec<LinkS
         Some(id) => vec![ctx.store().link(LinkId(id))?],
         None => ctx.store().links()?,
     };
+    // Another desktop of the household holds those links' tokens and polls them.
+    let links: Vec<LinkRow> = links.into_iter().filter(LinkRow::polled_here).collect();
     if links.is_empty() {
         return Ok(Vec::new());
     }

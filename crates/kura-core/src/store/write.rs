@@ -62,6 +62,13 @@ pub struct RunFailure<'a> {
     pub response_body: Option<&'a [u8]>,
 }
 
+impl LinkRow {
+    /// Whether this desktop holds the link's tokens and polls it (not another of the household's).
+    pub fn polled_here(&self) -> bool {
+        self.polled_by.is_none()
+    }
+}
+
 const LINK_COLUMNS: &str = "id, bank_code, profile, status, scope, consent_expires_at, created_at, updated_at, \
                             last_sync_at, last_error, member_id, polled_by";
 

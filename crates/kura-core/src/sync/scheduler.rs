@@ -152,7 +152,8 @@ impl Scheduler {
                     Vec::new()
                 }
             };
-            let active: Vec<&LinkRow> = links.iter().filter(|l| l.status == LinkStatus::Active).collect();
+            let active: Vec<&LinkRow> =
+                links.iter().filter(|l| l.status == LinkStatus::Active && l.polled_here()).collect();
             // Unlinked links and links waiting for a re-link keep no schedule: a stale due time
             // would wake this loop over and over.
             self.due.retain(|id, _| active.iter().any(|l| l.id == *id));
