@@ -1,8 +1,10 @@
 // Small shared pieces: how an error is shown (what happened, what to do, the details for a
-// report), and the warning while a history gap can still be avoided.
+// report), the warning while a history gap can still be avoided, and the household's marks: the
+// member switcher and a member's coloured dot and tag.
 
-import type { AccountCard, SyncProblem } from "./bindings/commands";
-import { useLocale } from "./context";
+import type { CSSProperties, KeyboardEvent } from "react";
+import type { AccountCard, MemberItem, SyncProblem } from "./bindings/commands";
+import { useHousehold, useLocale } from "./context";
 import { explainFailure, explainSyncProblem, type Explanation } from "./lib/errors";
 import { formatCalendarDate, jstDate } from "./lib/format";
 import { gapDeadline } from "./lib/gaps";
@@ -64,6 +66,76 @@ export function GapDeadline({ account }: { account: Pick<AccountCard, "freshness
       {daysLeft === 0
         ? t("gap.deadlineToday", { from })
         : t("gap.deadline", { days: daysLeft, date: formatCalendarDate(lastDay), from })}
+    </div>
+  );
+}
+
+/** A member's colour as the CSS custom property the household's marks read (`--member`). */
+export function memberStyle(colour: string): CSSProperties {
+  return { "--member": colour } as CSSProperties;
+}
+
+/** The whole household's mark: every member's colour in one dot. */
+function householdStyle(members: MemberItem[]): CSSProperties {
+  const step = 100 / Math.max(1, members.length);
+  const stops = members.map((m, i) => `${m.colour} ${i * step}% ${(i + 1) * step}%`);
+  return { background: `conic-gradient(${stops.join(", ")})` };
+}
+
+/** A small dot in a member's colour. */
+export function MemberDot({ colour }: { colour: string }) {
+  return <span className="member-dot" style={memberStyle(colour)} aria-hidden="true" />;
+}
+
+/** A member's dot and name, as an account or a link shows whose it is. */
+export function MemberTag({ member }: { member: Pick<MemberItem, "name" | "colour"> }) {
+  return (
+    <span className="member-tag" style={memberStyle(member.colour)} data-testid="member-tag">
+      <span className="member-dot" aria-hidden="true" />
+      {member.name}
+    </span>
+  );
+}
+
+/**
+ * Whose money the screens show: the whole household or one member (a radio group of chips, arrow
+ * keys move between them). Only shown once the household has two or more members.
+ */
+export function MemberSwitcher() {
+  const { t } = useLocale();
+  const { members, shared, scope, setScope } = useHousehold();
+  if (!shared) return null;
+  const choices: { id: number | null; name: string; style: CSSProperties; dot: CSSProperties | undefined }[] = [
+    { id: null, name: t("household.all"), style: {}, dot: householdStyle(members) },
+    ...members.map((m) => ({ id: m.id, name: m.name, style: memberStyle(m.colour), dot: undefined })),
+  ];
+  const move = (e: KeyboardEvent<HTMLDivElement>) => {
+    const step = e.key === "ArrowRight" || e.key === "ArrowDown" ? 1 : e.key === "ArrowLeft" || e.key === "ArrowUp" ? -1 : 0;
+    if (step === 0) return;
+    e.preventDefault();
+    const at = choices.findIndex((c) => c.id === scope);
+    const next = choices[(at + step + choices.length) % choices.length];
+    setScope(next.id);
+    e.currentTarget.querySelector<HTMLButtonElement>(`[data-member="${next.id ?? "all"}"]`)?.focus();
+  };
+  return (
+    <div className="member-switcher" role="radiogroup" aria-label={t("household.switcher")} onKeyDown={move} data-testid="member-switcher">
+      {choices.map((c) => (
+        <button
+          key={c.id ?? "all"}
+          type="button"
+          role="radio"
+          aria-checked={scope === c.id}
+          tabIndex={scope === c.id ? 0 : -1}
+          className={c.id === null ? "member-chip all" : "member-chip"}
+          style={c.style}
+          data-member={c.id ?? "all"}
+          onClick={() => setScope(c.id)}
+        >
+          <span className="member-dot" style={c.dot} aria-hidden="true" />
+          <span className="member-name">{c.name}</span>
+        </button>
+      ))}
     </div>
   );
 }
