@@ -1,18 +1,21 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Preferences } from "./bindings/commands";
-import { ErrorPanel, toFailure } from "./components";
-import { LocaleContext, makeLocale } from "./context";
+import type { MemberItem, Preferences } from "./bindings/commands";
+import { ErrorPanel, MemberSwitcher, toFailure } from "./components";
+import { HouseholdContext, LocaleContext, makeLocale, type Household } from "./context";
+import { effectiveScope, isShared } from "./lib/household";
 import { call, inDesktopApp } from "./lib/transport";
 import { Account } from "./screens/Account";
 import { Books } from "./screens/Books";
 import { Dashboard } from "./screens/Dashboard";
 import { FirstRun } from "./screens/FirstRun";
+import { History } from "./screens/History";
 import { Links } from "./screens/Links";
 import { Settings } from "./screens/Settings";
 
 export type Route =
   | { name: "home" }
   | { name: "account"; id: number }
+  | { name: "history" }
   | { name: "books" }
   | { name: "links" }
   | { name: "settings" }
@@ -28,25 +31,51 @@ export function App() {
   const [prefs, setPrefs] = useState<Preferences | null>(null);
   const [route, setRoute] = useState<Route | null>(null);
   const [startError, setStartError] = useState<unknown>(null);
+  const [members, setMembers] = useState<MemberItem[]>([]);
+  const [chosenMember, setChosenMember] = useState<number | null>(null);
   const main = useRef<HTMLElement>(null);
   const shown = useRef<Route | null>(null);
 
   // A new screen takes the keyboard focus (the button that led there is gone), so keyboard and
   // screen-reader users start at its top. Not on the first screen: nothing was chosen yet.
-  useEffect(() => {
-    if (shown.current && route) main.current?.focus();
-    shown.current = route;
-  }, [route]);
+  const reloadMembers = useCallback(() => {
+    call("membersList", {}).then((r) => setMembers(r.members), () => {});
+  }, []);
 
   useEffect(() => {
-    Promise.all([call("settingsGet", {}), call("linksList", {})])
-      .then(([settings, links]) => {
+    if (shown.current && route) {
+      main.current?.focus();
+      // Links and accounts may have changed hands on the screen just left.
+      reloadMembers();
+    }
+    shown.current = route;
+  }, [route, reloadMembers]);
+
+  useEffect(() => {
+    Promise.all([call("settingsGet", {}), call("linksList", {}), call("membersList", {})])
+      .then(([settings, links, household]) => {
         setPrefs(settings.preferences);
         applyTheme(settings.preferences.theme);
+        setMembers(household.members);
         setRoute(links.links.length === 0 ? { name: "add" } : { name: "home" });
       })
       .catch(setStartError);
   }, []);
+
+  const household = useMemo<Household>(
+    () => ({
+      members,
+      shared: isShared(members),
+      scope: effectiveScope(members, chosenMember),
+      setScope: setChosenMember,
+      setMembers,
+      reload: reloadMembers,
+      member: (id) => members.find((m) => m.id === id),
+    }),
+    [members, chosenMember, reloadMembers],
+  );
+
+  const navigate = setRoute;
 
   const lang = prefs?.language ?? (navigator.language.startsWith("ja") ? "ja" : "en");
   const locale = useMemo(() => makeLocale(lang), [lang]);
@@ -79,35 +108,41 @@ export function App() {
       type="button"
       className={route.name === r.name ? "nav-item active" : "nav-item"}
       aria-current={route.name === r.name ? "page" : undefined}
-      onClick={() => setRoute(r)}
+      onClick={() => navigate(r)}
     >
       {t(key)}
     </button>
   );
+  const scoped = route.name === "home" || route.name === "history" || route.name === "books";
   return (
     <LocaleContext.Provider value={locale}>
-      <div className="shell">
-        <header className="topbar">
-          <span className="brand" aria-hidden="true">
-            蔵
-          </span>
-          <span className="brand-name">Kura</span>
-          <nav aria-label={t("nav.main")}>
-            {nav({ name: "home" }, "nav.dashboard")}
-            {nav({ name: "books" }, "nav.books")}
-            {nav({ name: "links" }, "nav.links")}
-            {nav({ name: "settings" }, "nav.settings")}
-          </nav>
-        </header>
-        <main className="page" ref={main} tabIndex={-1}>
-          {route.name === "home" && <Dashboard navigate={setRoute} />}
-          {route.name === "account" && <Account key={route.id} accountId={route.id} navigate={setRoute} />}
-          {route.name === "books" && <Books />}
-          {route.name === "links" && <Links navigate={setRoute} />}
-          {route.name === "settings" && <Settings onSaved={onPrefs} />}
-          {route.name === "add" && <FirstRun onLinked={() => setRoute({ name: "home" })} />}
-        </main>
-      </div>
+      <HouseholdContext.Provider value={household}>
+        <div className="shell">
+          <header className="topbar">
+            <span className="brand" aria-hidden="true">
+              蔵
+            </span>
+            <span className="brand-name">Kura</span>
+            <nav aria-label={t("nav.main")}>
+              {nav({ name: "home" }, "nav.dashboard")}
+              {nav({ name: "history" }, "nav.history")}
+              {nav({ name: "books" }, "nav.books")}
+              {nav({ name: "links" }, "nav.links")}
+              {nav({ name: "settings" }, "nav.settings")}
+            </nav>
+          </header>
+          <main className="page" ref={main} tabIndex={-1}>
+            {scoped && <MemberSwitcher />}
+            {route.name === "home" && <Dashboard navigate={navigate} />}
+            {route.name === "account" && <Account key={route.id} accountId={route.id} navigate={navigate} />}
+            {route.name === "history" && <History />}
+            {route.name === "books" && <Books />}
+            {route.name === "links" && <Links navigate={navigate} />}
+            {route.name === "settings" && <Settings onSaved={onPrefs} />}
+            {route.name === "add" && <FirstRun onLinked={() => setRoute({ name: "home" })} />}
+          </main>
+        </div>
+      </HouseholdContext.Provider>
     </LocaleContext.Provider>
   );
 }

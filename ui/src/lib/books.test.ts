@@ -156,6 +156,11 @@ describe("drill-down", () => {
     expect([all.uncategorised, all.flow]).toEqual([true, null]);
     expect(drillFilter({ kind: "transfers" }, "2026-11").transfers).toBe(true);
   });
+  it("narrows to one member's accounts when the books show one member", () => {
+    expect(drillFilter({ kind: "toSort" }, "2026-11").memberId).toBeNull();
+    const f = drillFilter({ kind: "category", categoryId: 1, exact: false }, "2026-11", [], 2);
+    expect(f).toEqual({ ...emptyFilter(), memberId: 2, from: "2026-11-01", to: "2026-11-30", categories: [1], transfers: false });
+  });
   it("finds the figure behind a drill-down", () => {
     const food = figure(1, "食費", 5000, [figure(2, "外食", 3000), figure(1, "食費", 2000)]);
     const report: MonthReport = {

@@ -202,9 +202,12 @@ export type FigureSource =
   /** The lines marked as transfers, which the totals leave out. */
   | { kind: "transfers" };
 
-/** The lines behind a figure of `month`: the filter whose lines add up to it. */
-export function drillFilter(source: FigureSource, month: Month, accounts: number[] = []): HistoryFilter {
-  const base: HistoryFilter = { ...NO_FILTER, accounts, ...monthRange(month), transfers: false };
+/**
+ * The lines behind a figure of `month` (of `memberId`'s accounts when the books show one member's):
+ * the filter whose lines add up to it.
+ */
+export function drillFilter(source: FigureSource, month: Month, accounts: number[] = [], memberId: number | null = null): HistoryFilter {
+  const base: HistoryFilter = { ...NO_FILTER, accounts, memberId, ...monthRange(month), transfers: false };
   switch (source.kind) {
     case "category":
       return { ...base, categories: [source.categoryId], exactCategories: source.exact };

@@ -4,8 +4,8 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import type { AccountCard, Flow, HistoryFilter } from "../bindings/commands";
 import type { Route } from "../App";
-import { GapDeadline } from "../components";
-import { useLocale } from "../context";
+import { GapDeadline, MemberTag } from "../components";
+import { useHousehold, useLocale } from "../context";
 import { emptyFilter } from "../lib/books";
 import { formatDateTimeJst, formatYen, parseDateInput } from "../lib/format";
 import { gapsInRange } from "../lib/gaps";
@@ -15,7 +15,8 @@ import { Charts } from "./Charts";
 import { ExportDialog } from "./ExportDialog";
 import { HistoryTable } from "./HistoryTable";
 
-interface Filters {
+/** The history's filters as typed. */
+export interface Filters {
   search: string;
   from: string;
   to: string;
@@ -24,15 +25,17 @@ interface Filters {
   max: string;
 }
 
-const EMPTY: Filters = { search: "", from: "", to: "", flow: "", min: "", max: "" };
+export const EMPTY: Filters = { search: "", from: "", to: "", flow: "", min: "", max: "" };
 
-function toFilter(accountId: number, f: Filters): HistoryFilter {
+/** The query for the filters as typed, over `accounts` (none: every visible one) of `memberId` (null: anyone's). */
+export function toFilter(accounts: number[], f: Filters, memberId: number | null = null): HistoryFilter {
   const amount = (s: string) => (s.trim() === "" || Number.isNaN(Number(s)) ? null : Math.trunc(Number(s)));
   // A date still being typed (or mistyped) does not filter; the field says why.
   const date = (s: string) => parseDateInput(s) ?? null;
   return {
     ...emptyFilter(),
-    accounts: [accountId],
+    accounts,
+    memberId,
     from: date(f.from),
     to: date(f.to),
     flow: f.flow || null,
@@ -44,6 +47,7 @@ function toFilter(accountId: number, f: Filters): HistoryFilter {
 
 export function Account({ accountId, navigate }: { accountId: number; navigate: (r: Route) => void }) {
   const { t } = useLocale();
+  const { shared, member } = useHousehold();
   const [card, setCard] = useState<AccountCard | null>(null);
   const [tab, setTab] = useState<"history" | "charts">("history");
   const [filters, setFilters] = useState<Filters>(EMPTY);
@@ -63,9 +67,9 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
     return () => window.clearTimeout(timer);
   }, [filters]);
 
-  const filter = toFilter(accountId, applied);
+  const filter = toFilter([accountId], applied);
   const gaps = useMemo(() => gapsInRange(card?.gaps ?? [], filter.from, filter.to), [card, filter.from, filter.to]);
-  const set = (k: keyof Filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [k]: e.target.value });
+  const owner = shared && card ? member(card.memberId) : undefined;
 
   return (
     <div className="account">
@@ -81,6 +85,7 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
             <p className="small">
               {card.accountTypeName} {card.accountNumber} · {card.accountNameKana}
             </p>
+            {owner && <MemberTag member={owner} />}
           </div>
           <div className="right">
             <div className="amount big">{card.balance === null ? "—" : formatYen(card.balance)}</div>
@@ -114,30 +119,7 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
           <Charts accountId={accountId} gaps={card?.gaps ?? []} />
         ) : (
           <>
-            <form className="filters" onSubmit={(e) => e.preventDefault()}>
-              <label className="grow">
-                <span>{t("account.search")}</span>
-                <input type="search" value={filters.search} onChange={set("search")} data-testid="search" />
-              </label>
-              <DateField label={t("account.from")} value={filters.from} onChange={set("from")} />
-              <DateField label={t("account.to")} value={filters.to} onChange={set("to")} />
-              <label>
-                <span>{t("account.flow")}</span>
-                <select value={filters.flow} onChange={set("flow")}>
-                  <option value="">{t("account.flow.all")}</option>
-                  <option value="in">{t("account.flow.in")}</option>
-                  <option value="out">{t("account.flow.out")}</option>
-                </select>
-              </label>
-              <label>
-                <span>{t("account.minAmount")}</span>
-                <input type="number" min={0} inputMode="numeric" value={filters.min} onChange={set("min")} />
-              </label>
-              <label>
-                <span>{t("account.maxAmount")}</span>
-                <input type="number" min={0} inputMode="numeric" value={filters.max} onChange={set("max")} />
-              </label>
-            </form>
+            <FilterFields filters={filters} onChange={setFilters} />
             <HistoryTable
               key={`${JSON.stringify(applied)} ${generation}`}
               filter={filter}
@@ -150,6 +132,38 @@ export function Account({ accountId, navigate }: { accountId: number; navigate: 
         )}
       </div>
     </div>
+  );
+}
+
+/** The history's search and filters: remarks, dates, in or out, amounts. */
+export function FilterFields({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
+  const { t } = useLocale();
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) => onChange({ ...filters, [k]: e.target.value });
+  return (
+    <form className="filters" onSubmit={(e) => e.preventDefault()}>
+      <label className="grow">
+        <span>{t("account.search")}</span>
+        <input type="search" value={filters.search} onChange={set("search")} data-testid="search" />
+      </label>
+      <DateField label={t("account.from")} value={filters.from} onChange={set("from")} />
+      <DateField label={t("account.to")} value={filters.to} onChange={set("to")} />
+      <label>
+        <span>{t("account.flow")}</span>
+        <select value={filters.flow} onChange={set("flow")}>
+          <option value="">{t("account.flow.all")}</option>
+          <option value="in">{t("account.flow.in")}</option>
+          <option value="out">{t("account.flow.out")}</option>
+        </select>
+      </label>
+      <label>
+        <span>{t("account.minAmount")}</span>
+        <input type="number" min={0} inputMode="numeric" value={filters.min} onChange={set("min")} />
+      </label>
+      <label>
+        <span>{t("account.maxAmount")}</span>
+        <input type="number" min={0} inputMode="numeric" value={filters.max} onChange={set("max")} />
+      </label>
+    </form>
   );
 }
 

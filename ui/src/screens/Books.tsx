@@ -1,11 +1,13 @@
 // 家計簿: a month's spending and income by category, budgets and their pace, the year month by
 // month, and the lines behind any figure (to recategorise them there); with the rules and the
-// categories beside it. Everything comes from the local store, so it works offline.
+// categories beside it. Everything comes from the local store, so it works offline. With two or
+// more members, the month, the year's chart and the lines behind a figure are the whole
+// household's or the chosen member's (the switcher above); the rules and categories are shared.
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { AccountCard, CategoryFigure, MonthReport, MonthSummary } from "../bindings/commands";
 import { ErrorPanel, toFailure } from "../components";
-import { useLocale } from "../context";
+import { useHousehold, useLocale } from "../context";
 import {
   Categories,
   accountLabel,
@@ -114,6 +116,7 @@ function MonthView({
   onOpenCategories: () => void;
 }) {
   const { t, lang } = useLocale();
+  const { scope, shared, member } = useHousehold();
   const latest = useMemo(() => monthOf(new Date()), []);
   const [month, setMonth] = useState<Month>(latest);
   const [report, setReport] = useState<MonthReport | null>(null);
@@ -127,7 +130,7 @@ function MonthView({
 
   useEffect(() => {
     let stale = false;
-    call("booksMonth", { month, accounts: [] }).then(
+    call("booksMonth", { month, accounts: [], ...(scope === null ? {} : { memberId: scope }) }).then(
       (r) => {
         if (stale) return;
         setReport(r);
@@ -138,15 +141,22 @@ function MonthView({
     return () => {
       stale = true;
     };
-  }, [month, version]);
+  }, [month, version, scope]);
 
   // Asked once the month's figures are in: the totals the person came for paint first, and the
   // chart and month picker (ten years of months) fill in just after.
   const monthShown = report !== null;
   useEffect(() => {
     if (!monthShown) return;
-    call("booksYear", { last: latest, months: 120, accounts: [] }).then((r) => setYear(r.months), setError);
-  }, [latest, version, monthShown]);
+    let stale = false;
+    call("booksYear", { last: latest, months: 120, accounts: [], ...(scope === null ? {} : { memberId: scope }) }).then(
+      (r) => !stale && setYear(r.months),
+      (e: unknown) => !stale && setError(e),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [latest, version, monthShown, scope]);
 
   usePaintMark("kura:books-total", monthShown); // for ui/e2e/bench.mjs: the month's totals are on screen
 
@@ -166,6 +176,11 @@ function MonthView({
   }, [stacked]);
   const months = useMemo(() => pickableMonths(year ?? [], latest), [year, latest]);
   const accountLabels = useMemo(() => new Map(accounts.map((a) => [a.id, accountLabel(a)])), [accounts]);
+  const accountColours = useMemo(() => {
+    const map = new Map<number, string>();
+    if (shared) for (const a of accounts) if (a.memberId !== null && member(a.memberId)) map.set(a.id, member(a.memberId)!.colour);
+    return map;
+  }, [accounts, shared, member]);
 
   if (error && !report) return <ErrorPanel failure={toFailure(error)} />;
   if (!report) return <p className="loading">{t("common.loading")}</p>;
@@ -175,7 +190,7 @@ function MonthView({
     setDrillGeneration((g) => g + 1);
   };
   const drilled = drill ? findFigure(report, drill.source) : null;
-  const drillKey = drill ? `${JSON.stringify(drillFilter(drill.source, month))} ${drillGeneration}` : "";
+  const drillKey = drill ? `${JSON.stringify(drillFilter(drill.source, month, [], scope))} ${drillGeneration}` : "";
   const budgets = [
     ...report.spendingByCategory.filter((f) => f.budget !== null),
     ...report.idleBudgets,
@@ -263,11 +278,12 @@ function MonthView({
           </div>
           <HistoryTable
             key={drillKey}
-            filter={drillFilter(drill.source, month)}
+            filter={drillFilter(drill.source, month, [], scope)}
             gaps={[]}
             onChanged={() => setDrillGeneration((g) => g + 1)}
             categories={categories}
             accountLabels={accountLabels}
+            accountColours={accountColours}
             onEdited={() => setVersion((v) => v + 1)}
             label={drill.title}
             fitHeight={440}

@@ -1,12 +1,15 @@
 // Home: the total, a card per account with its balance, as-of and freshness; the offline banner.
+// With two or more members: the whole household's total and each member's share, or one
+// member's total and accounts (the switcher above chooses), and whose each account is.
 
 import { useEffect, useState } from "react";
-import type { AccountCard, LinkItem, OverviewResponse } from "../bindings/commands";
+import type { AccountCard, LinkItem, MemberShare, OverviewResponse } from "../bindings/commands";
 import type { Route } from "../App";
-import { ErrorPanel, GapDeadline, SyncProblemNote, toFailure } from "../components";
+import { ErrorPanel, GapDeadline, MemberTag, SyncProblemNote, memberStyle, toFailure } from "../components";
 import { isUnreachable } from "../lib/errors";
-import { useLocale } from "../context";
+import { useHousehold, useLocale } from "../context";
 import { formatCalendarDate, formatDateTimeJst, formatYen } from "../lib/format";
+import { shareSlices } from "../lib/household";
 import { usePaintMark } from "../lib/perf";
 import { call } from "../lib/transport";
 
@@ -15,7 +18,10 @@ const REFRESH_MS = 3000;
 
 export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
   const { t } = useLocale();
+  const { scope, shared } = useHousehold();
   const [data, setData] = useState<OverviewResponse | null>(null);
+  // Whose overview `data` is: the whole household's (null) or a member's.
+  const [dataScope, setDataScope] = useState<number | null>(null);
   const [links, setLinks] = useState<LinkItem[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [syncError, setSyncError] = useState<unknown>(null);
@@ -25,10 +31,11 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
     let timer: number | undefined;
     let stopped = false;
     const load = () =>
-      call("overview", {})
+      call("overview", scope === null ? {} : { memberId: scope })
         .then((o) => {
           if (stopped) return;
           setData(o);
+          setDataScope(scope);
           setError(null);
           // After the total is shown: why a union's last sync failed, if it did.
           return call("linksList", {}).then((r) => !stopped && setLinks(r.links));
@@ -42,7 +49,7 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
       stopped = true;
       window.clearTimeout(timer);
     };
-  }, []);
+  }, [scope]);
 
   usePaintMark("kura:dashboard-total", data !== null); // for ui/e2e/bench.mjs
 
@@ -62,9 +69,13 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
   // Group the cards by union.
   const unions = new Map<string, AccountCard[]>();
   for (const a of data.accounts) unions.set(a.bankName, [...(unions.get(a.bankName) ?? []), a]);
+  // Until the overview of a newly chosen member arrives, the one shown is the previous choice's.
+  const slices = shareSlices(data.members);
+  const scoped = shared ? slices.find((s) => s.id === dataScope) : undefined;
+  const memberOf = (id: number | null) => data.members.find((m) => m.id === id);
 
   return (
-    <div className="dashboard">
+    <div className="dashboard" aria-busy={dataScope !== scope}>
       {data.offline && (
         <div className="banner offline" role="status" data-testid="offline-banner">
           {t("dashboard.offline")}
@@ -73,10 +84,17 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
       {syncError ? <ErrorPanel failure={toFailure(syncError)} /> : null}
       <section className="total card">
         <div>
-          <h1>{t("dashboard.total")}</h1>
+          <h1>{scoped ? t("dashboard.memberTotal", { name: scoped.name }) : t("dashboard.total")}</h1>
           <p className="amount big" data-testid="total">
             {formatYen(data.total)}
           </p>
+          {scoped && (
+            <p className="small" data-testid="household-share">
+              {scoped.percent === null
+                ? t("dashboard.householdTotal", { total: formatYen(data.householdTotal) })
+                : t("dashboard.householdShare", { total: formatYen(data.householdTotal), percent: scoped.percent })}
+            </p>
+          )}
           {data.totalAsOf && <p className="small">{t("dashboard.totalAsOf", { date: formatDateTimeJst(data.totalAsOf) })}</p>}
         </div>
         <div className="row">
@@ -85,8 +103,11 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
             {t("dashboard.syncNow")}
           </button>
         </div>
+        {shared && <Shares shares={data.members} chosen={scoped?.id ?? null} />}
       </section>
-      {data.accounts.length === 0 && <p>{t("dashboard.noAccounts")}</p>}
+      {data.accounts.length === 0 && (
+        <p>{scoped ? t("dashboard.memberNoAccounts", { name: scoped.name }) : t("dashboard.noAccounts")}</p>
+      )}
       {[...unions].map(([bank, accounts]) => (
         <section key={bank} className="union-group">
           <h2>{bank}</h2>
@@ -105,7 +126,12 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
           )}
           <div className="cards">
             {accounts.map((a) => (
-              <AccountTile key={a.id} account={a} onOpen={() => navigate({ name: "account", id: a.id })} />
+              <AccountTile
+                key={a.id}
+                account={a}
+                member={shared ? memberOf(a.memberId) : undefined}
+                onOpen={() => navigate({ name: "account", id: a.id })}
+              />
             ))}
           </div>
         </section>
@@ -114,7 +140,49 @@ export function Dashboard({ navigate }: { navigate: (r: Route) => void }) {
   );
 }
 
-function AccountTile({ account: a, onOpen }: { account: AccountCard; onOpen: () => void }) {
+/** Each member's total and share of the household's: a bar in their colours and its legend. */
+function Shares({ shares, chosen }: { shares: MemberShare[]; chosen: number | null }) {
+  const { t } = useLocale();
+  const slices = shareSlices(shares);
+  const said = slices.map((s) => t("dashboard.shareItem", { name: s.name, total: formatYen(s.total), percent: s.percent ?? "—" }));
+  return (
+    <div className="shares" data-testid="shares">
+      <div className="share-bar" role="img" aria-label={`${t("dashboard.shares")}: ${said.join(", ")}`}>
+        {slices.map((s) =>
+          s.width > 0 ? (
+            <span
+              key={s.id}
+              className={chosen !== null && chosen !== s.id ? "slice dim" : "slice"}
+              style={{ ...memberStyle(s.colour), width: `${s.width}%` }}
+            />
+          ) : null,
+        )}
+      </div>
+      <ul className="share-legend" aria-label={t("dashboard.shares")}>
+        {slices.map((s) => (
+          <li
+            key={s.id}
+            className={chosen !== null && chosen !== s.id ? "dim" : undefined}
+            style={memberStyle(s.colour)}
+            data-testid="member-share"
+            data-member-id={s.id}
+          >
+            <span className="member-dot" aria-hidden="true" />
+            <span className="share-name">{s.name}</span>
+            <span className="num" data-testid="member-total">
+              {formatYen(s.total)}
+            </span>
+            <span className="share-pct" data-testid="member-percent">
+              {s.percent === null ? "—" : `${s.percent}%`}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function AccountTile({ account: a, member, onOpen }: { account: AccountCard; member?: MemberShare; onOpen: () => void }) {
   const { t } = useLocale();
   return (
     <button type="button" className="card account-tile" onClick={onOpen} data-testid="account-card">
@@ -137,6 +205,11 @@ function AccountTile({ account: a, onOpen }: { account: AccountCard; onOpen: () 
           {t("dashboard.gaps", {
             ranges: a.gaps.map((g) => `${formatCalendarDate(g.dateFrom)}–${formatCalendarDate(g.dateTo)}`).join(", "),
           })}
+        </div>
+      )}
+      {member && (
+        <div className="tile-foot" title={t("household.accountOf", { name: member.name })}>
+          <MemberTag member={member} />
         </div>
       )}
     </button>

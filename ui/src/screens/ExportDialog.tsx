@@ -1,10 +1,12 @@
 // The export dialog: format and filters; saves through the OS save dialog in the desktop app. In a
 // browser (`kura serve`) Kura writes the file and the browser downloads it through a one-time link.
+// Opened for the household's history, it exports the whole household or one member's accounts
+// (the member the switcher chose, unless changed here).
 
 import { useEffect, useRef, useState } from "react";
 import type { ExportRequest, Flow } from "../bindings/commands";
 import { ErrorPanel, toFailure } from "../components";
-import { useLocale } from "../context";
+import { useHousehold, useLocale } from "../context";
 import { EXPORT_CHOICES as CHOICES } from "../lib/exportChoices";
 import { CommandError, TOKEN_HEADER, call, inDesktopApp, isFailure, pickSavePath, tokenFromHash } from "../lib/transport";
 
@@ -51,8 +53,12 @@ async function downloadInBrowser(request: ExportRequest): Promise<BrowserDownloa
   return done;
 }
 
-export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; onClose: () => void }) {
+export function ExportDialog({ accountIds, scoped = false, onClose }: { accountIds: number[]; scoped?: boolean; onClose: () => void }) {
   const { t, lang } = useLocale();
+  const household = useHousehold();
+  // Whose accounts: the whole household (null) or a member's; only asked for the household's history.
+  const [memberId, setMemberId] = useState<number | null>(scoped ? household.scope : null);
+  const owner = household.member(memberId);
   const [choiceKey, setChoiceKey] = useState("csv");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
@@ -77,6 +83,7 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
       shiftJis: chosen.shiftJis,
       replaceUnmappable: chosen.shiftJis && replaceUnmappable,
       accounts: accountIds,
+      ...(memberId === null ? {} : { memberId }),
       from: from || null,
       to: to || null,
       flow: flow || null,
@@ -122,6 +129,24 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
             ))}
           </select>
         </label>
+        {scoped && household.shared && (
+          <label>
+            <span>{t("export.scope")}</span>
+            <select
+              value={memberId ?? ""}
+              onChange={(e) => setMemberId(e.target.value === "" ? null : Number(e.target.value))}
+              data-testid="export-scope"
+            >
+              <option value="">{t("export.scope.all")}</option>
+              {household.members.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {t("export.scope.member", { name: m.name })}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {owner && owner.accountCount === 0 && <p className="warn">{t("export.scope.none", { name: owner.name })}</p>}
         {chosen.shiftJis && (
           <>
             <label className="check">
@@ -166,7 +191,7 @@ export function ExportDialog({ accountIds, onClose }: { accountIds: number[]; on
           </p>
         )}
         <div className="row">
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy || owner?.accountCount === 0}>
             {busy ? t("common.loading") : t("export.save")}
           </button>
           <button type="button" className="secondary" onClick={() => dialog.current?.close()}>

@@ -4,7 +4,7 @@
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { GapItem, HistoryFilter, TransactionItem } from "../bindings/commands";
-import { ErrorPanel, toFailure } from "../components";
+import { ErrorPanel, MemberDot, toFailure } from "../components";
 import { useLocale } from "../context";
 import type { Categories } from "../lib/books";
 import { formatCalendarDate, formatYen } from "../lib/format";
@@ -36,6 +36,8 @@ interface Props {
   categories: Categories | null;
   /** Lines of several accounts: each account's short name, shown instead of the balance. */
   accountLabels?: Map<number, string>;
+  /** With accountLabels, in a household of several: the colour of the member each account is of. */
+  accountColours?: Map<number, string>;
   /** A line's category, memo or transfer mark was changed here (the month's totals moved). */
   onEdited?: () => void;
   label: string;
@@ -43,7 +45,7 @@ interface Props {
   fitHeight?: number;
 }
 
-export function HistoryTable({ filter, gaps, onChanged, categories, accountLabels, onEdited, label, fitHeight }: Props) {
+export function HistoryTable({ filter, gaps, onChanged, categories, accountLabels, accountColours, onEdited, label, fitHeight }: Props) {
   const { t, lang } = useLocale();
   const [pages, setPages] = useState(noPages<TransactionItem>);
   const [error, setError] = useState<unknown>(null);
@@ -198,7 +200,8 @@ export function HistoryTable({ filter, gaps, onChanged, categories, accountLabel
                       {row.amount < 0 ? formatYen(-row.amount) : ""}
                     </span>
                     {wide ? (
-                      <span role="cell" className="account-label">
+                      <span role="cell" className="account-label" title={accountLabels.get(row.accountId)}>
+                        {accountColours?.has(row.accountId) && <MemberDot colour={accountColours.get(row.accountId)!} />}
                         {accountLabels.get(row.accountId) ?? ""}
                       </span>
                     ) : (
