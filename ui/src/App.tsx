@@ -33,6 +33,8 @@ export function App() {
   const [startError, setStartError] = useState<unknown>(null);
   const [members, setMembers] = useState<MemberItem[]>([]);
   const [chosenMember, setChosenMember] = useState<number | null>(null);
+  // What the last action did, said on the screen it led to (a union just linked).
+  const [flash, setFlash] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
   const shown = useRef<Route | null>(null);
 
@@ -75,7 +77,10 @@ export function App() {
     [members, chosenMember, reloadMembers],
   );
 
-  const navigate = setRoute;
+  const navigate = useCallback((r: Route) => {
+    setFlash(null);
+    setRoute(r);
+  }, []);
 
   const lang = prefs?.language ?? (navigator.language.startsWith("ja") ? "ja" : "en");
   const locale = useMemo(() => makeLocale(lang), [lang]);
@@ -132,6 +137,14 @@ export function App() {
             </nav>
           </header>
           <main className="page" ref={main} tabIndex={-1}>
+            {flash && (
+              <div className="banner info flash" role="status" data-testid="flash">
+                <span>{flash}</span>
+                <button type="button" className="link-button" onClick={() => setFlash(null)}>
+                  {t("export.close")}
+                </button>
+              </div>
+            )}
             {scoped && <MemberSwitcher />}
             {route.name === "home" && <Dashboard navigate={navigate} />}
             {route.name === "account" && <Account key={route.id} accountId={route.id} navigate={navigate} />}
@@ -139,7 +152,14 @@ export function App() {
             {route.name === "books" && <Books />}
             {route.name === "links" && <Links navigate={navigate} />}
             {route.name === "settings" && <Settings onSaved={onPrefs} />}
-            {route.name === "add" && <FirstRun onLinked={() => setRoute({ name: "home" })} />}
+            {route.name === "add" && (
+              <FirstRun
+                onLinked={(said) => {
+                  setRoute({ name: "home" });
+                  setFlash(said);
+                }}
+              />
+            )}
           </main>
         </div>
       </HouseholdContext.Provider>

@@ -10,7 +10,7 @@ import { LinkFlow } from "./LinkFlow";
 /** The sandbox's demo union (any of the 95 works with demo/demo; this one is the example everywhere). */
 const DEMO = { code: "2011", name: "北央信用組合" };
 
-export function FirstRun({ onLinked }: { onLinked: () => void }) {
+export function FirstRun({ onLinked }: { onLinked: (said: string | null) => void }) {
   const { t } = useLocale();
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<InstitutionItem[]>([]);

@@ -1,10 +1,11 @@
-// Links: each union's consent (status, expiry countdown), re-authenticate, unlink, and the sync log.
+// Links: each union's consent (status, expiry countdown), re-authenticate, unlink, and the sync log;
+// in a household of several, whose consent each link is (given to another member in Settings).
 
 import { useCallback, useEffect, useState } from "react";
 import type { LinkItem, SyncRunItem } from "../bindings/commands";
 import type { Route } from "../App";
-import { ErrorPanel, SyncProblemNote, toFailure } from "../components";
-import { useLocale } from "../context";
+import { ErrorPanel, MemberTag, SyncProblemNote, toFailure } from "../components";
+import { useHousehold, useLocale } from "../context";
 import { consentCountdown } from "../lib/consent";
 import { formatDateJst, formatDateTimeJst } from "../lib/format";
 import { call } from "../lib/transport";
@@ -27,8 +28,10 @@ export function Links({ navigate }: { navigate: (r: Route) => void }) {
       <LinkFlow
         bankCode={reauth.bankCode}
         bankName={reauth.bankName}
-        onDone={() => {
+        memberId={reauth.memberId}
+        onDone={(said) => {
           setReauth(null);
+          setNotice(said);
           load();
         }}
         onCancel={() => setReauth(null)}
@@ -68,6 +71,8 @@ export function Links({ navigate }: { navigate: (r: Route) => void }) {
 
 function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth: () => void; onUnlinked: (m: string) => void }) {
   const { t } = useLocale();
+  const { shared, member } = useHousehold();
+  const owner = shared ? member(l.memberId) : undefined;
   const [confirming, setConfirming] = useState(false);
   const [purge, setPurge] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -93,6 +98,14 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
         <span className={`badge ${l.status}`}>{t(`links.status.${l.status}`)}</span>
       </div>
       <dl className="facts">
+        {owner && (
+          <>
+            <dt>{t("household.member")}</dt>
+            <dd>
+              <MemberTag member={owner} />
+            </dd>
+          </>
+        )}
         <dt>{t("links.consent")}</dt>
         <dd>
           {l.consentExpiresAt ? (

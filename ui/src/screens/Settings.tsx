@@ -1,4 +1,5 @@
-// Settings: polling interval, language, theme, the monthly export; where the data lives (DataFolder).
+// Settings: polling interval, language, theme, the monthly export; where the data lives (DataFolder);
+// the household's members and whose each link is (Household).
 
 import { useEffect, useState } from "react";
 import type { Preferences, SettingsResponse } from "../bindings/commands";
@@ -8,6 +9,7 @@ import { EXPORT_CHOICES } from "../lib/exportChoices";
 import { monthlyChoiceKey, monthlySettings, monthlyStatusLine } from "../lib/monthlyExport";
 import { call, inDesktopApp, pickFolder } from "../lib/transport";
 import { DataFolder } from "./DataFolder";
+import { Household } from "./Household";
 
 export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
   const { t } = useLocale();
@@ -60,97 +62,100 @@ export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
   };
   const status = settings.monthlyExportStatus ? monthlyStatusLine(settings.monthlyExportStatus, t) : null;
   return (
-    <form
-      className="settings card"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <h1>{t("settings.title")}</h1>
-      <label>
-        <span>{t("settings.language")}</span>
-        <select value={draft.language} onChange={(e) => setDraft({ ...draft, language: e.target.value as Preferences["language"] })}>
-          <option value="ja">日本語</option>
-          <option value="en">English</option>
-        </select>
-      </label>
-      <label>
-        <span>{t("settings.theme")}</span>
-        <select value={draft.theme} onChange={(e) => setDraft({ ...draft, theme: e.target.value as Preferences["theme"] })}>
-          <option value="system">{t("settings.theme.system")}</option>
-          <option value="light">{t("settings.theme.light")}</option>
-          <option value="dark">{t("settings.theme.dark")}</option>
-        </select>
-      </label>
-      <label>
-        <span>{t("settings.poll")}</span>
-        <input
-          type="number"
-          min={settings.minPollMinutes}
-          max={settings.maxPollMinutes}
-          value={draft.pollIntervalMinutes}
-          onChange={(e) => setDraft({ ...draft, pollIntervalMinutes: Number(e.target.value) })}
-          aria-describedby="poll-help"
-        />
-        <small id="poll-help">{t("settings.pollHelp", { min: settings.minPollMinutes, max: settings.maxPollMinutes })}</small>
-      </label>
-      <fieldset className="monthly-export">
-        <legend>{t("settings.monthly.title")}</legend>
-        <label className="check">
-          <input type="checkbox" checked={monthlyOn} onChange={(e) => setMonthlyOn(e.target.checked)} />
-          <span>{t("settings.monthly.enable")}</span>
+    <>
+      <form
+        className="settings card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <h1>{t("settings.title")}</h1>
+        <label>
+          <span>{t("settings.language")}</span>
+          <select value={draft.language} onChange={(e) => setDraft({ ...draft, language: e.target.value as Preferences["language"] })}>
+            <option value="ja">日本語</option>
+            <option value="en">English</option>
+          </select>
         </label>
-        <small>{t("settings.monthly.help")}</small>
-        {monthlyOn && (
-          <>
-            <label>
-              <span>{t("settings.monthly.folder")}</span>
-              <input
-                type="text"
-                value={monthlyFolder}
-                placeholder={t("settings.monthly.folderPlaceholder")}
-                onChange={(e) => setMonthlyFolder(e.target.value)}
-                readOnly={desktop}
-                required
-                aria-describedby={desktop ? undefined : "monthly-folder-help"}
-              />
-              {!desktop && <small id="monthly-folder-help">{t("settings.monthly.folderHelpBrowser")}</small>}
-            </label>
-            {desktop && (
-              <button type="button" onClick={() => void chooseFolder()}>
-                {t("settings.monthly.choose")}
-              </button>
-            )}
-            <label>
-              <span>{t("settings.monthly.format")}</span>
-              <select value={monthlyChoice} onChange={(e) => setMonthlyChoice(e.target.value)}>
-                {EXPORT_CHOICES.map((c) => (
-                  <option key={c.key} value={c.key}>
-                    {c.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </>
-        )}
-        {settings.preferences.monthlyExport &&
-          (status ? (
-            <p role={status.failed ? "alert" : "status"} className={status.failed ? "failed" : undefined}>
-              {status.text}
-            </p>
-          ) : (
-            <p>{t("settings.monthly.notChecked")}</p>
-          ))}
-      </fieldset>
-      <DataFolder initial={settings.dataFolder} />
-      {error ? <ErrorPanel failure={toFailure(error)} /> : null}
-      <div className="row">
-        <button type="submit" className="primary">
-          {t("settings.save")}
-        </button>
-        {saved && <span role="status">{t("settings.saved")}</span>}
-      </div>
-    </form>
+        <label>
+          <span>{t("settings.theme")}</span>
+          <select value={draft.theme} onChange={(e) => setDraft({ ...draft, theme: e.target.value as Preferences["theme"] })}>
+            <option value="system">{t("settings.theme.system")}</option>
+            <option value="light">{t("settings.theme.light")}</option>
+            <option value="dark">{t("settings.theme.dark")}</option>
+          </select>
+        </label>
+        <label>
+          <span>{t("settings.poll")}</span>
+          <input
+            type="number"
+            min={settings.minPollMinutes}
+            max={settings.maxPollMinutes}
+            value={draft.pollIntervalMinutes}
+            onChange={(e) => setDraft({ ...draft, pollIntervalMinutes: Number(e.target.value) })}
+            aria-describedby="poll-help"
+          />
+          <small id="poll-help">{t("settings.pollHelp", { min: settings.minPollMinutes, max: settings.maxPollMinutes })}</small>
+        </label>
+        <fieldset className="monthly-export">
+          <legend>{t("settings.monthly.title")}</legend>
+          <label className="check">
+            <input type="checkbox" checked={monthlyOn} onChange={(e) => setMonthlyOn(e.target.checked)} />
+            <span>{t("settings.monthly.enable")}</span>
+          </label>
+          <small>{t("settings.monthly.help")}</small>
+          {monthlyOn && (
+            <>
+              <label>
+                <span>{t("settings.monthly.folder")}</span>
+                <input
+                  type="text"
+                  value={monthlyFolder}
+                  placeholder={t("settings.monthly.folderPlaceholder")}
+                  onChange={(e) => setMonthlyFolder(e.target.value)}
+                  readOnly={desktop}
+                  required
+                  aria-describedby={desktop ? undefined : "monthly-folder-help"}
+                />
+                {!desktop && <small id="monthly-folder-help">{t("settings.monthly.folderHelpBrowser")}</small>}
+              </label>
+              {desktop && (
+                <button type="button" onClick={() => void chooseFolder()}>
+                  {t("settings.monthly.choose")}
+                </button>
+              )}
+              <label>
+                <span>{t("settings.monthly.format")}</span>
+                <select value={monthlyChoice} onChange={(e) => setMonthlyChoice(e.target.value)}>
+                  {EXPORT_CHOICES.map((c) => (
+                    <option key={c.key} value={c.key}>
+                      {c.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </>
+          )}
+          {settings.preferences.monthlyExport &&
+            (status ? (
+              <p role={status.failed ? "alert" : "status"} className={status.failed ? "failed" : undefined}>
+                {status.text}
+              </p>
+            ) : (
+              <p>{t("settings.monthly.notChecked")}</p>
+            ))}
+        </fieldset>
+        <DataFolder initial={settings.dataFolder} />
+        {error ? <ErrorPanel failure={toFailure(error)} /> : null}
+        <div className="row">
+          <button type="submit" className="primary">
+            {t("settings.save")}
+          </button>
+          {saved && <span role="status">{t("settings.saved")}</span>}
+        </div>
+      </form>
+      <Household />
+    </>
   );
 }
