@@ -3,7 +3,9 @@
 # production build (embedded into `kura`), and the Playwright end-to-end runs through `kura serve`
 # against the sandbox (the main journey; a confidential client's secret in the link dialog; moving
 # the data folder from Settings; the 家計簿: totals, drill-down, a line recategorised and the
-# offered rule applied, a refused rule, a budget's pace, English), with
+# offered rule applied, a refused rule, a budget's pace, English; the household: members added,
+# renamed and removed in Settings, a second person's login at a linked union as their own link,
+# the member switcher scoping the dashboard, history, 家計簿 and export), with
 # the real OAuth flow and a real keyring. Screenshots land in
 # target/ui-screenshots/ (kept as CI artifacts). The bindings' freshness is checked by
 # `cargo test -p kura-core` (app::bindings).
@@ -37,3 +39,6 @@ SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
 echo "== ui e2e: 家計簿 (totals, drill-down, recategorise + offered rule, rule errors, budgets, English)" >&2
 SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
   scripts/with-keyring.sh node ui/e2e/books.mjs
+echo "== ui e2e: the household (members, a second person's link, the member switcher, renewal)" >&2
+SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
+  scripts/with-keyring.sh node ui/e2e/household.mjs
