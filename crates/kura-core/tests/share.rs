@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use kura_core::app::AppContext;
-use kura_core::app::share::{self, ShareProblemKind};
+use kura_core::app::CommandError;
+use kura_core::app::share::{
+    self, ShareCreateRequest, ShareJoinRequest, ShareLeaveRequest, ShareProblemKind, ShareStatusRequest,
+    ShareSyncReport,
+};
 use kura_core::query::TxFilter;
 use kura_core::store::LineEdit;
 use kura_core::sync::{SyncEngine, SyncOptions};
@@ -76,7 +80,7 @@ impl Desk {
         for link in store {
             secrets.delete_tokens(link.id.0).await.unwrap();
         }
-        let _ = share::leave(&self.ctx).await;
+        let _ = share::leave(&self.ctx, ShareLeaveRequest {}).await;
     }
 }
 
@@ -97,6 +101,17 @@ fn unique_remarks(desk: &Desk, wanted: impl Fn(&Line) -> bool) -> String {
     let lines = desk.lines();
     let once = |r: &str| lines.iter().filter(|l| l.2 == r).count() == 1;
     lines.iter().find(|l| wanted(l) && once(&l.2)).expect("a line with remarks of its own").2.clone()
+}
+
+async fn create(desk: &Desk, folder: &Path, name: &str) -> String {
+    let request = ShareCreateRequest { folder: folder.display().to_string(), desktop_name: Some(name.into()) };
+    share::create(&desk.ctx, request).await.unwrap().code
+}
+
+async fn join(desk: &Desk, folder: &Path, code: &str, name: &str) -> Result<ShareSyncReport, CommandError> {
+    let request =
+        ShareJoinRequest { folder: folder.display().to_string(), code: code.into(), desktop_name: Some(name.into()) };
+    share::join(&desk.ctx, request).await
 }
 
 fn memo(text: &str) -> LineEdit {
@@ -122,13 +137,12 @@ async fn a_second_desktop_sees_the_first_ones_lines_and_edits_travel_both_ways()
     let sandbox = start().await;
     let (a, token) = polled(&sandbox).await;
     let folder = TempDir::new().unwrap();
-    let code = share::create(&a.ctx, folder.path(), Some("居間のPC")).await.unwrap();
+    let code = create(&a, folder.path(), "居間のPC").await;
 
     let b = Desk::new();
-    let wrong = share::join(&b.ctx, folder.path(), &kura_core::share::code::Secret::random().code(), None).await;
+    let wrong = join(&b, folder.path(), &kura_core::share::code::Secret::random().code(), "書斎のPC").await;
     assert!(wrong.unwrap_err().to_string().contains("does not open"), "a wrong code is told at once");
-    let joined =
-        share::join(&b.ctx, folder.path(), &code.to_lowercase().replace('-', " "), Some("書斎のPC")).await.unwrap();
+    let joined = join(&b, folder.path(), &code.to_lowercase().replace('-', " "), "書斎のPC").await.unwrap();
     assert!(joined.applied >= 1 && joined.lines > 0, "{joined:?}");
     assert_eq!(b.lines(), a.lines(), "B holds every line A synced");
     let (a_view, b_view) = (
@@ -145,7 +159,7 @@ async fn a_second_desktop_sees_the_first_ones_lines_and_edits_travel_both_ways()
     let a_desktop = a.ctx.store().desktop_id().unwrap();
     assert_eq!(b_links[0].polled_by.as_deref(), Some(a_desktop.as_str()), "B knows A polls it");
     assert!(b.ctx.secrets().load_tokens(b_links[0].id.0).await.unwrap().is_none(), "no tokens on B");
-    let status = share::status(&b.ctx).unwrap();
+    let status = share::status(&b.ctx, ShareStatusRequest {}).await.unwrap();
     assert_eq!(status.peers.len(), 1);
     assert_eq!((status.peers[0].name.as_str(), status.peers[0].links.clone()), ("居間のPC", vec![b_links[0].id.0]));
 
@@ -216,7 +230,7 @@ async fn files_out_of_order_twice_cut_short_or_foreign_are_never_applied_in_part
     let sandbox = start().await;
     let (a, _) = polled(&sandbox).await;
     let written = TempDir::new().unwrap();
-    let code = share::create(&a.ctx, written.path(), Some("A")).await.unwrap();
+    let code = create(&a, written.path(), "A").await;
     // Three more segments: a new day twice, and an edit.
     for _ in 0..2 {
         advance_days(&sandbox, 1).await;
@@ -253,15 +267,16 @@ async fn files_out_of_order_twice_cut_short_or_foreign_are_never_applied_in_part
     std::fs::write(b_log.join("000000000090.kseg"), b"PK\x03\x04 not a segment").unwrap();
     let other = TempDir::new().unwrap();
     let (c, _) = polled(&sandbox).await;
-    share::create(&c.ctx, other.path(), Some("C")).await.unwrap();
+    create(&c, other.path(), "C").await;
     let c_desktop = c.ctx.store().desktop_id().unwrap();
     let c_segment = other.path().join(format!("desktops/{c_desktop}/000000000001.kseg"));
     std::fs::copy(&c_segment, b_log.join("000000000091.kseg")).unwrap();
 
-    let first = share::join(&b.ctx, seen.path(), &code, Some("B")).await.unwrap();
+    let first = join(&b, seen.path(), &code, "B").await.unwrap();
     assert_eq!((first.applied, first.skipped), (0, 3), "{first:?}");
     assert!(b.lines().is_empty(), "nothing applied in part");
-    let problems: Vec<ShareProblemKind> = share::status(&b.ctx).unwrap().problems.iter().map(|p| p.problem).collect();
+    let problems: Vec<ShareProblemKind> =
+        share::status(&b.ctx, ShareStatusRequest {}).await.unwrap().problems.iter().map(|p| p.problem).collect();
     for kind in [ShareProblemKind::Incomplete, ShareProblemKind::NotKura, ShareProblemKind::OtherHousehold] {
         assert!(problems.contains(&kind), "{kind:?} in {problems:?}");
     }
@@ -287,7 +302,7 @@ async fn files_out_of_order_twice_cut_short_or_foreign_are_never_applied_in_part
     newer[8..10].copy_from_slice(&9u16.to_be_bytes());
     std::fs::write(b_log.join("000000000005.kseg"), newer).unwrap();
     share::sync(&b.ctx).await.unwrap();
-    let problems = share::status(&b.ctx).unwrap().problems;
+    let problems = share::status(&b.ctx, ShareStatusRequest {}).await.unwrap().problems;
     assert!(problems.iter().any(|p| p.problem == ShareProblemKind::Newer && p.file.ends_with("000000000005.kseg")));
     a.forget().await;
     b.forget().await;

@@ -155,6 +155,64 @@ heirId?: number, };
 
 export type LinkAssignRequest = { linkId: number, memberId: number, };
 
+export type ShareStatusRequest = Record<symbol, never>;
+
+export type ShareStatus = { 
+/**
+ * The shared folder; absent when the household is not shared.
+ */
+folder: string | null, desktopName: string, 
+/**
+ * The household's other desktops, as their logs told.
+ */
+peers: Array<PeerItem>, 
+/**
+ * What reading the folder met and did not apply, newest first.
+ */
+problems: Array<ShareProblem>, };
+
+export type ShareCreateRequest = { 
+/**
+ * A folder the person's sync program shares (Syncthing, a cloud or NAS folder).
+ */
+folder: string, 
+/**
+ * This desktop's name as the others show it (default: the computer's name).
+ */
+desktopName?: string, };
+
+export type ShareCodeResponse = { 
+/**
+ * For another desktop to join with; a secret: whoever has it and the folder reads the books.
+ */
+code: string, };
+
+export type ShareJoinRequest = { folder: string, 
+/**
+ * The pairing code the first desktop shows.
+ */
+code: string, desktopName?: string, };
+
+export type ShareSyncReport = { 
+/**
+ * The segment this desktop wrote, if it had anything new.
+ */
+written: number | null, 
+/**
+ * Segments of other desktops applied.
+ */
+applied: number, lines: number, edits: number, 
+/**
+ * Files not applied this time (see `problems` in the status).
+ */
+skipped: number, };
+
+export type ShareCodeRequest = Record<symbol, never>;
+
+export type ShareSyncRequest = Record<symbol, never>;
+
+export type ShareLeaveRequest = Record<symbol, never>;
+
 export type OverviewRequest = { 
 /**
  * List hidden accounts too (they never count in the total).
@@ -615,6 +673,16 @@ colour: string, linkCount: number,
  */
 accountCount: number, };
 
+export type PeerItem = { name: string, lastHeardAt: string, 
+/**
+ * The links it polls (their data reaches this desktop through its log).
+ */
+links: Array<number>, };
+
+export type ShareProblem = { at: string, file: string, problem: ShareProblemKind, detail: string | null, };
+
+export type ShareProblemKind = "notKura" | "newer" | "otherHousehold" | "misplaced" | "incomplete" | "wrongKey" | "unreadable";
+
 export type HistoryFilter = { accounts: Array<number>, 
 /**
  * Only this household member's accounts (with `accounts`: those of them that are theirs).
@@ -941,6 +1009,12 @@ export interface Commands {
   memberUpdate: { request: MemberUpdateRequest; response: MembersResponse };
   memberRemove: { request: MemberRemoveRequest; response: MembersResponse };
   linkAssign: { request: LinkAssignRequest; response: MembersResponse };
+  shareStatus: { request: ShareStatusRequest; response: ShareStatus };
+  shareCreate: { request: ShareCreateRequest; response: ShareCodeResponse };
+  shareJoin: { request: ShareJoinRequest; response: ShareSyncReport };
+  shareCode: { request: ShareCodeRequest; response: ShareCodeResponse };
+  shareSync: { request: ShareSyncRequest; response: ShareSyncReport };
+  shareLeave: { request: ShareLeaveRequest; response: ShareStatus };
   overview: { request: OverviewRequest; response: OverviewResponse };
   transactions: { request: TransactionsPageRequest; response: TransactionsPageResponse };
   monthlyTotals: { request: MonthlyTotalsRequest; response: MonthlyTotalsResponse };
@@ -989,6 +1063,12 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "memberUpdate",
   "memberRemove",
   "linkAssign",
+  "shareStatus",
+  "shareCreate",
+  "shareJoin",
+  "shareCode",
+  "shareSync",
+  "shareLeave",
   "overview",
   "transactions",
   "monthlyTotals",

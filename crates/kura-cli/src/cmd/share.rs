@@ -6,7 +6,10 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use kura_core::app::AppContext;
-use kura_core::app::share::{self, ShareProblemKind, ShareSyncReport};
+use kura_core::app::share::{
+    self, ShareCodeRequest, ShareCreateRequest, ShareJoinRequest, ShareLeaveRequest, ShareProblemKind,
+    ShareStatusRequest, ShareSyncReport,
+};
 use kura_core::format::jst_datetime;
 use kura_core::i18n::Language;
 use kura_core::t;
@@ -54,9 +57,10 @@ struct LeaveArgs {
 pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
     let lang = term.lang;
     match args.command {
-        None => status(ctx, lang),
+        None => status(ctx, lang).await,
         Some(Command::Create(a)) => {
-            let code = share::create(ctx, &a.folder, a.name.as_deref()).await?;
+            let request = ShareCreateRequest { folder: a.folder.display().to_string(), desktop_name: a.name };
+            let code = share::create(ctx, request).await?.code;
             println!("{}", t!(lang, "cli-share-created", folder = a.folder.display().to_string()));
             println!("  {code}");
             println!("{}", t!(lang, "cli-share-created-next"));
@@ -67,13 +71,14 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
                 Some(c) => c,
                 None => read_code(lang)?,
             };
-            let report = share::join(ctx, &a.folder, &code, a.name.as_deref()).await?;
+            let request = ShareJoinRequest { folder: a.folder.display().to_string(), code, desktop_name: a.name };
+            let report = share::join(ctx, request).await?;
             println!("{}", t!(lang, "cli-share-joined", folder = a.folder.display().to_string()));
             print_report(lang, &report);
             Ok(())
         }
         Some(Command::Code) => {
-            println!("{}", share::code(ctx).await?);
+            println!("{}", share::code(ctx, ShareCodeRequest {}).await?.code);
             Ok(())
         }
         Some(Command::Sync) => {
@@ -86,7 +91,7 @@ pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliErr
             if !term.confirm(a.yes, &question, t!(lang, "cli-share-leave-unasked"))? {
                 return Ok(());
             }
-            share::leave(ctx).await?;
+            share::leave(ctx, ShareLeaveRequest {}).await?;
             println!("{}", t!(lang, "cli-share-left"));
             Ok(())
         }
@@ -113,8 +118,8 @@ fn print_report(lang: Language, r: &ShareSyncReport) {
     }
 }
 
-fn status(ctx: &AppContext, lang: Language) -> Result<(), CliError> {
-    let s = share::status(ctx)?;
+async fn status(ctx: &AppContext, lang: Language) -> Result<(), CliError> {
+    let s = share::status(ctx, ShareStatusRequest {}).await?;
     let Some(folder) = s.folder else {
         println!("{}", t!(lang, "cli-share-none"));
         return Ok(());

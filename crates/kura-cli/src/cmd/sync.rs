@@ -22,7 +22,7 @@ pub struct Args {
 pub async fn run(args: Args, ctx: &AppContext, term: &Term) -> Result<(), CliError> {
     let lang = term.lang;
     let synced = sync::sync_links(ctx, args.link).await?;
-    let shared = share::status(ctx)?.folder.is_some();
+    let shared = share::status(ctx, share::ShareStatusRequest {}).await?.folder.is_some();
     if synced.is_empty() && !shared {
         println!("{}", t!(lang, "cli-none-linked"));
         return Ok(());

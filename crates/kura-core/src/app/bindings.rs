@@ -6,7 +6,7 @@ use ts_rs::{Config, TS};
 
 use super::{
     books, categories, data_folder, export, history, household, institutions, lines, links, monthly_export, overview,
-    rules, settings, sync_log,
+    rules, settings, share, sync_log,
 };
 
 /// Where the generated file lives, relative to the workspace root.
@@ -30,6 +30,9 @@ pub(super) fn supporting_declarations(cfg: &Config) -> Vec<String> {
         overview::GapItem::decl(cfg),
         overview::MemberShare::decl(cfg),
         household::MemberItem::decl(cfg),
+        share::PeerItem::decl(cfg),
+        share::ShareProblem::decl(cfg),
+        share::ShareProblemKind::decl(cfg),
         history::HistoryFilter::decl(cfg),
         history::Flow::decl(cfg),
         history::TransactionItem::decl(cfg),

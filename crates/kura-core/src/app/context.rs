@@ -154,6 +154,7 @@ impl AppContext {
         if let Some(old) = self.inner.scheduler.lock().unwrap_or_else(|p| p.into_inner()).replace(handle) {
             old.stop();
         }
+        super::share::spawn(self);
         Ok(())
     }
 

@@ -150,32 +150,94 @@ async fn key(ctx: &AppContext, household: &[u8; 16]) -> Result<[u8; 32], Command
     Ok(Secret::from_hex(&secret).ok_or(ShareError::SecretMissing)?.key(household))
 }
 
-/// Makes `folder` this household's shared folder; returns the pairing code for other desktops.
-pub async fn create(ctx: &AppContext, folder: &Path, desktop_name: Option<&str>) -> Result<String, CommandError> {
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ShareStatusRequest {}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareCreateRequest {
+    /// A folder the person's sync program shares (Syncthing, a cloud or NAS folder).
+    pub folder: String,
+    /// This desktop's name as the others show it (default: the computer's name).
+    #[serde(default)]
+    #[ts(optional)]
+    pub desktop_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareJoinRequest {
+    pub folder: String,
+    /// The pairing code the first desktop shows.
+    pub code: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub desktop_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareCodeResponse {
+    /// For another desktop to join with; a secret: whoever has it and the folder reads the books.
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ShareCodeRequest {}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ShareSyncRequest {}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ShareLeaveRequest {}
+
+/// How often a running app writes and reads the household's logs (also after each sync).
+const INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Shares the household in the background while the app syncs: after each sync report and
+/// every [`INTERVAL`], until syncing stops.
+pub(super) fn spawn(ctx: &AppContext) {
+    let ctx = ctx.clone();
+    let mut reports = ctx.sync_reports().subscribe();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = sync(&ctx).await {
+                tracing::warn!(error = %e, "sharing the household failed; trying again later");
+            }
+            tokio::select! {
+                () = tokio::time::sleep(INTERVAL) => {}
+                report = reports.recv() => match report {
+                    Ok(Some(_)) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Ok(None) | Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                },
+            }
+        }
+    });
+}
+
+/// Makes the folder this household's shared folder; answers the pairing code for other desktops.
+pub async fn create(ctx: &AppContext, req: ShareCreateRequest) -> Result<ShareCodeResponse, CommandError> {
     if let Some((existing, _)) = shared(&ctx.store())? {
         return Err(ShareError::AlreadyShared { folder: existing.root().to_owned() }.into());
     }
-    let folder = absolute(folder)?;
+    let folder = absolute(Path::new(req.folder.trim()))?;
+    let desktop_name = req.desktop_name.as_deref();
     let (secret, household) = (Secret::random(), rand::random::<[u8; 16]>());
     Folder::new(&folder).create(household, &secret.key(&household))?;
     ctx.secrets().set_household_secret(&hex::encode(household), &secret.to_hex()).await?;
     begin(ctx, &folder, household, desktop_name)?;
     sync(ctx).await?;
-    Ok(secret.code())
+    Ok(ShareCodeResponse { code: secret.code() })
 }
 
 /// Joins the household in `folder` with its pairing code.
-pub async fn join(
-    ctx: &AppContext,
-    folder: &Path,
-    code: &str,
-    desktop_name: Option<&str>,
-) -> Result<ShareSyncReport, CommandError> {
+pub async fn join(ctx: &AppContext, req: ShareJoinRequest) -> Result<ShareSyncReport, CommandError> {
     if let Some((existing, _)) = shared(&ctx.store())? {
         return Err(ShareError::AlreadyShared { folder: existing.root().to_owned() }.into());
     }
-    let folder = absolute(folder)?;
-    let secret = Secret::from_code(code)?;
+    let folder = absolute(Path::new(req.folder.trim()))?;
+    let desktop_name = req.desktop_name.as_deref();
+    let secret = Secret::from_code(&req.code)?;
     let file = Folder::new(&folder).household()?;
     if !Folder::new(&folder).opens(&file, &secret.key(&file.household)) {
         return Err(ShareError::WrongCode { folder }.into());
@@ -201,10 +263,14 @@ fn begin(ctx: &AppContext, folder: &Path, household: [u8; 16], desktop_name: Opt
 }
 
 /// The pairing code, for another desktop to join with.
-pub async fn code(ctx: &AppContext) -> Result<String, CommandError> {
+pub async fn code(ctx: &AppContext, _req: ShareCodeRequest) -> Result<ShareCodeResponse, CommandError> {
     let (_, household) = shared(&ctx.store())?.ok_or(ShareError::NotShared)?;
     let secret = ctx.secrets().household_secret(&hex::encode(household)).await?.ok_or(ShareError::SecretMissing)?;
-    Ok(Secret::from_hex(&secret).ok_or(ShareError::SecretMissing)?.code())
+    Ok(ShareCodeResponse { code: Secret::from_hex(&secret).ok_or(ShareError::SecretMissing)?.code() })
+}
+
+pub async fn sync_now(ctx: &AppContext, _req: ShareSyncRequest) -> Result<ShareSyncReport, CommandError> {
+    sync(ctx).await
 }
 
 /// Writes this desktop's new changes to its log and applies the other desktops' new segments.
@@ -284,7 +350,7 @@ fn note_problem(
 }
 
 /// Where sharing stands.
-pub fn status(ctx: &AppContext) -> Result<ShareStatus, CommandError> {
+pub async fn status(ctx: &AppContext, _req: ShareStatusRequest) -> Result<ShareStatus, CommandError> {
     let store = ctx.store();
     let folder = shared(&store)?.map(|(f, _)| f.root().display().to_string());
     let links = store.links()?;
@@ -317,13 +383,15 @@ pub fn status(ctx: &AppContext) -> Result<ShareStatus, CommandError> {
 
 /// Leaves the household: this desktop stops writing and reading the folder and forgets the
 /// household's secret. Everything in its store stays; the folder is left for the others.
-pub async fn leave(ctx: &AppContext) -> Result<(), CommandError> {
+pub async fn leave(ctx: &AppContext, _req: ShareLeaveRequest) -> Result<ShareStatus, CommandError> {
     let (_, household) = shared(&ctx.store())?.ok_or(ShareError::NotShared)?;
     ctx.secrets().delete_household_secret(&hex::encode(household)).await?;
-    let mut store = ctx.store();
-    store.reset_share()?;
-    for key in [FOLDER, HOUSEHOLD, NAME] {
-        store.set_share_state(key, None)?;
+    {
+        let mut store = ctx.store();
+        store.reset_share()?;
+        for key in [FOLDER, HOUSEHOLD, NAME] {
+            store.set_share_state(key, None)?;
+        }
     }
-    Ok(())
+    status(ctx, ShareStatusRequest {}).await
 }
