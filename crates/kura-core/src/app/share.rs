@@ -289,7 +289,7 @@ pub async fn sync(ctx: &AppContext) -> Result<ShareSyncReport, CommandError> {
     if let Some(outbox) = store.outbox(&name)? {
         let sent = store.share_state("out.seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
         let seq = folder.next_seq(&desktop, sent)?;
-        let body = serde_json::to_vec(&outbox.body).expect("a segment serialises");
+        let body = outbox.body.encode();
         folder.write_segment(&key, &SegmentId { household, desktop: desktop_bytes, seq }, &body)?;
         store.mark_sent(&outbox, seq)?;
         report.written = Some(seq);
@@ -307,9 +307,7 @@ pub async fn sync(ctx: &AppContext) -> Result<ShareSyncReport, CommandError> {
         };
         let id = SegmentId { household, desktop: found.desktop, seq: found.seq };
         let body = match segment::open(&key, &id, &bytes) {
-            Ok(plain) => {
-                serde_json::from_slice::<Body>(&plain).map_err(|e| (ShareProblemKind::Unreadable, Some(e.to_string())))
-            }
+            Ok(plain) => Body::decode(&plain).map_err(|e| (ShareProblemKind::Unreadable, Some(e))),
             Err(u) => Err((
                 ShareProblemKind::of(&u),
                 match u {

@@ -1,11 +1,33 @@
-//! What one segment of a desktop's log carries (its sealed body, JSON). Everything is named by
-//! keys that mean the same on every desktop: a member's uid, a link's key at the desktop that
-//! polls it, an account's identity (union, branch, type, number), a line's natural key.
+//! What one segment of a desktop's log carries (its sealed body: JSON, deflated). Everything is
+//! named by keys that mean the same on every desktop: a member's uid, a link's key at the desktop
+//! that polls it, an account's identity (union, branch, type, number), a line's natural key.
+
+use std::io::{Read, Write};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::AccountIdentity;
+
+/// The most a body may inflate to: far above any log's segment, far below a machine's memory.
+const MAX_BODY: u64 = 2 << 30;
+
+impl Body {
+    /// The body as a segment holds it (JSON repeats its field names, so it deflates ~5-10x).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        serde_json::to_writer(&mut out, self).expect("a segment serialises");
+        out.flush().expect("writing to memory");
+        out.finish().expect("writing to memory")
+    }
+
+    /// Reads what [`Body::encode`] wrote; the error says what is wrong with it.
+    pub fn decode(bytes: &[u8]) -> Result<Body, String> {
+        let mut json = Vec::new();
+        flate2::read::DeflateDecoder::new(bytes).take(MAX_BODY).read_to_end(&mut json).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&json).map_err(|e| e.to_string())
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
