@@ -35,11 +35,23 @@ function Explained({ explanation: e, title }: { explanation: Explanation; title?
   );
 }
 
-/** A command that failed just now. */
-export function ErrorPanel({ failure, title }: { failure: Failure; title?: string }) {
+/**
+ * A command that failed just now. `adjust` lets a screen say what a kind means there (the same
+ * kind can mean something more precise in one place), starting from the catalogue's explanation.
+ */
+export function ErrorPanel({
+  failure,
+  title,
+  adjust,
+}: {
+  failure: Failure;
+  title?: string;
+  adjust?: (general: Explanation) => Explanation;
+}) {
+  const general = explainFailure(failure);
   return (
     <div className="error-panel" role="alert">
-      <Explained explanation={explainFailure(failure)} title={title} />
+      <Explained explanation={adjust ? adjust(general) : general} title={title} />
     </div>
   );
 }
