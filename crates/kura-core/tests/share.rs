@@ -159,6 +159,13 @@ async fn a_second_desktop_sees_the_first_ones_lines_and_edits_travel_both_ways()
     let a_desktop = a.ctx.store().desktop_id().unwrap();
     assert_eq!(b_links[0].polled_by.as_deref(), Some(a_desktop.as_str()), "B knows A polls it");
     assert!(b.ctx.secrets().load_tokens(b_links[0].id.0).await.unwrap().is_none(), "no tokens on B");
+    let listed = kura_core::app::links::list(&b.ctx, Default::default()).await.unwrap().links;
+    assert_eq!(listed[0].fetched_by.as_deref(), Some("居間のPC"), "B shows which desktop fetches the link");
+    assert!(listed[0].last_sync_at.is_some(), "and when it last did");
+    let request = kura_core::app::links::UnlinkRequest { link_id: listed[0].id, purge: true };
+    let refused = kura_core::app::links::unlink(&b.ctx, request).await.unwrap_err();
+    assert!(refused.to_string().contains("fetched by another desktop"), "{refused}");
+    assert_eq!(b.lines(), a.lines(), "nothing was unlinked");
     let status = share::status(&b.ctx, ShareStatusRequest {}).await.unwrap();
     assert_eq!(status.peers.len(), 1);
     assert_eq!((status.peers[0].name.as_str(), status.peers[0].links.clone()), ("居間のPC", vec![b_links[0].id.0]));

@@ -576,7 +576,13 @@ memberId: number, status: LinkState, consentExpiresAt: string | null, lastSyncAt
 /**
  * Why the link's last sync failed (or why it needs re-authentication), until a sync succeeds.
  */
-lastError: SyncProblem | null, accountCount: number, };
+lastError: SyncProblem | null, accountCount: number, 
+/**
+ * The household's other desktop that holds this link's tokens and fetches it (its name), when
+ * it is not this one: its data arrives through that desktop's log, and it is renewed or
+ * unlinked there.
+ */
+fetchedBy: string | null, };
 
 export type LinkState = "active" | "reauthRequired" | "revoked";
 

@@ -235,3 +235,5 @@ hint-keyring = Kura keeps tokens only in the OS credential store (Secret Service
 hint-builds = Restart Kura; if this persists, the UI and the core are from different builds.
 request-month = “{ $month }” is not a month.
 request-month-do = Write it as year-month, e.g. 2026-11.
+link-fetched-elsewhere = Link { $link } is fetched by another desktop of the household (it holds the tokens).
+link-fetched-elsewhere-do = Unlink or renew it on that desktop.

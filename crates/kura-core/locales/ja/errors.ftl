@@ -239,3 +239,5 @@ hint-keyring = Kura はトークンを OS の資格情報ストア（Secret Serv
 hint-builds = Kura を再起動してください。続く場合は、画面と本体の版が食い違っています。
 request-month = 「{ $month }」は月として読めません。
 request-month-do = 2026-11 のように年-月で書いてください。
+link-fetched-elsewhere = 連携 { $link } は世帯のほかのデスクトップが取得しています（トークンはそちらにあります）。
+link-fetched-elsewhere-do = 連携の解除や更新は、そのデスクトップで行ってください。

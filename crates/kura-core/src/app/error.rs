@@ -243,6 +243,7 @@ impl CommandError {
             CommandError::Link(LinkError::Accounts(_) | LinkError::WrongUnion { .. } | LinkError::Unchecked { .. }) => {
                 ErrorKind::Remote
             }
+            CommandError::Link(LinkError::FetchedElsewhere { .. }) => ErrorKind::Invalid,
             CommandError::Household(e) | CommandError::Link(LinkError::Household(e)) => household_kind(e),
             CommandError::Link(LinkError::SecretRefused { .. }) => ErrorKind::ClientSecret,
             CommandError::Secrets(_) => ErrorKind::Keyring,

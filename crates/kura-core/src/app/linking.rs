@@ -38,6 +38,11 @@ pub enum LinkError {
         refused: OAuthError,
         kept: KeptSecret,
     },
+    /// The link is fetched by another desktop of the household (it holds the tokens): unlinking
+    /// happens there.
+    FetchedElsewhere {
+        link: i64,
+    },
     /// The accounts could not be listed, so Kura cannot tell whether the login is the person of
     /// one of the union's existing links: nothing changes.
     Unchecked {
@@ -75,6 +80,7 @@ impl Explain for LinkError {
                     detail: refused.detail,
                 }
             }
+            LinkError::FetchedElsewhere { link } => explain!(lang, "link-fetched-elsewhere", link = *link),
             LinkError::Unchecked { bank_code, link, source, withdrawn: done } => explain!(
                 lang,
                 "link-unchecked",
@@ -191,8 +197,14 @@ pub async fn link(
         fresh.withdraw().await;
         return Err(LinkError::WrongUnion { requested: profile.bank_code.clone(), granted });
     }
-    let renews =
-        existing.iter().find(|(_, held)| accounts.iter().any(|a| held.contains(&a.account_id))).map(|(l, _)| l.id);
+    let renews = existing.iter().find(|(_, held)| accounts.iter().any(|a| held.contains(&a.account_id)));
+    // The same person's link, fetched by another desktop of the household: renewed there, never
+    // taken over here (two desktops would poll one consent).
+    if let Some((l, _)) = renews.filter(|(l, _)| !l.polled_here()) {
+        fresh.withdraw().await;
+        return Err(LinkError::FetchedElsewhere { link: l.id.0 });
+    }
+    let renews = renews.map(|(l, _)| l.id);
     let consent_expires_at = match grant.consent_expires_at {
         Some(at) => Some(at),
         // A server that keeps its token responses plain may publish the expiry elsewhere.
@@ -350,6 +362,9 @@ pub async fn unlink(
     data: CachedData,
 ) -> Result<Unlinked, LinkError> {
     let link = store.link(id)?;
+    if !link.polled_here() {
+        return Err(LinkError::FetchedElsewhere { link: id.0 });
+    }
     let tokens = secrets.load_tokens(id.0).await.map_err(OAuthError::from)?;
     let (revoked, revoke_error) = match tokens {
         None => (false, None),

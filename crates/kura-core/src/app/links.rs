@@ -56,6 +56,10 @@ pub struct LinkItem {
     /// Why the link's last sync failed (or why it needs re-authentication), until a sync succeeds.
     pub last_error: Option<SyncProblem>,
     pub account_count: u32,
+    /// The household's other desktop that holds this link's tokens and fetches it (its name), when
+    /// it is not this one: its data arrives through that desktop's log, and it is renewed or
+    /// unlinked there.
+    pub fetched_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -95,8 +99,19 @@ fn item(store: &Store, l: LinkRow) -> Result<LinkItem, CommandError> {
             }))
         }
     };
+    let fetched_by = match &l.polled_by {
+        None => None,
+        Some(desktop) => Some(
+            store
+                .share_peers()?
+                .into_iter()
+                .find(|(id, ..)| id == desktop)
+                .map_or_else(|| desktop.chars().take(8).collect(), |(_, name, ..)| name),
+        ),
+    };
     Ok(LinkItem {
         id: l.id.0,
+        fetched_by,
         bank_name: institutions::name_of(&l.bank_code),
         bank_code: l.bank_code,
         profile: l.profile,
