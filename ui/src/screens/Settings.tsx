@@ -1,5 +1,6 @@
 // Settings: polling interval, language, theme, the monthly export; where the data lives (DataFolder);
-// the household's members and whose each link is (Household).
+// the household's members and whose each link is (Household); sharing the household with another
+// desktop (Share).
 
 import { useEffect, useState } from "react";
 import type { Preferences, SettingsResponse } from "../bindings/commands";
@@ -10,6 +11,7 @@ import { monthlyChoiceKey, monthlySettings, monthlyStatusLine } from "../lib/mon
 import { call, inDesktopApp, pickFolder } from "../lib/transport";
 import { DataFolder } from "./DataFolder";
 import { Household } from "./Household";
+import { Share } from "./Share";
 
 export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
   const { t } = useLocale();
@@ -156,6 +158,7 @@ export function Settings({ onSaved }: { onSaved: (p: Preferences) => void }) {
         </div>
       </form>
       <Household />
+      <Share />
     </>
   );
 }
