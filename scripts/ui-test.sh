@@ -5,7 +5,9 @@
 # the data folder from Settings; the 家計簿: totals, drill-down, a line recategorised and the
 # offered rule applied, a refused rule, a budget's pace, English; the household: members added,
 # renamed and removed in Settings, a second person's login at a linked union as their own link,
-# the member switcher scoping the dashboard, history, 家計簿 and export), with
+# the member switcher scoping the dashboard, history, 家計簿 and export; sharing the household
+# between two desktops: two `kura serve` instances and a plain shared folder, the pairing code, a
+# wrong code refused, the second's dashboard, history and 家計簿 the first's, leaving), with
 # the real OAuth flow and a real keyring. Screenshots land in
 # target/ui-screenshots/ (kept as CI artifacts). The bindings' freshness is checked by
 # `cargo test -p kura-core` (app::bindings).
@@ -42,3 +44,6 @@ SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
 echo "== ui e2e: the household (members, a second person's link, the member switcher, renewal)" >&2
 SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
   scripts/with-keyring.sh node ui/e2e/household.mjs
+echo "== ui e2e: sharing between two desktops (two kura serve, a shared folder, the pairing code)" >&2
+SCREENSHOT_DIR="$PWD/target/ui-screenshots" KURA_BIN="$kura_bin" \
+  scripts/with-keyring.sh node ui/e2e/share.mjs
