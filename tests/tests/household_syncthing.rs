@@ -243,3 +243,110 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// SIGKILL while Kura writes a segment of its log: what Syncthing carries across (the writer's
+/// temporary file) is never taken for a segment, and the next run writes the segment whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_desktop_killed_while_writing_its_log_leaves_nothing_half_applied() {
+    let lines = 30_000;
+    let sandbox = kura_sandbox::start(SandboxConfig {
+        today: Some("2026-11-24".parse().unwrap()),
+        large_transactions: Some(lines),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    {
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let token = testing::sandbox_grant(&http, &sandbox.base_url, "bench", "2011").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut store = Store::open(Some(&a.path().join("data"))).unwrap();
+        let link = store.add_link(&testing::new_link("2011", "sandbox"), chrono::Utc::now()).unwrap();
+        let engine = SyncEngine::new(Arc::new(Mutex::new(store)), SyncOptions::default());
+        let client = ApiClient::new(ClientConfig::new(sandbox.base_url.clone())).unwrap();
+        assert!(engine.sync_link(link, &client, &StaticToken(token)).await.error.is_none());
+    }
+    let pair = Pair::start();
+    let (fa, fb) = (pair.folder("A"), pair.folder("B"));
+    let a_id = desktop_id(a.path());
+    let log = fa.join("desktops").join(&a_id);
+
+    // `kura share create` writes the household file, then the first segment (every line): kill
+    // it once the segment's temporary file is there, before it is renamed into place.
+    let mut killed_mid_write = false;
+    for _ in 0..20 {
+        let mut child = Command::new(kura_bin())
+            .args(["share", "create", fa.to_str().unwrap(), "--name", "A"])
+            .env("KURA_DATA_DIR", a.path().join("data"))
+            .env("KURA_CONFIG_DIR", a.path().join("config"))
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        loop {
+            let tmp = std::fs::read_dir(&log).ok().and_then(|d| {
+                d.flatten().find(|e| e.file_name().to_string_lossy().ends_with(".tmp")).map(|e| e.path())
+            });
+            if tmp.is_some() {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                killed_mid_write = !std::fs::read_dir(&log)
+                    .unwrap()
+                    .flatten()
+                    .any(|e| e.path().extension().is_some_and(|x| x == "kseg"));
+                break;
+            }
+            if child.try_wait().unwrap().is_some() || started.elapsed() > Duration::from_secs(60) {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        if killed_mid_write {
+            break;
+        }
+        // Missed the moment: start over from an unshared desktop and an empty folder.
+        let _ = child.kill();
+        let _ = child.wait();
+        kura(a.path(), &["share", "leave", "--yes"]);
+        std::fs::remove_dir_all(&fa.join("desktops")).unwrap();
+        std::fs::remove_file(fa.join("kura-household.json")).unwrap();
+    }
+    assert!(killed_mid_write, "Kura was never caught writing its segment");
+    let half =
+        std::fs::read_dir(&log).unwrap().flatten().find(|e| e.file_name().to_string_lossy().ends_with(".tmp")).unwrap();
+    let half_there = fb.join("desktops").join(&a_id).join(half.file_name());
+    let carried_half = {
+        let start = Instant::now();
+        while !half_there.exists() && start.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        half_there.exists()
+    };
+    assert!(carried_half, "Syncthing carried the killed writer's temporary file");
+    wait_for(&fb.join("kura-household.json"), "the household file", |b| !b.is_empty());
+    let code = kura(a.path(), &["share", "code"]).trim().to_owned();
+    // B joins what Syncthing brought (the half file, if it crossed, among it): nothing applied.
+    let joined = kura(b.path(), &["share", "join", fb.to_str().unwrap(), &code, "--name", "B"]);
+    assert_eq!(lines_count(b.path()), 0, "nothing applied in part (the half file carried: {carried_half}): {joined}");
+
+    // The next run on A completes its log; B then holds every line.
+    kura(a.path(), &["share", "sync"]);
+    carried(&fa, &fb, &a_id);
+    kura(b.path(), &["share", "sync"]);
+    assert_eq!(lines_count(b.path()), lines_count(a.path()));
+    assert_eq!(lines_count(a.path()), lines);
+    assert!(!half.path().exists(), "the next run cleared the killed writer's temporary file");
+    for home in [a.path(), b.path()] {
+        kura(home, &["share", "leave", "--yes"]);
+    }
+}
+
+fn lines_count(home: &Path) -> u64 {
+    rusqlite::Connection::open(home.join("data").join(kura_core::store::DB_FILE_NAME))
+        .unwrap()
+        .query_row("SELECT count(*) FROM transactions", [], |r| r.get::<_, i64>(0))
+        .unwrap() as u64
+}

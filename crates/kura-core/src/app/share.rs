@@ -284,6 +284,9 @@ pub async fn sync(ctx: &AppContext) -> Result<ShareSyncReport, CommandError> {
         (store.desktop_id()?, store.share_state(NAME)?.unwrap_or_else(default_desktop_name))
     };
     let desktop_bytes: [u8; 16] = hex::decode(&desktop).ok().and_then(|d| d.try_into().ok()).expect("a 16-byte id");
+    // One writer per desktop at a time (the app's background round and `kura share sync` alike):
+    // two would number their segments alike.
+    let _lock = lock(ctx.data_dir()).await?;
     // Its own connection: applying a large log must not hold the shared one.
     let mut store = Store::open_file(ctx.database_file())?;
     if let Some(outbox) = store.outbox(&name)? {
@@ -330,6 +333,15 @@ pub async fn sync(ctx: &AppContext) -> Result<ShareSyncReport, CommandError> {
         }
     }
     Ok(report)
+}
+
+/// This desktop's share lock, held until dropped (the OS releases it if the process dies).
+async fn lock(data_dir: &Path) -> Result<std::fs::File, CommandError> {
+    let path = data_dir.join("share.lock");
+    let io = |source| ShareError::Io { path: path.clone(), source };
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;
+    let locked = tokio::task::spawn_blocking(move || file.lock().map(|()| file)).await.expect("locking does not panic");
+    Ok(locked.map_err(io)?)
 }
 
 /// Notes a file not applied, once for as long as its problem stays the same.

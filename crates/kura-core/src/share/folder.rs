@@ -16,6 +16,9 @@ use super::segment::{self, SegmentId};
 const HOUSEHOLD_FILE: &str = "kura-household.json";
 const DESKTOPS: &str = "desktops";
 const EXTENSION: &str = "kseg";
+/// A segment being written, beside its name.
+const TMP_PREFIX: &str = ".kura-";
+const TMP_SUFFIX: &str = ".tmp";
 
 /// The household file: which household the folder holds, and proof of its key (a sealed
 /// constant) so a mistyped pairing code is told at once. Nothing of the books is in it.
@@ -128,10 +131,18 @@ impl Folder {
         Ok(last.max(sent) + 1)
     }
 
-    /// Seals `body` as segment `id` of the desktop's log and puts it in place whole.
+    /// Seals `body` as segment `id` of the desktop's log and puts it in place whole. What a
+    /// writer killed before its rename left in this desktop's own folder goes first (the caller
+    /// is this desktop's only writer: it holds the desktop's share lock).
     pub fn write_segment(&self, key: &[u8; 32], id: &SegmentId, body: &[u8]) -> Result<PathBuf, ShareError> {
         let dir = self.log_dir(&hex::encode(id.desktop));
         std::fs::create_dir_all(&dir).map_err(Self::io(&dir))?;
+        for entry in std::fs::read_dir(&dir).map_err(Self::io(&dir))?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         let path = dir.join(format!("{:012}.{EXTENSION}", id.seq));
         write_atomically(&path, &segment::seal(key, id, body))?;
         Ok(path)
@@ -184,7 +195,7 @@ impl Folder {
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ShareError> {
     let dir = path.parent().expect("a file in a folder");
     let io = |source| ShareError::Io { path: path.to_owned(), source };
-    let mut tmp = tempfile::Builder::new().prefix(".kura-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new().prefix(TMP_PREFIX).suffix(TMP_SUFFIX).tempfile_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
