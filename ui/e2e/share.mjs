@@ -220,6 +220,18 @@ async function main() {
     assert.deepEqual(rowsB, rowsA, "the same history, line by line");
     assert.equal(await b.getByTestId("row-count").innerText(), await a.getByTestId("row-count").innerText());
     await shot(b, "second-history");
+    // The second desktop's Links: the link is the first desktop's to fetch, renew and unlink.
+    await b.getByRole("button", { name: "連携", exact: true }).click();
+    const card = b.getByTestId("link-card");
+    await card.waitFor();
+    assert.equal(await card.count(), 1);
+    assert.equal(await card.getByTestId("fetched-by").innerText(), "居間のパソコン");
+    await card.getByTestId("fetched-elsewhere").getByText("そのデスクトップで行ってください", { exact: false }).waitFor();
+    assert.equal(await card.getByRole("button", { name: "再認証" }).count(), 0);
+    assert.equal(await card.getByRole("button", { name: "連携を解除" }).count(), 0);
+    await shot(b, "second-links", card);
+    // The first desktop's own link says nothing of the kind.
+    assert.equal((await first.api("linksList", {})).links[0].fetchedBy, null);
     const now = new Date(Date.now() + 9 * 3600_000);
     const index = now.getUTCFullYear() * 12 + now.getUTCMonth() - 1;
     const month = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;

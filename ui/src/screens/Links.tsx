@@ -135,7 +135,18 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
         <dd>{l.lastSyncAt ? formatDateTimeJst(l.lastSyncAt) : t("links.never")}</dd>
         <dt>{t("links.accountsLabel")}</dt>
         <dd>{t("links.accounts", { count: l.accountCount })}</dd>
+        {l.fetchedBy !== null && (
+          <>
+            <dt>{t("links.fetchedByLabel")}</dt>
+            <dd data-testid="fetched-by">{l.fetchedBy}</dd>
+          </>
+        )}
       </dl>
+      {l.fetchedBy !== null && (
+        <p className="banner info fetched-elsewhere" data-testid="fetched-elsewhere">
+          {t("links.fetchedElsewhere", { desktop: l.fetchedBy })}
+        </p>
+      )}
       {consent && consent.level !== "ok" && l.status === "active" && (
         <p className="warn">
           {consent.level === "expired"
@@ -148,12 +159,17 @@ function LinkCard({ link: l, onReauth, onUnlinked }: { link: LinkItem; onReauth:
       {l.lastError && <SyncProblemNote problem={l.lastError} />}
       {error ? <ErrorPanel failure={toFailure(error)} /> : null}
       <div className="row actions">
-        <button type="button" className={l.status === "active" ? "secondary" : "primary"} onClick={onReauth}>
-          {t("links.reauth")}
-        </button>
-        <button type="button" className="secondary" onClick={() => setConfirming(true)}>
-          {t("links.unlink")}
-        </button>
+        {/* Renewing and unlinking happen on the desktop that holds the link's tokens. */}
+        {l.fetchedBy === null && (
+          <>
+            <button type="button" className={l.status === "active" ? "secondary" : "primary"} onClick={onReauth}>
+              {t("links.reauth")}
+            </button>
+            <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+              {t("links.unlink")}
+            </button>
+          </>
+        )}
         <button
           type="button"
           className="link-button"

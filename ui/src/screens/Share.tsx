@@ -163,7 +163,10 @@ export function Share() {
             <button type="button" className="secondary" aria-expanded={code !== null} disabled={busy} onClick={toggleCode}>
               {code !== null ? t("share.hideCode") : t("share.showCode")}
             </button>
-            <button type="button" className="secondary" aria-expanded={confirmLeave} onClick={() => setConfirmLeave(!confirmLeave)}>
+            <button type="button" className="secondary" aria-expanded={confirmLeave} onClick={() => {
+                setNotice([]);
+                setConfirmLeave(!confirmLeave);
+              }}>
               {t("share.leave")}
             </button>
           </div>
