@@ -145,6 +145,8 @@ async fn a_second_desktop_sees_the_first_ones_lines_and_edits_travel_both_ways()
     let joined = join(&b, folder.path(), &code.to_lowercase().replace('-', " "), "書斎のPC").await.unwrap();
     assert!(joined.applied >= 1 && joined.lines > 0, "{joined:?}");
     assert_eq!(b.lines(), a.lines(), "B holds every line A synced");
+    let names = |d: &Desk| d.ctx.store().members().unwrap().into_iter().map(|m| m.name).collect::<Vec<_>>();
+    assert_eq!(names(&b), names(&a), "B's own first member, holding nothing, gave way to the household's");
     let (a_view, b_view) = (
         a.ctx.store().account_summaries(chrono::Utc::now()).unwrap(),
         b.ctx.store().account_summaries(chrono::Utc::now()).unwrap(),
@@ -207,6 +209,7 @@ async fn a_second_desktop_sees_the_first_ones_lines_and_edits_travel_both_ways()
     share::sync(&a.ctx).await.unwrap();
     share::sync(&b.ctx).await.unwrap();
     assert!(b.ctx.store().member_named("はなこ").is_ok());
+    assert_eq!(names(&a), names(&b), "the same members on both");
 
     // A later day at the bank: A's next segment is small, and B follows.
     advance_days(&sandbox, 1).await;

@@ -244,7 +244,22 @@ pub async fn join(ctx: &AppContext, req: ShareJoinRequest) -> Result<ShareSyncRe
     }
     ctx.secrets().set_household_secret(&hex::encode(file.household), &secret.to_hex()).await?;
     begin(ctx, &folder, file.household, desktop_name)?;
-    sync(ctx).await
+    // This desktop's members that nothing belongs to (the first member a new data folder starts
+    // with) give way to the household's, before anything of this desktop's goes out: otherwise
+    // both desktops would show two of "わたし". Should nothing arrive, a first member comes back.
+    ctx.store().drop_idle_members()?;
+    let received = round(ctx, false).await?;
+    if ctx.store().members()?.is_empty() {
+        ctx.store().add_member(crate::household::FIRST_MEMBER_NAME, None, chrono::Utc::now())?;
+    }
+    let sent = round(ctx, true).await?;
+    Ok(ShareSyncReport {
+        written: sent.written,
+        applied: received.applied + sent.applied,
+        lines: received.lines + sent.lines,
+        edits: received.edits + sent.edits,
+        skipped: sent.skipped,
+    })
 }
 
 fn absolute(folder: &Path) -> Result<PathBuf, CommandError> {
@@ -276,6 +291,11 @@ pub async fn sync_now(ctx: &AppContext, _req: ShareSyncRequest) -> Result<ShareS
 /// Writes this desktop's new changes to its log and applies the other desktops' new segments.
 /// Does nothing when the household is not shared.
 pub async fn sync(ctx: &AppContext) -> Result<ShareSyncReport, CommandError> {
+    round(ctx, true).await
+}
+
+/// One round: this desktop's new segment (when `publish`), then the others' new ones.
+async fn round(ctx: &AppContext, publish: bool) -> Result<ShareSyncReport, CommandError> {
     let Some((folder, household)) = shared(&ctx.store())? else { return Ok(ShareSyncReport::default()) };
     let key = key(ctx, &household).await?;
     let mut report = ShareSyncReport::default();
@@ -289,7 +309,7 @@ pub async fn sync(ctx: &AppContext) -> Result<ShareSyncReport, CommandError> {
     let _lock = lock(ctx.data_dir()).await?;
     // Its own connection: applying a large log must not hold the shared one.
     let mut store = Store::open_file(ctx.database_file())?;
-    if let Some(outbox) = store.outbox(&name)? {
+    if let Some(outbox) = publish.then(|| store.outbox(&name)).transpose()?.flatten() {
         let sent = store.share_state("out.seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
         let seq = folder.next_seq(&desktop, sent)?;
         let body = outbox.body.encode();

@@ -12,6 +12,9 @@ use crate::store::StoreError;
 /// The colours offered for members, in the order a new member takes them (the first unused).
 pub const PALETTE: [&str; 8] = ["#2f6fb0", "#c0504d", "#4f9a55", "#9a5fb4", "#d08a2e", "#2e9a9a", "#b0577f", "#6b7280"];
 
+/// The member a new data folder starts with (store/migrations/007_members.sql names it too).
+pub const FIRST_MEMBER_NAME: &str = "わたし";
+
 /// Longest name kept, in characters: it labels a chip and a column.
 pub const MAX_NAME_CHARS: usize = 40;
 
@@ -20,6 +23,8 @@ pub const MAX_NAME_CHARS: usize = 40;
 #[serde(rename_all = "camelCase")]
 pub struct Member {
     pub id: MemberId,
+    /// The member's id on every desktop of the household.
+    pub uid: String,
     pub name: String,
     /// `#rrggbb`, lower case.
     pub colour: String,

@@ -7,7 +7,7 @@ use super::{Store, StoreError};
 use crate::household::{self, HouseholdError, Member};
 use crate::model::{AccountId, LinkId, MemberId};
 
-const MEMBER_COLUMNS: &str = "id, name, colour, created_at, updated_at";
+const MEMBER_COLUMNS: &str = "id, name, colour, created_at, updated_at, uid";
 
 fn member(r: &Row<'_>) -> rusqlite::Result<Member> {
     Ok(Member {
@@ -16,6 +16,7 @@ fn member(r: &Row<'_>) -> rusqlite::Result<Member> {
         colour: r.get(2)?,
         created_at: r.get(3)?,
         updated_at: r.get(4)?,
+        uid: r.get(5)?,
     })
 }
 
@@ -152,6 +153,12 @@ impl Store {
             Ok(MemberAccount { id: AccountId(r.get(0)?), kura_id: r.get(1)?, hidden: r.get(2)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Forgets the members no link belongs to, without a trace for other desktops (joining a
+    /// household, before this desktop's members were ever shared). May leave none.
+    pub fn drop_idle_members(&mut self) -> Result<usize, StoreError> {
+        Ok(self.conn.execute("DELETE FROM members WHERE id NOT IN (SELECT member_id FROM links)", [])?)
     }
 
     /// Gives a link (its accounts and their history with it) to another member.
