@@ -137,7 +137,7 @@ fn migration(c: &mut Criterion) {
                 let start = Instant::now();
                 let store = Store::open_file(&path).unwrap();
                 total += start.elapsed();
-                assert_eq!(store.schema_version().unwrap(), 8);
+                assert_eq!(store.schema_version().unwrap(), 9);
             }
             total
         })

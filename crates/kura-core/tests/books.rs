@@ -390,7 +390,7 @@ fn a_schema_3_book_is_upgraded_and_its_history_filed() {
         .unwrap();
     }
     let store = Store::open_file(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 8);
+    assert_eq!(store.schema_version().unwrap(), 9);
     assert!(store.integrity_check().unwrap().is_empty());
     let tree = store.categories().unwrap();
     let key = |id: Option<CategoryId>| id.and_then(|id| tree.get(id)).and_then(|c| c.builtin.clone());

@@ -318,3 +318,86 @@ async fn files_out_of_order_twice_cut_short_or_foreign_are_never_applied_in_part
     b.forget().await;
     c.forget().await;
 }
+
+/// The books' categories as the person set them travel too: renamed starter categories, their
+/// own categories, budgets; a category deleted on one desktop goes on the other, its lines where
+/// they went; two budgets set apart converge to the later one.
+#[tokio::test]
+async fn categories_and_budgets_travel_and_converge() {
+    let sandbox = start().await;
+    let (a, _) = polled(&sandbox).await;
+    let id_of = |d: &Desk, key: &str| {
+        let tree = d.ctx.store().categories().unwrap();
+        tree.categories.iter().find(|c| c.builtin.as_deref() == Some(key) || c.name == key).map(|c| c.id)
+    };
+    let now = chrono::Utc::now();
+    {
+        let (food, dining) = (id_of(&a, "food").unwrap(), id_of(&a, "food.dining").unwrap());
+        let mut store = a.ctx.store();
+        store.set_budget(food, Some(60_000)).unwrap();
+        store.rename_category(dining, Some("外食・カフェ"), None).unwrap();
+        let new = kura_core::store::NewCategory {
+            parent_id: None,
+            kind: kura_core::books::Kind::Expense,
+            name: "ペット".into(),
+            name_en: Some("Pets".into()),
+        };
+        let pets = store.create_category(&new, now).unwrap();
+        store.set_budget(pets, Some(8_000)).unwrap();
+    }
+    // A line filed under the renamed starter category, by hand.
+    let line = unique_remarks(&a, |l| l.1 < 0);
+    let dining = id_of(&a, "food.dining");
+    a.edit(a.line_id(&line), LineEdit { category: Some(dining), memo: None, transfer: None });
+    let folder = TempDir::new().unwrap();
+    let code = create(&a, folder.path(), "A").await;
+    let b = Desk::new();
+    join(&b, folder.path(), &code, "B").await.unwrap();
+
+    let books = |d: &Desk| {
+        let store = d.ctx.store();
+        let tree = store.categories().unwrap();
+        let mut named: Vec<(String, String, Option<i64>)> = tree
+            .categories
+            .iter()
+            .map(|c| {
+                let budget = store.budgets().unwrap().into_iter().find(|(id, _)| *id == c.id).map(|(_, b)| b);
+                (c.builtin.clone().unwrap_or_default(), c.name.clone(), budget)
+            })
+            .collect();
+        named.sort();
+        named
+    };
+    assert_eq!(books(&b), books(&a), "the same categories, names and budgets");
+    assert!(books(&b).iter().any(|c| c.1 == "外食・カフェ"));
+    assert!(books(&b).iter().any(|c| c.1 == "ペット" && c.2 == Some(8_000)));
+    assert_eq!(b.lines(), a.lines(), "the hand-filed line too");
+
+    // B renames the new category and deletes the starter one, sending its lines there.
+    let pets = id_of(&b, "ペット").unwrap();
+    b.ctx.store().rename_category(pets, Some("ペット用品"), None).unwrap();
+    let dining = id_of(&b, "food.dining").unwrap();
+    b.ctx.store().delete_category(dining, Some(pets)).unwrap();
+    share::sync(&b.ctx).await.unwrap();
+    share::sync(&a.ctx).await.unwrap();
+    assert_eq!(books(&a), books(&b));
+    assert!(id_of(&a, "food.dining").is_none(), "deleted on A too");
+    assert_eq!(a.lines(), b.lines(), "its lines went where they went on B");
+    assert_eq!(a.lines().into_iter().find(|l| l.2 == line).unwrap().4.as_deref(), Some("ペット用品"));
+
+    // Both set the same budget apart: the later one wins on both.
+    let food = id_of(&a, "food").unwrap();
+    a.ctx.store().set_budget(food, Some(50_000)).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let food = id_of(&b, "food").unwrap();
+    b.ctx.store().set_budget(food, Some(55_000)).unwrap();
+    for desk in [&a, &b, &a, &b] {
+        share::sync(&desk.ctx).await.unwrap();
+    }
+    assert_eq!(books(&a), books(&b));
+    assert!(books(&a).iter().any(|c| c.0 == "food" && c.2 == Some(55_000)));
+    testing::assert_books_consistent(&a.ctx.store());
+    testing::assert_books_consistent(&b.ctx.store());
+    a.forget().await;
+    b.forget().await;
+}

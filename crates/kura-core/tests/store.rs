@@ -57,12 +57,12 @@ fn migrates_from_empty_reopens_and_is_owner_only() {
     let dir = TempDir::new().unwrap();
     let data = dir.path().join("nested").join("data");
     let store = Store::open(Some(&data)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 8);
+    assert_eq!(store.schema_version().unwrap(), 9);
     assert!(store.integrity_check().unwrap().is_empty());
     let path = store.path().to_owned();
     drop(store);
     let store = Store::open(Some(&data)).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 8);
+    assert_eq!(store.schema_version().unwrap(), 9);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -81,7 +81,7 @@ fn refuses_a_database_from_a_newer_kura_and_a_file_that_is_not_one() {
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
     let err = Store::open_file(&path).err().unwrap();
-    assert!(matches!(err, StoreError::NewerSchema { found: 99, supported: 8, .. }), "{err:?}");
+    assert!(matches!(err, StoreError::NewerSchema { found: 99, supported: 9, .. }), "{err:?}");
     assert!(err.to_string().contains("upgrade Kura"), "{err}");
 
     let junk = dir.path().join("junk.sqlite3");
@@ -401,7 +401,7 @@ fn a_schema_1_database_is_migrated_and_stays_searchable() {
         .unwrap();
     }
     let mut store = Store::open_file(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 8);
+    assert_eq!(store.schema_version().unwrap(), 9);
     assert!(store.integrity_check().unwrap().is_empty());
     assert_eq!(counts(&store), [(AccountId(1), 3)], "the migration counts the rows already stored");
     let search = TxFilter { search: Some("ｶｰﾄﾞ".into()), ..TxFilter::default() };
@@ -686,7 +686,7 @@ fn a_schema_5_book_with_edits_is_upgraded_to_batch_maintained_indexes() {
     }
 
     let mut store = Store::open_file(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 8);
+    assert_eq!(store.schema_version().unwrap(), 9);
     assert!(store.integrity_check().unwrap().is_empty());
     testing::assert_books_consistent(&store);
     let search =
@@ -711,7 +711,7 @@ fn a_schema_5_book_with_edits_is_upgraded_to_batch_maintained_indexes() {
     testing::assert_books_consistent(&store);
 }
 
-/// Takes a store back from schema 8 to 7: no sharing state, no shared identities.
+/// Takes a store back from schema 8 (or 9) to 7: no sharing state, no shared identities.
 fn undo_schema_8(conn: &rusqlite::Connection) {
     conn.execute_batch(
         "DROP TABLE field_clocks; DROP TABLE share_state; DROP TABLE share_peers; DROP TABLE share_applied;
@@ -779,7 +779,7 @@ fn a_schema_6_store_is_upgraded_to_members_keeping_every_link_and_reference() {
     drop(conn);
 
     let mut store = Store::open_file(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 8);
+    assert_eq!(store.schema_version().unwrap(), 9);
     assert!(store.integrity_check().unwrap().is_empty());
     let members = store.members().unwrap();
     assert_eq!(members.len(), 1);

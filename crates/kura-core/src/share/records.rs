@@ -39,8 +39,11 @@ pub struct Body {
     pub members: Vec<MemberRecord>,
     /// Members the writer removed.
     pub removed_members: Vec<Tombstone>,
-    /// Categories the writer's lines or edits may name.
+    /// The writer's own categories and those whose fields it set, each field with when.
     pub categories: Vec<CategoryRecord>,
+    /// Categories the writer deleted, and where their lines went.
+    #[serde(default)]
+    pub removed_categories: Vec<CategoryTombstone>,
     /// The links this desktop polls (never their tokens).
     pub links: Vec<LinkRecord>,
     /// Their accounts, with the lines and balances new since the writer's previous segment.
@@ -74,6 +77,32 @@ pub struct CategoryRecord {
     pub kind: String,
     pub name: String,
     pub name_en: Option<String>,
+    #[serde(default)]
+    pub journal_account: Option<String>,
+    /// A spending 大項目's monthly budget.
+    #[serde(default)]
+    pub budget: Option<i64>,
+    /// When each field was set (empty: never, by anyone).
+    #[serde(default)]
+    pub set: CategoryClocks,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryClocks {
+    pub name: String,
+    pub name_en: String,
+    pub journal_account: String,
+    pub budget: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryTombstone {
+    pub uid: String,
+    pub at: String,
+    /// The category its lines and rules went to (none: uncategorised).
+    pub moved_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -517,6 +517,8 @@ impl Store {
             tx.execute("UPDATE categories SET name_en = ?2 WHERE id = ?1", params![id.0, name_en])
                 .map_err(duplicate_name(name_en.as_deref().unwrap_or_default()))?;
         }
+        let fields = [("name", name.is_some()), ("name_en", name_en.is_some())];
+        stamp_category(&tx, id, &fields.iter().filter(|(_, set)| *set).map(|(f, _)| *f).collect::<Vec<_>>())?;
         tx.commit()?;
         Ok(())
     }
@@ -589,37 +591,15 @@ impl Store {
     /// lines become uncategorised, and rules that did nothing but file into it are deleted).
     pub fn delete_category(&mut self, id: CategoryId, move_to: Option<CategoryId>) -> Result<(), BooksError> {
         let tx = self.conn.transaction()?;
-        let tree = load_categories(&tx)?;
-        let c = tree.get(id).ok_or(BooksError::UnknownCategory(id))?;
-        let doomed = tree.with_children(id);
-        if let Some(target) = move_to {
-            if tree.get(target).is_none() {
-                return Err(BooksError::UnknownCategory(target));
-            }
-            if doomed.contains(&target) {
-                return Err(BooksError::MoveIntoDeleted { name: c.name.clone() });
-            }
+        // A tombstone, with where the lines went, for the household's other desktops.
+        let uid = |c: CategoryId| -> Result<Option<String>, BooksError> {
+            Ok(tx.query_row("SELECT uid FROM categories WHERE id = ?1", [c.0], |r| r.get(0)).optional()?)
+        };
+        if let Some(gone) = uid(id)? {
+            let to = move_to.map(uid).transpose()?.flatten();
+            super::share::stamp_detail(&tx, "category", &gone, "removed", to.as_deref())?;
         }
-        let ids = serde_json::to_string(&doomed.iter().map(|c| c.0).collect::<Vec<_>>()).expect("ids serialise");
-        tx.execute(
-            "UPDATE transactions SET category_id = ?2,
-                 category_by = CASE WHEN ?2 IS NULL AND category_by = 'rule' THEN NULL ELSE category_by END
-             WHERE category_id IN (SELECT value FROM json_each(?1))",
-            params![ids, move_to.map(|c| c.0)],
-        )?;
-        if move_to.is_none() {
-            tx.execute(
-                "DELETE FROM rules WHERE category_id IN (SELECT value FROM json_each(?1)) AND memo IS NULL AND transfer = 0",
-                [&ids],
-            )?;
-        }
-        tx.execute(
-            "UPDATE rules SET category_id = ?2 WHERE category_id IN (SELECT value FROM json_each(?1))",
-            params![ids, move_to.map(|c| c.0)],
-        )?;
-        let (parent, kind) = (c.parent_id, c.kind);
-        tx.execute("DELETE FROM categories WHERE id = ?1", [id.0])?;
-        renumber(&tx, "categories", &siblings(&tx, parent, kind, id)?)?;
+        delete_category(&tx, id, move_to)?;
         tx.commit()?;
         Ok(())
     }
@@ -629,9 +609,14 @@ impl Store {
         if let Some(name) = account {
             journal::check_account_name(name)?;
         }
-        let n =
-            self.conn.execute("UPDATE categories SET journal_account = ?2 WHERE id = ?1", params![id.0, account])?;
-        if n == 0 { Err(BooksError::UnknownCategory(id)) } else { Ok(()) }
+        let tx = self.conn.transaction()?;
+        let n = tx.execute("UPDATE categories SET journal_account = ?2 WHERE id = ?1", params![id.0, account])?;
+        if n == 0 {
+            return Err(BooksError::UnknownCategory(id));
+        }
+        stamp_category(&tx, id, &["journal_account"])?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Every rule, in the order they run.
@@ -920,15 +905,13 @@ impl Store {
         if c.parent_id.is_some() || c.kind != Kind::Expense {
             return Err(BooksError::BudgetNotSpending { name: c.name.clone() });
         }
-        match monthly {
-            Some(n) if n <= 0 => return Err(BooksError::BudgetAmount(n)),
-            Some(n) => self.conn.execute(
-                "INSERT INTO budgets (category_id, monthly) VALUES (?1, ?2)
-                 ON CONFLICT (category_id) DO UPDATE SET monthly = excluded.monthly",
-                params![id.0, n],
-            )?,
-            None => self.conn.execute("DELETE FROM budgets WHERE category_id = ?1", [id.0])?,
-        };
+        if let Some(n) = monthly.filter(|n| *n <= 0) {
+            return Err(BooksError::BudgetAmount(n));
+        }
+        let tx = self.conn.transaction()?;
+        set_budget(&tx, id, monthly)?;
+        stamp_category(&tx, id, &["budget"])?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -1023,5 +1006,63 @@ pub(super) fn set_line(tx: &Connection, id: i64, edit: &LineEdit) -> Result<(), 
             set.execute(params![other, false])?;
         }
     }
+    Ok(())
+}
+
+/// Deletes a category and its 中項目s inside `tx` (see [`Store::delete_category`]).
+pub(super) fn delete_category(tx: &Connection, id: CategoryId, move_to: Option<CategoryId>) -> Result<(), BooksError> {
+    let tree = load_categories(tx)?;
+    let c = tree.get(id).ok_or(BooksError::UnknownCategory(id))?;
+    let doomed = tree.with_children(id);
+    if let Some(target) = move_to {
+        if tree.get(target).is_none() {
+            return Err(BooksError::UnknownCategory(target));
+        }
+        if doomed.contains(&target) {
+            return Err(BooksError::MoveIntoDeleted { name: c.name.clone() });
+        }
+    }
+    let ids = serde_json::to_string(&doomed.iter().map(|c| c.0).collect::<Vec<_>>()).expect("ids serialise");
+    tx.execute(
+        "UPDATE transactions SET category_id = ?2,
+             category_by = CASE WHEN ?2 IS NULL AND category_by = 'rule' THEN NULL ELSE category_by END
+         WHERE category_id IN (SELECT value FROM json_each(?1))",
+        params![ids, move_to.map(|c| c.0)],
+    )?;
+    if move_to.is_none() {
+        tx.execute(
+            "DELETE FROM rules WHERE category_id IN (SELECT value FROM json_each(?1)) AND memo IS NULL AND transfer = 0",
+            [&ids],
+        )?;
+    }
+    tx.execute(
+        "UPDATE rules SET category_id = ?2 WHERE category_id IN (SELECT value FROM json_each(?1))",
+        params![ids, move_to.map(|c| c.0)],
+    )?;
+    let (parent, kind) = (c.parent_id, c.kind);
+    tx.execute("DELETE FROM categories WHERE id = ?1", [id.0])?;
+    renumber(tx, "categories", &siblings(tx, parent, kind, id)?)?;
+    Ok(())
+}
+
+/// Records that the person set `fields` of category `id` now (store/share.rs).
+fn stamp_category(tx: &Connection, id: CategoryId, fields: &[&str]) -> Result<(), StoreError> {
+    let uid: String = tx.query_row("SELECT uid FROM categories WHERE id = ?1", [id.0], |r| r.get(0))?;
+    for field in fields {
+        super::share::stamp(tx, "category", &uid, field)?;
+    }
+    Ok(())
+}
+
+/// A 大項目's monthly budget as given (checked by the caller), or none.
+pub(super) fn set_budget(tx: &Connection, id: CategoryId, monthly: Option<i64>) -> Result<(), StoreError> {
+    match monthly {
+        Some(n) => tx.execute(
+            "INSERT INTO budgets (category_id, monthly) VALUES (?1, ?2)
+             ON CONFLICT (category_id) DO UPDATE SET monthly = excluded.monthly",
+            params![id.0, n],
+        )?,
+        None => tx.execute("DELETE FROM budgets WHERE category_id = ?1", [id.0])?,
+    };
     Ok(())
 }

@@ -34,6 +34,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/006_batch_index_and_totals.sql")),
         M::up(include_str!("migrations/007_members.sql")).foreign_key_check(),
         M::up(include_str!("migrations/008_household_share.sql")),
+        M::up(include_str!("migrations/009_shared_books.sql")),
     ])
 });
 
@@ -133,7 +134,7 @@ fn refold_remarks(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// How many migrations this build knows; the schema version of a fully migrated database.
-const MIGRATIONS_COUNT: usize = 8;
+const MIGRATIONS_COUNT: usize = 9;
 
 #[cfg(test)]
 mod tests {

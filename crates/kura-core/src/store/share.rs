@@ -17,8 +17,8 @@ use super::{AccountSyncEnd, LineEdit, Store, StoreError, books};
 use crate::books::BooksError;
 use crate::model::{AccountId, CategoryId, LinkId, MemberId, RemoteAccount, Transaction};
 use crate::share::records::{
-    AccountRecord, BalanceRecord, Body, CategoryRecord, LineEdit as EditRecord, LineField, LineRecord, LinkRecord,
-    MemberRecord, Tombstone,
+    AccountRecord, BalanceRecord, Body, CategoryClocks, CategoryRecord, CategoryTombstone, LineEdit as EditRecord,
+    LineField, LineRecord, LinkRecord, MemberRecord, Tombstone,
 };
 
 /// This desktop's id in the household's logs (32 hex digits), made on first use.
@@ -84,12 +84,36 @@ pub(crate) fn stamp(conn: &Connection, entity: &str, key: &str, field: &str) -> 
 }
 
 fn set_clock(conn: &Connection, entity: &str, key: &str, field: &str, hlc: &str) -> Result<(), StoreError> {
+    set_clock_detail(conn, entity, key, field, hlc, None)
+}
+
+fn set_clock_detail(
+    conn: &Connection,
+    entity: &str,
+    key: &str,
+    field: &str,
+    hlc: &str,
+    detail: Option<&str>,
+) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO field_clocks (entity, key, field, hlc) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT DO UPDATE SET hlc = excluded.hlc",
-        params![entity, key, field, hlc],
+        "INSERT INTO field_clocks (entity, key, field, hlc, detail) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT DO UPDATE SET hlc = excluded.hlc, detail = excluded.detail",
+        params![entity, key, field, hlc, detail],
     )?;
     Ok(())
+}
+
+/// Records that the person set `field` now, with a detail the other desktops need (a deleted
+/// category's: where its lines went).
+pub(crate) fn stamp_detail(
+    conn: &Connection,
+    entity: &str,
+    key: &str,
+    field: &str,
+    detail: Option<&str>,
+) -> Result<(), StoreError> {
+    let hlc = next_hlc(conn)?;
+    set_clock_detail(conn, entity, key, field, &hlc, detail)
 }
 
 /// When `field` of `entity` `key` was last set ("" when never: any reading is later).
@@ -233,6 +257,36 @@ impl Store {
                 }
             }
         }
+        // Categories as the person made them: their own, and a starter category's names where
+        // they differ from the starter set (else a new desktop's defaults would count as edits).
+        let mut defaults: HashMap<String, (String, String)> = HashMap::new();
+        for top in &crate::books::starter::starter().categories {
+            defaults.insert(format!("builtin:{}", top.key), (top.ja.clone(), top.en.clone()));
+            for sub in &top.sub {
+                defaults.insert(format!("builtin:{}", sub.key), (sub.ja.clone(), sub.en.clone()));
+            }
+        }
+        let categories: Vec<(String, String, Option<String>, bool, bool)> = tx
+            .prepare(
+                "SELECT c.uid, c.name, c.name_en, c.journal_account IS NOT NULL, b.monthly IS NOT NULL
+                 FROM categories c LEFT JOIN budgets b ON b.category_id = c.id",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<Result<_, _>>()?;
+        for (uid, name, name_en, journal, budget) in categories {
+            let default = defaults.get(&uid);
+            let fields = [
+                ("name", default.is_none_or(|(ja, _)| *ja != name)),
+                ("name_en", default.is_none_or(|(_, en)| Some(en) != name_en.as_ref())),
+                ("journal_account", journal),
+                ("budget", budget),
+            ];
+            for (field, set) in fields {
+                if set && clock(&tx, "category", &uid, field)?.is_empty() {
+                    stamp(&tx, "category", &uid, field)?;
+                }
+            }
+        }
         let edited: Vec<(i64, bool, bool, bool)> = tx
             .prepare(
                 "SELECT id, category_by IS 'person', memo_by IS 'person', transfer_by IS 'person' FROM transactions
@@ -282,10 +336,12 @@ impl Store {
         body.removed_members =
             removed.query_map([], |r| Ok(Tombstone { uid: r.get(0)?, at: r.get(1)? }))?.collect::<Result<_, _>>()?;
         let mut categories = conn.prepare(
-            "SELECT c.uid, p.uid, c.kind, c.name, c.name_en FROM categories c LEFT JOIN categories p ON p.id = c.parent_id
-             WHERE c.builtin IS NULL ORDER BY c.parent_id IS NOT NULL, c.id",
+            "SELECT c.uid, p.uid, c.kind, c.name, c.name_en, c.journal_account, b.monthly
+             FROM categories c LEFT JOIN categories p ON p.id = c.parent_id LEFT JOIN budgets b ON b.category_id = c.id
+             WHERE c.builtin IS NULL OR c.uid IN (SELECT key FROM field_clocks WHERE entity = 'category')
+             ORDER BY c.parent_id IS NOT NULL, c.id",
         )?;
-        body.categories = categories
+        let rows: Vec<CategoryRecord> = categories
             .query_map([], |r| {
                 Ok(CategoryRecord {
                     uid: r.get(0)?,
@@ -293,8 +349,27 @@ impl Store {
                     kind: r.get(2)?,
                     name: r.get(3)?,
                     name_en: r.get(4)?,
+                    journal_account: r.get(5)?,
+                    budget: r.get(6)?,
+                    set: CategoryClocks::default(),
                 })
             })?
+            .collect::<Result<_, _>>()?;
+        for mut c in rows {
+            c.set = CategoryClocks {
+                name: clock(conn, "category", &c.uid, "name")?,
+                name_en: clock(conn, "category", &c.uid, "name_en")?,
+                journal_account: clock(conn, "category", &c.uid, "journal_account")?,
+                budget: clock(conn, "category", &c.uid, "budget")?,
+            };
+            body.categories.push(c);
+        }
+        let mut removed = conn.prepare(
+            "SELECT key, hlc, detail FROM field_clocks WHERE entity = 'category' AND field = 'removed'
+             AND key NOT IN (SELECT uid FROM categories) ORDER BY key",
+        )?;
+        body.removed_categories = removed
+            .query_map([], |r| Ok(CategoryTombstone { uid: r.get(0)?, at: r.get(1)?, moved_to: r.get(2)? }))?
             .collect::<Result<_, _>>()?;
         let mut links = conn.prepare(
             "SELECT l.id, l.bank_code, l.profile, m.uid, l.status, l.consent_expires_at, l.last_sync_at
@@ -342,8 +417,15 @@ impl Store {
         // The snapshot (members, categories, links, accounts' state) travels again only when it
         // changed; lines, balances and edits by watermark.
         let snapshot = hex::encode(Sha256::digest(
-            serde_json::to_vec(&(&body.members, &body.removed_members, &body.categories, &body.links, &body.accounts))
-                .expect("records serialise"),
+            serde_json::to_vec(&(
+                &body.members,
+                &body.removed_members,
+                &body.categories,
+                &body.removed_categories,
+                &body.links,
+                &body.accounts,
+            ))
+            .expect("records serialise"),
         ));
         let mut marks = Marks { transaction: after_tx, balance: after_balance, edit: after_edit.clone(), snapshot };
         let by_id: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
@@ -504,6 +586,9 @@ impl Store {
         for c in &body.categories {
             apply_category(&tx, c, now)?;
         }
+        for t in &body.removed_categories {
+            remove_category(&tx, t)?;
+        }
         let mut link_ids = HashMap::new();
         for l in &body.links {
             link_ids.insert(l.key.as_str(), apply_link(&tx, from, l, now)?);
@@ -632,14 +717,85 @@ fn remove_member(conn: &Connection, t: &Tombstone, now: DateTime<Utc>) -> Result
     Ok(())
 }
 
-/// A category of the other desktop's that this one lacks (its parent first).
-fn apply_category(conn: &Connection, c: &CategoryRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+/// A category as the other desktop has it: created when this one lacks it (and did not delete
+/// it later), each field the person set taken when set later there than here. A name a sibling
+/// has here already stays as it is here.
+fn apply_category(conn: &Connection, c: &CategoryRecord, now: DateTime<Utc>) -> Result<(), BooksError> {
     let exists = |uid: &str| -> Result<Option<i64>, StoreError> {
         Ok(conn.query_row("SELECT id FROM categories WHERE uid = ?1", [uid], |r| r.get(0)).optional()?)
     };
-    if exists(&c.uid)?.is_some() {
-        return Ok(());
+    if exists(&c.uid)?.is_none() {
+        let removed = clock(conn, "category", &c.uid, "removed")?;
+        let latest = [&c.set.name, &c.set.name_en, &c.set.journal_account, &c.set.budget].into_iter().max().cloned();
+        if removed.is_empty() || latest.is_some_and(|l| l > removed) {
+            create_category(conn, c, now)?;
+        }
     }
+    let Some(id) = exists(&c.uid)? else { return Ok(()) };
+    let take = |field: &str, set: &str| -> Result<bool, StoreError> {
+        Ok(!set.is_empty() && set > clock(conn, "category", &c.uid, field)?.as_str())
+    };
+    for (field, set, value) in [("name", &c.set.name, Some(&c.name)), ("name_en", &c.set.name_en, c.name_en.as_ref())] {
+        if take(field, set)? {
+            // A name a sibling has here already: this desktop keeps its own.
+            match conn.execute(&format!("UPDATE categories SET {field} = ?2 WHERE id = ?1"), params![id, value]) {
+                Ok(_) => set_clock(conn, "category", &c.uid, field, set)?,
+                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {}
+                Err(e) => return Err(StoreError::from(e).into()),
+            }
+        }
+    }
+    if take("journal_account", &c.set.journal_account)? {
+        conn.execute("UPDATE categories SET journal_account = ?2 WHERE id = ?1", params![id, c.journal_account])
+            .map_err(StoreError::from)?;
+        set_clock(conn, "category", &c.uid, "journal_account", &c.set.journal_account)?;
+    }
+    if take("budget", &c.set.budget)? {
+        books::set_budget(conn, CategoryId(id), c.budget)?;
+        set_clock(conn, "category", &c.uid, "budget", &c.set.budget)?;
+    }
+    Ok(())
+}
+
+/// A category another desktop deleted, unless edited here since: its lines and rules go where
+/// they went there.
+fn remove_category(conn: &Connection, t: &CategoryTombstone) -> Result<(), BooksError> {
+    observe_hlc(conn, &t.at)?;
+    let here: Option<i64> = conn
+        .query_row("SELECT id FROM categories WHERE uid = ?1", [&t.uid], |r| r.get(0))
+        .optional()
+        .map_err(StoreError::from)?;
+    if let Some(id) = here {
+        let mut edited = String::new();
+        for field in ["name", "name_en", "journal_account", "budget"] {
+            edited = edited.max(clock(conn, "category", &t.uid, field)?);
+        }
+        if edited > t.at {
+            return Ok(());
+        }
+        let to = match &t.moved_to {
+            Some(uid) => conn
+                .query_row("SELECT id FROM categories WHERE uid = ?1", [uid], |r| r.get(0))
+                .optional()
+                .map_err(StoreError::from)?
+                .filter(|to: &i64| *to != id)
+                .map(CategoryId),
+            None => None,
+        };
+        books::delete_category(conn, CategoryId(id), to)?;
+    }
+    if t.at > clock(conn, "category", &t.uid, "removed")? {
+        set_clock_detail(conn, "category", &t.uid, "removed", &t.at, t.moved_to.as_deref())?;
+    }
+    Ok(())
+}
+
+/// Creates a category another desktop made (its parent first; skipped while the parent is not
+/// here). A name its siblings have here gets a number.
+fn create_category(conn: &Connection, c: &CategoryRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let exists = |uid: &str| -> Result<Option<i64>, StoreError> {
+        Ok(conn.query_row("SELECT id FROM categories WHERE uid = ?1", [uid], |r| r.get(0)).optional()?)
+    };
     let parent = match &c.parent {
         Some(p) => match exists(p)? {
             Some(id) => Some(id),
