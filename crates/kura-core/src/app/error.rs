@@ -357,7 +357,6 @@ fn share_kind(e: &ShareError) -> ErrorKind {
     use ShareError as S;
     match e {
         S::Store(e) => store_kind(e),
-        S::Books(e) => books_kind(e),
         S::Secrets(_) | S::SecretMissing => ErrorKind::Keyring,
         S::NotShared
         | S::AlreadyShared { .. }

@@ -150,14 +150,8 @@ impl Folder {
 
     /// Every segment file of every desktop's log, by desktop and number.
     pub fn segments(&self) -> Result<Vec<Found>, ShareError> {
-        let dir = self.root.join(DESKTOPS);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Self::io(&dir)(e)),
-        };
         let mut found = Vec::new();
-        for entry in entries.flatten() {
+        for entry in entries(&self.root.join(DESKTOPS))? {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
                 found.extend(self.scan_dir(&name)?);
@@ -168,16 +162,11 @@ impl Folder {
     }
 
     fn scan_dir(&self, desktop_hex: &str) -> Result<Vec<Found>, ShareError> {
-        let dir = self.log_dir(desktop_hex);
-        let Ok(desktop) = hex::decode(desktop_hex).map(|d| <[u8; 16]>::try_from(d)) else { return Ok(Vec::new()) };
-        let Ok(desktop) = desktop else { return Ok(Vec::new()) };
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Self::io(&dir)(e)),
+        let Some(desktop) = hex::decode(desktop_hex).ok().and_then(|d| <[u8; 16]>::try_from(d).ok()) else {
+            return Ok(Vec::new());
         };
         let mut found = Vec::new();
-        for entry in entries.flatten() {
+        for entry in entries(&self.log_dir(desktop_hex))? {
             let name = entry.file_name().to_string_lossy().into_owned();
             let Some(number) = name.strip_suffix(&format!(".{EXTENSION}")) else { continue };
             if number.len() != 12 || !number.bytes().all(|b| b.is_ascii_digit()) {
@@ -187,6 +176,15 @@ impl Folder {
             found.push(Found { desktop, desktop_hex: desktop_hex.to_owned(), seq, path: entry.path() });
         }
         Ok(found)
+    }
+}
+
+/// The entries of `dir`; none while it does not exist (yet: the sync engine may not have made it).
+fn entries(dir: &Path) -> Result<Vec<std::fs::DirEntry>, ShareError> {
+    match std::fs::read_dir(dir) {
+        Ok(e) => Ok(e.flatten().collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(source) => Err(ShareError::Io { path: dir.to_owned(), source }),
     }
 }
 

@@ -17,7 +17,6 @@ pub use folder::{Folder, Found, HouseholdFile};
 
 use std::path::PathBuf;
 
-use crate::books::BooksError;
 use crate::explain;
 use crate::i18n::{Explain, Explanation, Language};
 use crate::secrets::SecretsError;
@@ -29,8 +28,6 @@ use crate::store::StoreError;
 pub enum ShareError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    Books(#[from] BooksError),
     #[error(transparent)]
     Secrets(#[from] SecretsError),
     NotShared,
@@ -69,7 +66,6 @@ impl Explain for ShareError {
         let shown = |p: &PathBuf| p.display().to_string();
         match self {
             E::Store(e) => e.explain(lang),
-            E::Books(e) => e.explain(lang),
             E::Secrets(e) => e.explain(lang),
             E::NotShared => explain!(lang, "share-not-shared"),
             E::AlreadyShared { folder } => explain!(lang, "share-already", folder = shown(folder)),
