@@ -298,70 +298,100 @@ pub async fn sync(ctx: &AppContext) -> Result<ShareSyncReport, CommandError> {
 async fn round(ctx: &AppContext, publish: bool) -> Result<ShareSyncReport, CommandError> {
     let Some((folder, household)) = shared(&ctx.store())? else { return Ok(ShareSyncReport::default()) };
     let key = key(ctx, &household).await?;
-    let mut report = ShareSyncReport::default();
     let (desktop, name) = {
         let store = ctx.store();
         (store.desktop_id()?, store.share_state(NAME)?.unwrap_or_else(default_desktop_name))
     };
-    let desktop_bytes: [u8; 16] = hex::decode(&desktop).ok().and_then(|d| d.try_into().ok()).expect("a 16-byte id");
-    // One writer per desktop at a time (the app's background round and `kura share sync` alike):
-    // two would number their segments alike.
-    let _lock = lock(ctx.data_dir()).await?;
-    // Its own connection: applying a large log must not hold the shared one.
-    let mut store = Store::open_file(ctx.database_file())?;
-    if let Some(outbox) = publish.then(|| store.outbox(&name)).transpose()?.flatten() {
-        let sent = store.share_state("out.seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
-        let seq = folder.next_seq(&desktop, sent)?;
-        let body = outbox.body.encode();
-        folder.write_segment(&key, &SegmentId { household, desktop: desktop_bytes, seq }, &body)?;
-        store.mark_sent(&outbox, seq)?;
-        report.written = Some(seq);
-    }
-    for found in folder.segments()? {
-        if found.desktop_hex == desktop || store.segment_applied(&found.desktop_hex, found.seq)? {
-            continue;
+    let round = Round {
+        folder,
+        household,
+        key,
+        desktop,
+        name,
+        publish,
+        data_dir: ctx.data_dir().to_owned(),
+        database: ctx.database_file().to_owned(),
+    };
+    // Files and SQLite, seconds for a large log: off the async runtime.
+    tokio::task::spawn_blocking(move || round.run()).await.expect("a sharing round does not panic")
+}
+
+/// What one round works with.
+struct Round {
+    folder: Folder,
+    household: [u8; 16],
+    key: [u8; 32],
+    desktop: String,
+    name: String,
+    publish: bool,
+    data_dir: PathBuf,
+    database: PathBuf,
+}
+
+impl Round {
+    fn run(self) -> Result<ShareSyncReport, CommandError> {
+        let Round { folder, household, key, desktop, name, publish, data_dir, database } = self;
+        let mut report = ShareSyncReport::default();
+        let desktop_bytes: [u8; 16] = hex::decode(&desktop).ok().and_then(|d| d.try_into().ok()).expect("a 16-byte id");
+        // One writer per desktop at a time (the app's background round and `kura share sync`
+        // alike): two would number their segments alike.
+        let _lock = lock(&data_dir)?;
+        // Its own connection: applying a large log must not hold the shared one.
+        let mut store = Store::open_file(&database)?;
+        if let Some(outbox) = publish.then(|| store.outbox(&name)).transpose()?.flatten() {
+            let sent = store.share_state("out.seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
+            let seq = folder.next_seq(&desktop, sent)?;
+            let body = outbox.body.encode();
+            folder.write_segment(&key, &SegmentId { household, desktop: desktop_bytes, seq }, &body)?;
+            store.mark_sent(&outbox, seq)?;
+            report.written = Some(seq);
         }
-        let shown = found.path.strip_prefix(folder.root()).unwrap_or(&found.path).display().to_string();
-        let bytes = match std::fs::read(&found.path) {
-            Ok(b) => b,
-            // Replaced by the sync engine as it was read: the next round takes it.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(source) => return Err(ShareError::Io { path: found.path.clone(), source }.into()),
-        };
-        let id = SegmentId { household, desktop: found.desktop, seq: found.seq };
-        let body = match segment::open(&key, &id, &bytes) {
-            Ok(plain) => Body::decode(&plain).map_err(|e| (ShareProblemKind::Unreadable, Some(e))),
-            Err(u) => Err((
-                ShareProblemKind::of(&u),
-                match u {
-                    Unreadable::Newer(v) => Some(format!("format {v}")),
-                    _ => None,
-                },
-            )),
-        };
-        match body {
-            Ok(body) => {
-                let applied = store.apply_segment(&found.desktop_hex, found.seq, &body, Utc::now())?;
-                report.applied += 1;
-                report.lines += applied.lines;
-                report.edits += applied.edits;
+        for found in folder.segments()? {
+            if found.desktop_hex == desktop || store.segment_applied(&found.desktop_hex, found.seq)? {
+                continue;
             }
-            Err((problem, detail)) => {
-                report.skipped += 1;
-                note_problem(&mut store, &shown, problem, detail.as_deref())?;
+            let shown = found.path.strip_prefix(folder.root()).unwrap_or(&found.path).display().to_string();
+            let bytes = match std::fs::read(&found.path) {
+                Ok(b) => b,
+                // Replaced by the sync engine as it was read: the next round takes it.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(source) => return Err(ShareError::Io { path: found.path.clone(), source }.into()),
+            };
+            let id = SegmentId { household, desktop: found.desktop, seq: found.seq };
+            let body = match segment::open(&key, &id, &bytes) {
+                Ok(plain) => Body::decode(&plain).map_err(|e| (ShareProblemKind::Unreadable, Some(e))),
+                Err(u) => Err((
+                    ShareProblemKind::of(&u),
+                    match u {
+                        Unreadable::Newer(v) => Some(format!("format {v}")),
+                        _ => None,
+                    },
+                )),
+            };
+            match body {
+                Ok(body) => {
+                    let applied = store.apply_segment(&found.desktop_hex, found.seq, &body, Utc::now())?;
+                    report.applied += 1;
+                    report.lines += applied.lines;
+                    report.edits += applied.edits;
+                }
+                Err((problem, detail)) => {
+                    report.skipped += 1;
+                    note_problem(&mut store, &shown, problem, detail.as_deref())?;
+                }
             }
         }
+        Ok(report)
     }
-    Ok(report)
 }
 
 /// This desktop's share lock, held until dropped (the OS releases it if the process dies).
-async fn lock(data_dir: &Path) -> Result<std::fs::File, CommandError> {
+fn lock(data_dir: &Path) -> Result<std::fs::File, CommandError> {
     let path = data_dir.join("share.lock");
     let io = |source| ShareError::Io { path: path.clone(), source };
     let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;
-    let locked = tokio::task::spawn_blocking(move || file.lock().map(|()| file)).await.expect("locking does not panic");
-    Ok(locked.map_err(io)?)
+    file.lock().map_err(io)?;
+    Ok(file)
 }
 
 /// Notes a file not applied, once for as long as its problem stays the same.
