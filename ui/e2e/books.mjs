@@ -11,7 +11,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { KURA, SHOTS, freePort, kuraEnv, launchChromium, nextOpened, runScenario, signInAndAllow, start as startChild, waitFor } from "./support.mjs";
+import { KURA, SHOTS, freePort, kuraEnv, launchChromium, nextOpened, runScenario, signInAndAllow, start as startChild, waitFor, screenshots, yen } from "./support.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "kura-e2e-books-"));
 const children = [];
@@ -20,20 +20,7 @@ function start(name, args, env, ready) {
   return startChild(name, KURA, args, env, ready, { onSpawn: (child) => children.push(child) });
 }
 
-let step = 0;
-async function shot(page, name) {
-  step += 1;
-  const file = join(SHOTS, `books-${String(step).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot ${file}`);
-}
-
-/** ¥1,234 / -¥1,234 / +¥1,234 as a number. */
-function yen(text) {
-  const m = text.trim().match(/^([+-]?)¥([\d,]+)$/);
-  assert.ok(m, `not an amount: ${JSON.stringify(text)}`);
-  return (m[1] === "-" ? -1 : 1) * Number(m[2].replace(/,/g, ""));
-}
+const shot = screenshots("books-");
 
 /** The JST month of now moved by `n` months, "YYYY-MM". */
 function jstMonth(n) {

@@ -11,7 +11,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { KURA, SHOTS, freePort, kuraEnv, launchChromium, nextOpened, runScenario, signInAndAllow, start as startChild, stop, waitFor } from "./support.mjs";
+import { KURA, SHOTS, freePort, kuraEnv, launchChromium, nextOpened, runScenario, signInAndAllow, start as startChild, stop, waitFor, screenshots } from "./support.mjs";
 
 
 const work = mkdtempSync(join(tmpdir(), "kura-e2e-"));
@@ -45,13 +45,7 @@ async function api(servePort, token, name, body) {
   return res.json();
 }
 
-let step = 0;
-async function shot(page, name) {
-  step += 1;
-  const file = join(SHOTS, `${String(step).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot ${file}`);
-}
+const shot = screenshots("");
 
 let mainPage = null;
 

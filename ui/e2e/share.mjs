@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { KURA, SHOTS, freePort, kuraEnv, launchChromium, nextOpened, runScenario, signInAndAllow, start as startChild, waitFor } from "./support.mjs";
+import { KURA, SHOTS, freePort, kuraEnv, launchChromium, nextOpened, runScenario, signInAndAllow, start as startChild, waitFor, screenshots, yen } from "./support.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "kura-e2e-share-"));
 const children = [];
@@ -26,22 +26,7 @@ function start(name, args, env, ready) {
   return startChild(name, KURA, args, env, ready, { onSpawn: (child) => children.push(child) });
 }
 
-let step = 0;
-/** The whole page, or only `part` of it (the section under test, wherever it is scrolled to). */
-async function shot(page, name, part = null) {
-  step += 1;
-  const file = join(SHOTS, `share-${String(step).padStart(2, "0")}-${name}.png`);
-  if (part) await part.screenshot({ path: file });
-  else await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot ${file}`);
-}
-
-/** ¥1,234 / -¥1,234 as a number. */
-function yen(text) {
-  const m = text.trim().match(/^([+-]?)¥([\d,]+)$/);
-  assert.ok(m, `not an amount: ${JSON.stringify(text)}`);
-  return (m[1] === "-" ? -1 : 1) * Number(m[2].replace(/,/g, ""));
-}
+const shot = screenshots("share-");
 
 /** A desktop: `kura serve` in its own folder, and its API. */
 async function desktop(name, sandboxPort) {

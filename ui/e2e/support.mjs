@@ -226,3 +226,23 @@ export function startedAt(pid) {
   const bootedAt = performance.timeOrigin + performance.now() - uptimeS * 1000;
   return bootedAt + ticks * 10; // USER_HZ is 100 on Linux
 }
+
+/** ¥1,234 / -¥1,234 / +¥1,234 as a number. */
+export function yen(text) {
+  const m = text.trim().match(/^([+-]?)¥([\d,]+)$/);
+  if (!m) throw new Error(`not an amount: ${JSON.stringify(text)}`);
+  return (m[1] === "-" ? -1 : 1) * Number(m[2].replace(/,/g, ""));
+}
+
+/** Numbered screenshots under SHOTS, named `<prefix>NN-<name>.png`: the whole page, or only
+ * `part` of it (a section, wherever it is scrolled to). */
+export function screenshots(prefix) {
+  let step = 0;
+  return async (page, name, part = null) => {
+    step += 1;
+    const file = join(SHOTS, `${prefix}${String(step).padStart(2, "0")}-${name}.png`);
+    if (part) await part.screenshot({ path: file });
+    else await page.screenshot({ path: file, fullPage: true });
+    console.log(`screenshot ${file}`);
+  };
+}
